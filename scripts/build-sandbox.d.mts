@@ -1,0 +1,1 @@
+export function buildSandbox(): Promise<void>;

@@ -1,0 +1,41 @@
+// Builds the two sandbox artifacts with esbuild:
+//  - dist/sandbox/guest.js: nunjucks + Baryon's Jinja2 compatibility layer as one
+//    plain script, evaluated inside QuickJS (no imports, no host objects there);
+//  - dist/sandbox/host.js: the child-process entry that owns the QuickJS runtime.
+// Tests call this from their global setup so they always run the current source.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+export async function buildSandbox() {
+  await Promise.all([
+    build({
+      absWorkingDir: root,
+      entryPoints: ["src/bundle/render/guest/index.ts"],
+      outfile: "dist/sandbox/guest.js",
+      bundle: true,
+      format: "iife",
+      platform: "neutral",
+      mainFields: ["main"],
+      target: "es2020",
+      logLevel: "warning",
+      legalComments: "none",
+    }),
+    build({
+      absWorkingDir: root,
+      entryPoints: ["src/bundle/render/sandbox-host.ts"],
+      outfile: "dist/sandbox/host.js",
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+    }),
+  ]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildSandbox();
+}

@@ -1,0 +1,8 @@
+// Full build: the sandbox artifacts, then the TypeScript sources into dist/.
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { buildSandbox } from "./build-sandbox.mjs";
+
+await buildSandbox();
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
