@@ -1,0 +1,18 @@
+// Limits AWS Proton enforced on a bundle. Baryon keeps them: a bundle that
+// passes here would have registered in Proton, and a huge or binary file never
+// reaches the parser or the render sandbox.
+
+export const LIMITS = {
+  bundleBytes: 5 * 1024 * 1024,
+  manifestBytes: 50 * 1024,
+  schemaBytes: 50 * 1024,
+  otherFileBytes: 200 * 1024,
+  templateFilesPerBundle: 10,
+  nameLength: 100,
+} as const;
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${+(bytes / 1024).toFixed(1)} KB`;
+  return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -1,0 +1,66 @@
+// Spec files: the input values of an environment (EnvironmentSpec) or of a
+// service's instances and pipeline (ServiceSpec).
+import { errorAt, type Diagnostic } from "./diagnostics.js";
+import type { ServiceInstanceSpec, Spec, SpecKind } from "./model.js";
+import { isRecord, parseYaml, type ParsedYaml, type YamlPath } from "./yaml.js";
+
+export interface ParsedSpec {
+  spec?: Spec;
+  diagnostics: Diagnostic[];
+}
+
+export function parseSpec(file: string, text: string): ParsedSpec {
+  const yaml = parseYaml(file, text);
+  const diagnostics = [...yaml.diagnostics];
+  if (yaml.value === undefined) return { diagnostics };
+  const fail = (message: string, path: YamlPath) => diagnostics.push(errorAt(file, "spec-invalid", message, yaml.positionOf(path)));
+
+  const root = yaml.value;
+  if (!isRecord(root) || (root.proton !== "EnvironmentSpec" && root.proton !== "ServiceSpec")) {
+    fail("a spec file starts with `proton: EnvironmentSpec` or `proton: ServiceSpec`", isRecord(root) ? ["proton"] : []);
+    return { diagnostics };
+  }
+  const kind = root.proton as SpecKind;
+  const lines = lineIndex(yaml, root);
+  if (kind === "EnvironmentSpec") {
+    if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
+    const spec = isRecord(root.spec) ? root.spec : {};
+    return { spec: { file, kind, spec, lines }, diagnostics };
+  }
+
+  const instances: ServiceInstanceSpec[] = [];
+  if (!Array.isArray(root.instances) || root.instances.length === 0) {
+    fail("a ServiceSpec needs `instances:`, a list of {name, environment, spec}", ["instances"]);
+  } else {
+    const seen = new Set<string>();
+    root.instances.forEach((item: unknown, i) => {
+      const at = ["instances", i];
+      if (!isRecord(item)) return void fail("each instance must be a mapping with name, environment and spec", at);
+      if (typeof item.name !== "string" || !item.name) return void fail("each instance needs a `name`", at);
+      if (seen.has(item.name)) return void fail(`instance name "${item.name}" appears twice`, [...at, "name"]);
+      seen.add(item.name);
+      if (typeof item.environment !== "string" || !item.environment) {
+        return void fail(`instance "${item.name}" needs an \`environment\``, at);
+      }
+      if (item.spec !== undefined && !isRecord(item.spec)) return void fail("`spec` must be a mapping of input names to values", [...at, "spec"]);
+      instances.push({ name: item.name, environment: item.environment, spec: isRecord(item.spec) ? item.spec : {} });
+    });
+  }
+  if (root.pipeline !== undefined && !isRecord(root.pipeline)) fail("`pipeline` must be a mapping of input names to values", ["pipeline"]);
+  const spec: Spec = { file, kind, instances, lines };
+  if (isRecord(root.pipeline)) spec.pipeline = root.pipeline;
+  return { spec, diagnostics };
+}
+
+/** Line of every node, keyed by dotted path, so validation can point at a value. */
+function lineIndex(yaml: ParsedYaml, root: unknown): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const walk = (value: unknown, path: (string | number)[]) => {
+    const line = yaml.positionOf(path).line;
+    if (line !== undefined) lines[path.join(".")] = line;
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(root, []);
+  return lines;
+}
