@@ -76,6 +76,8 @@ export interface InputSchema {
   serviceInputType?: string;
   pipelineInputType?: string;
   types: Record<string, InputType>;
+  /** Line of every node of schema.yaml, keyed by dotted path ("schema.types.In.properties.port"). */
+  lines: Record<string, number>;
 }
 
 export interface CompatibleEnvironment {

@@ -2,7 +2,7 @@
 // Structural mistakes are reported at their line; the compiled form lives in input-schema.ts.
 import { errorAt, type Diagnostic } from "./diagnostics.js";
 import type { InputSchema, InputType, TemplateKind } from "./model.js";
-import { isRecord, parseYaml, type YamlPath } from "./yaml.js";
+import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 
 /** Keywords an OpenAPI 3.0 Schema Object may carry (x-* extensions are allowed too). */
 const OPENAPI_KEYWORDS = new Set([
@@ -35,7 +35,7 @@ export function parseSchema(file: string, text: string): ParsedSchema {
   const s = root.schema;
   const format = isRecord(s.format) ? s.format.openapi : undefined;
   if (typeof format !== "string" || !/^3\.0(\.\d+)?$/.test(format)) {
-    fail(`schema.format.openapi must be "3.0.0" (got ${JSON.stringify(format ?? null)})`, ["schema", "format"]);
+    fail(`schema.format.openapi must be "3.0.0" (got ${JSON.stringify(format ?? null)})`, ["schema", "format", "openapi"]);
   }
   if (!isRecord(s.types)) {
     fail("schema.types must be a mapping of input type names to object schemas", ["schema"]);
@@ -61,7 +61,7 @@ export function parseSchema(file: string, text: string): ParsedSchema {
     if (typeof value === "string") names[field] = value;
   }
   return {
-    schema: { file, openapi: typeof format === "string" ? format : "", ...names, types },
+    schema: { file, openapi: typeof format === "string" ? format : "", ...names, types, lines: lineIndex(yaml) },
     diagnostics,
   };
 }

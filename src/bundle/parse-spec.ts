@@ -2,7 +2,7 @@
 // service's instances and pipeline (ServiceSpec).
 import { errorAt, type Diagnostic } from "./diagnostics.js";
 import type { ServiceInstanceSpec, Spec, SpecKind } from "./model.js";
-import { isRecord, parseYaml, type ParsedYaml, type YamlPath } from "./yaml.js";
+import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 
 export interface ParsedSpec {
   spec?: Spec;
@@ -21,7 +21,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
     return { diagnostics };
   }
   const kind = root.proton as SpecKind;
-  const lines = lineIndex(yaml, root);
+  const lines = lineIndex(yaml);
   if (kind === "EnvironmentSpec") {
     if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
     const spec = isRecord(root.spec) ? root.spec : {};
@@ -50,17 +50,4 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   const spec: Spec = { file, kind, instances, lines };
   if (isRecord(root.pipeline)) spec.pipeline = root.pipeline;
   return { spec, diagnostics };
-}
-
-/** Line of every node, keyed by dotted path, so validation can point at a value. */
-function lineIndex(yaml: ParsedYaml, root: unknown): Record<string, number> {
-  const lines: Record<string, number> = {};
-  const walk = (value: unknown, path: (string | number)[]) => {
-    const line = yaml.positionOf(path).line;
-    if (line !== undefined) lines[path.join(".")] = line;
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-    else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-  };
-  walk(root, []);
-  return lines;
 }

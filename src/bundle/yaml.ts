@@ -42,12 +42,15 @@ export function parseYaml(file: string, text: string): ParsedYaml {
 
 function closestNode(doc: Document, path: YamlPath): Node | undefined {
   let node: unknown = doc.contents;
-  for (const key of path) {
+  for (const [depth, key] of path.entries()) {
     let next: unknown;
     if (isMap(node)) {
       const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
-      // Point at the value, or at the key when the value is empty.
-      next = pair ? (pair.value ?? pair.key) : undefined;
+      if (!pair) break;
+      // A scalar is reported where it stands; a mapping or list at the key that names it.
+      const isLast = depth === path.length - 1;
+      if (isScalar(pair.value) || !pair.value) next = pair.value ?? pair.key;
+      else next = isLast ? pair.key : pair.value;
     } else if (isSeq(node) && typeof key === "number") {
       next = node.items[key];
     }
@@ -59,6 +62,19 @@ function closestNode(doc: Document, path: YamlPath): Node | undefined {
 
 function firstLine(message: string): string {
   return message.split("\n")[0]!.trim();
+}
+
+/** Line of every node, keyed by dotted path ("instances.0.spec.port"), for diagnostics on parsed values. */
+export function lineIndex(yaml: ParsedYaml): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const walk = (value: unknown, path: (string | number)[]) => {
+    const line = yaml.positionOf(path).line;
+    if (line !== undefined) lines[path.join(".")] = line;
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  walk(yaml.value, []);
+  return lines;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
