@@ -114,8 +114,15 @@ describe("the env var filters", () => {
     expect(parse(text)).toEqual({ PORT: "80", DEBUG: "True", RATIO: "0.5", NONE: "None" });
   });
 
+  it("accept a Map (a dict a template built) as well as a plain object", () => {
+    const dict = new Map<unknown, unknown>([["A", "x"], [1, "z"]]);
+    expect(lambdaFunctionEnvVars(dict)).toBe(`${BLOCK_START}A: x\n"1": z${BLOCK_END}`);
+    expect(iamPolicyArns(new Map([["p", "arn:aws:iam::123456789012:policy/p"]]))).toContain("- arn:aws:iam::123456789012:policy/p");
+  });
+
   it("refuse nested values and non-mappings", () => {
     expect(() => ecsTaskDefinitionEnvVars({ A: ["x"] })).toThrow(/for "A", got a list/);
+    expect(() => ecsTaskDefinitionEnvVars({ A: { b: 1 } })).toThrow(/for "A", got a mapping/);
     expect(() => ecsTaskDefinitionEnvVars(undefined)).toThrow(/expected a mapping, got an undefined value/);
     expect(() => lambdaFunctionEnvVars(["a"])).toThrow(/expected a mapping, got a list/);
     expect(() => iamPolicyArns("arn:aws:iam::123456789012:policy/x")).toThrow(/got a string/);

@@ -51,7 +51,8 @@ export function lambdaFunctionEnvVars(value: unknown, ...args: unknown[]): strin
 export function iamPolicyArns(value: unknown, ...args: unknown[]): string {
   const name = "proton_cfn_iam_policy_arns";
   noArguments(name, args);
-  const lines = Object.values(mapping(name, value))
+  const lines = entries(name, value)
+    .map(([, item]) => item)
     .filter((item): item is string => typeof item === "string" && IAM_POLICY_ARN.test(item))
     .map((arn) => `- ${arn}`);
   return block(lines);
@@ -124,7 +125,7 @@ function columnAtEnd(text: string): number {
 }
 
 function envEntries(name: string, value: unknown, raw: boolean): [string, string][] {
-  return Object.entries(mapping(name, value)).map(([key, item]) => {
+  return entries(name, value).map(([key, item]) => {
     const text = pythonString(name, item, key);
     if (!raw && !SAFE_VALUE.test(text)) {
       throw new Error(
@@ -135,11 +136,13 @@ function envEntries(name: string, value: unknown, raw: boolean): [string, string
   });
 }
 
-function mapping(name: string, value: unknown): Record<string, unknown> {
+/** The entries of a mapping: a plain object (JSON context) or a Map (a dict built by the template). */
+function entries(name: string, value: unknown): [string, unknown][] {
+  if (value instanceof Map) return Array.from(value, ([key, item]) => [String(key), item]);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new Error(`${name}: expected a mapping, got ${describe(value)}`);
   }
-  return value as Record<string, unknown>;
+  return Object.entries(value as Record<string, unknown>);
 }
 
 /** `raw` from a positional argument or a keyword argument (nunjucks passes those as a trailing object). */
