@@ -47,3 +47,12 @@ export function findInputReferences(source: string, language: "jinja" | "terrafo
   }
   return refs;
 }
+
+const OUTPUT_REF = /\benvironment\.outputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"'\]]+)["']\s*\])/g;
+
+/** Names of the environment outputs a template reads (Jinja or Terraform), in order of first use. */
+export function findOutputReferences(source: string): string[] {
+  const names = new Set<string>();
+  for (const m of source.matchAll(OUTPUT_REF)) names.add((m[1] ?? m[2])!);
+  return [...names];
+}

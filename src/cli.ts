@@ -1,0 +1,49 @@
+// The `baryon` command. Each subcommand only adapts arguments and calls the same
+// code the GitHub App uses.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { runRender, UsageError } from "./cli/render-command.js";
+import { runValidate } from "./cli/validate-command.js";
+import { stderr, stdout } from "./cli/output.js";
+
+const program = new Command()
+  .name("baryon")
+  .description("Versioned infrastructure templates for AWS Proton bundles: validate, render, review, publish.")
+  .showHelpAfterError()
+  .exitOverride((e) => {
+    process.exit(e.exitCode === 1 ? 2 : e.exitCode);
+  });
+
+program
+  .command("validate")
+  .description("check every template in a repository and render its example specs")
+  .argument("[repo-dir]", "template repository", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .option("--root <dir>", "only templates under this folder (relative to repo-dir)")
+  .action(async (dir: string, opts: { format: "text" | "json"; root?: string }) => {
+    process.exitCode = await runValidate(dir, opts, stdout());
+  });
+
+program
+  .command("render")
+  .description("render one Jinja file with --context, or a version folder with --spec")
+  .argument("<path>", "a template file, or a bundle folder <template>/v<MAJOR>")
+  .option("--context <file>", "JSON or YAML render context (for a single template file)")
+  .option("--spec <file>", "EnvironmentSpec or ServiceSpec (for a bundle folder)")
+  .option("--instance <name>", "render only this service instance")
+  .option("--name <name>", "environment or service name (default: the template's name)")
+  .option("--env-outputs <file>", "environment outputs: {Output: value} or {<environment>: {Output: value}}")
+  .option("--out <dir>", "write the rendered files here instead of printing them")
+  .action(async (path: string, opts) => {
+    process.exitCode = await runRender(path, opts, stdout(), stderr());
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof UsageError || e instanceof InvalidArgumentError) {
+    process.stderr.write(`baryon: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

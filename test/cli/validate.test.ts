@@ -1,0 +1,56 @@
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { baryon } from "../support/cli.js";
+import { envTemplate } from "../support/snapshot.js";
+
+async function writeTree(files: Record<string, string | Uint8Array>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "baryon-validate-"));
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  return dir;
+}
+
+describe("baryon validate", () => {
+  it("passes the bundled examples and renders their example specs", async () => {
+    const r = await baryon(["validate", "examples/templates"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("fargate-env v1 (environment): ok, rendered 1 file from its example specs");
+    expect(r.stdout).toContain("load-balanced-fargate-svc v1 (service): ok, rendered 3 files from its example specs");
+    expect(r.stdout).toMatch(/3 template versions, 0 errors/);
+  });
+
+  it("reports each mistake at file:line and exits 1", async () => {
+    const dir = await writeTree(envTemplate({
+      "env/v1/infrastructure/cloudformation.yaml": "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: {{ environment.inputs.vpc_cdir }}\n",
+      "env/spec/spec.yaml": "proton: EnvironmentSpec\nspec:\n  count: two\n",
+    }));
+    const r = await baryon(["validate", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("env/v1/infrastructure/cloudformation.yaml:5:21: error: environment.inputs.vpc_cdir is not declared in schema type EnvInput");
+    expect(r.stdout).toContain("env/spec/spec.yaml:3:10: error: count must be a number");
+    expect(r.stdout).toMatch(/1 template version, 2 errors/);
+  });
+
+  it("prints JSON with templates[] of name, kind, major and diagnostics", async () => {
+    const dir = await writeTree({ ...envTemplate(), ...envTemplate({ "env/v2/schema/schema.yaml": "schema: [\n" }, "env/v2") });
+    const r = await baryon(["validate", dir, "--format", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.templates.map((t: { name: string; kind: string; major: number; diagnostics: unknown[] }) => [t.name, t.kind, t.major, t.diagnostics.length])).toEqual([
+      ["env", "environment", 1, 0],
+      ["env", "environment", 2, 1],
+    ]);
+    expect(report.templates[1].diagnostics[0]).toMatchObject({ file: "env/v2/schema/schema.yaml", line: 2, severity: "error", code: "yaml-syntax" });
+  });
+
+  it("refuses an unknown format with a usage error", async () => {
+    const r = await baryon(["validate", ".", "--format", "xml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are text, json/);
+  });
+});

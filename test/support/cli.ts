@@ -1,0 +1,19 @@
+// Runs the real `baryon` binary (bin/baryon.js → dist/), as a user would.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function baryon(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [`${ROOT}/bin/baryon.js`, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
