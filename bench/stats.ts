@@ -1,0 +1,23 @@
+export interface BenchResult {
+  name: string;
+  /** The median of `runs` (or a single derived figure when runs is empty). */
+  value: number;
+  unit: string;
+  runs: number[];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(3));
+
+export function printResults(title: string, results: readonly BenchResult[]): void {
+  console.log(`\n${title}`);
+  for (const r of results) {
+    const runs = r.runs.length ? `  (median of ${r.runs.length}: ${r.runs.map(fmt).join(", ")})` : "";
+    console.log(`  ${r.name}: ${r.unit === "yes" || r.unit === "NO" ? r.unit : `${fmt(r.value)} ${r.unit}`}${runs}`);
+  }
+}
