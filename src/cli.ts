@@ -1,6 +1,8 @@
 // The `baryon` command. Each subcommand only adapts arguments and calls the same
 // code the GitHub App uses.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { runCheck } from "./cli/check-command.js";
+import { GitError } from "./local/git-change-source.js";
 import { runRender, UsageError } from "./cli/render-command.js";
 import { runValidate } from "./cli/validate-command.js";
 import { stderr, stdout } from "./cli/output.js";
@@ -24,6 +26,17 @@ program
   });
 
 program
+  .command("check")
+  .description("review the working tree against a base ref: versions, reasons, problems and rendered diffs")
+  .argument("[repo-dir]", "a git checkout of a template repository", ".")
+  .option("--base <git-ref>", "compare against this ref (default: the merge base with the default branch)")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+  .option("--root <dir>", "only templates under this folder")
+  .action(async (dir: string, opts: { base?: string; format: "text" | "markdown" | "json"; root?: string }) => {
+    process.exitCode = await runCheck(dir, opts, stdout());
+  });
+
+program
   .command("render")
   .description("render one Jinja file with --context, or a version folder with --spec")
   .argument("<path>", "a template file, or a bundle folder <template>/v<MAJOR>")
@@ -40,7 +53,7 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  if (e instanceof UsageError || e instanceof InvalidArgumentError) {
+  if (e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof GitError) {
     process.stderr.write(`baryon: ${e.message}\n`);
     process.exitCode = 2;
   } else {

@@ -1,0 +1,54 @@
+// `baryon check`: review the working tree of a git checkout against a base ref,
+// exactly as the GitHub App reviews a pull request.
+import { resolve } from "node:path";
+import { createRenderPool } from "../bundle/render/pool.js";
+import { reviewChange } from "../flows/review-change.js";
+import { gitChangeSource } from "../local/git-change-source.js";
+import { emptyCatalog } from "../ports.js";
+import { renderMarkdown } from "../review/markdown.js";
+import { reviewErrors, type ReviewReport } from "../review/report.js";
+import { renderText } from "../review/text.js";
+import type { Out } from "./output.js";
+
+export interface CheckOptions {
+  base?: string;
+  format: "text" | "markdown" | "json";
+  root?: string;
+}
+
+export async function runCheck(dir: string, options: CheckOptions, out: Out): Promise<number> {
+  const changes = await gitChangeSource(resolve(dir), options.base);
+  const renderer = createRenderPool();
+  try {
+    const report = await reviewChange(options.root ? { root: options.root } : {}, { changes, renderer, versions: emptyCatalog });
+    if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
+    else if (options.format === "markdown") out.write(renderMarkdown(report));
+    else out.write(renderText(report, out.color));
+    return reviewErrors(report) ? 1 : 0;
+  } finally {
+    await renderer.close();
+  }
+}
+
+export function toJson(report: ReviewReport) {
+  return {
+    base: report.baseName,
+    head: report.headName,
+    ok: reviewErrors(report) === 0,
+    templates: report.templates.map((t) => ({
+      name: t.name,
+      kind: t.kind,
+      major: t.major,
+      dir: t.dir,
+      status: t.status,
+      change: t.change,
+      version: t.version ?? null,
+      reasons: t.reasons,
+      diagnostics: t.diagnostics,
+      specsAffected: t.diff.changed,
+      specsTotal: t.diff.total,
+    })),
+    unbundledFiles: report.unbundledFiles,
+    diagnostics: report.diagnostics,
+  };
+}

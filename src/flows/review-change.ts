@@ -1,0 +1,119 @@
+// Review a change to a template repository (a pull request, or local edits):
+//   1. read base and head snapshots from the ChangeSource and load both;
+//   2. find the bundles the change adds, modifies or removes;
+//   3. validate each changed head bundle and classify it against its base;
+//      a breaking change inside an existing vN/ is an error (it needs vN+1/);
+//   4. pick the version a merge would publish from the VersionCatalog;
+//   5. render base and head with every example spec (and any extra specs),
+//      diff them per resource and group identical diffs.
+import { detectChanges, type BundleChange } from "../bundle/changes.js";
+import { classifyChange, type Classification } from "../bundle/classify.js";
+import { errorAt, sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
+import { byResource, diffRenders, type ResourceRender } from "../bundle/diff.js";
+import { parseRepository } from "../bundle/load.js";
+import type { Bundle, Spec } from "../bundle/model.js";
+import { renderBundle } from "../bundle/render-bundle.js";
+import { validateTemplate } from "../bundle/validate.js";
+import type { ChangeSource, Renderer, VersionCatalog } from "../ports.js";
+import type { ReviewReport, TemplateReview } from "../review/report.js";
+
+export interface ReviewInput {
+  /** Only templates under this folder. */
+  root?: string;
+  /** More specs to render per template name (the deployed fleet, in later issues). */
+  extraSpecs?: Record<string, Spec[]>;
+}
+
+export interface ReviewPorts {
+  changes: ChangeSource;
+  renderer: Renderer;
+  versions: VersionCatalog;
+}
+
+export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Promise<ReviewReport> {
+  const options = input.root !== undefined ? { root: input.root } : {};
+  const [baseSnapshot, headSnapshot] = await Promise.all([ports.changes.base(), ports.changes.head()]);
+  const base = { snapshot: baseSnapshot, repo: parseRepository(baseSnapshot, options) };
+  const head = { snapshot: headSnapshot, repo: parseRepository(headSnapshot, options) };
+  const changes = detectChanges(base, head);
+
+  const changedDirs = new Set(changes.bundles.map((c) => c.templateDir));
+  const headTemplates = new Map(head.repo.templates.map((t) => [t.dir, t]));
+  const validation = [...changedDirs].flatMap((dir) => {
+    const template = headTemplates.get(dir);
+    return template ? validateTemplate(template) : [];
+  });
+  const loading = head.repo.diagnostics;
+
+  const templates = await Promise.all(changes.bundles.map(async (change): Promise<TemplateReview> => {
+    const template = headTemplates.get(change.templateDir);
+    const inBundle = (d: Diagnostic) => d.file === (change.head ?? change.base)!.dir || d.file.startsWith(`${(change.head ?? change.base)!.dir}/`);
+    const isLatest = template?.bundles.at(-1)?.dir === change.head?.dir;
+    const inTemplate = (d: Diagnostic) => isLatest && d.file.startsWith(`${change.templateDir}/`) && !template!.bundles.some((b) => d.file.startsWith(`${b.dir}/`));
+    const diagnostics = [...loading, ...validation].filter((d) => inBundle(d) || inTemplate(d));
+    const classification: Classification = change.head ? classifyChange(change.base, change.head) : { change: "none", reasons: [{ path: `v${change.major}`, change: "major version folder removed", breaking: true }] };
+    if (change.status === "modified" && classification.change === "major") diagnostics.push(breakingInPlace(change, classification));
+    const hasErrors = diagnostics.some((d) => d.severity === "error");
+    const version = !change.head || hasErrors || classification.change === "none" ? undefined : await nextVersion(change, ports.versions);
+    const specs = [...(template?.specs ?? []), ...(input.extraSpecs?.[change.template] ?? [])];
+    const diff = await renderDiff(change, specs, ports.renderer, diagnostics);
+    const review: TemplateReview = {
+      name: change.template, kind: change.kind, dir: (change.head ?? change.base)!.dir, major: change.major,
+      status: change.status, change: change.status === "removed" ? "none" : classification.change,
+      reasons: classification.reasons, diagnostics: sortDiagnostics(diagnostics), diff,
+    };
+    if (version) review.version = version;
+    return review;
+  }));
+
+  const claimed = new Set(templates.flatMap((t) => t.diagnostics));
+  const unclaimed = loading.filter((d) => !claimed.has(d) && !head.repo.templates.some((t) => d.file.startsWith(`${t.dir}/`)));
+  return {
+    baseName: ports.changes.baseName,
+    headName: ports.changes.headName,
+    templates,
+    unbundledFiles: changes.unbundledFiles,
+    diagnostics: sortDiagnostics(unclaimed),
+  };
+}
+
+function breakingInPlace(change: BundleChange, classification: Classification): Diagnostic {
+  const breaking = classification.reasons.filter((r) => r.breaking).map((r) => `${r.path}: ${r.change}`);
+  const head = change.head!;
+  const file = head.schema?.file ?? `${head.dir}/schema/schema.yaml`;
+  return errorAt(file, "breaking-change-in-major",
+    `breaking change inside v${change.major}/ (${breaking.join("; ")}). Resources on v${change.major} would break: ` +
+    `put this change in a new folder v${change.major + 1}/ (a copy of v${change.major}/ with the change) and leave v${change.major}/ compatible.`,
+    { line: 1 });
+}
+
+async function nextVersion(change: BundleChange, versions: VersionCatalog): Promise<string> {
+  if (change.status === "added") return `${change.major}.0`;
+  const latest = await versions.latestMinor(change.template, change.major);
+  return `${change.major}.${(latest ?? 0) + 1}`;
+}
+
+async function renderDiff(change: BundleChange, specs: Spec[], renderer: Renderer, diagnostics: Diagnostic[]) {
+  const side = async (bundle: Bundle | undefined, spec: Spec, label: string, report: boolean): Promise<ResourceRender[]> => {
+    if (!bundle) return [];
+    const result = await renderBundle(bundle, spec, renderer);
+    const failures = result.diagnostics.filter((d) => d.severity === "error");
+    if (report) diagnostics.push(...result.diagnostics);
+    const resources = byResource(result.files, label);
+    if (failures.length && resources.length === 0) {
+      return [{ label: `${label} › ${spec.kind === "EnvironmentSpec" ? "environment" : "all"}`, files: [], failure: failures.map((f) => f.message).join("; ") }];
+    }
+    return resources;
+  };
+  const base: ResourceRender[] = [];
+  const head: ResourceRender[] = [];
+  await Promise.all(specs.map(async (spec) => {
+    const label = spec.file;
+    const [b, h] = await Promise.all([side(change.base, spec, label, false), side(change.head, spec, label, true)]);
+    base.push(...b);
+    head.push(...h);
+  }));
+  head.sort((a, b) => a.label.localeCompare(b.label));
+  return diffRenders(base, head);
+}
+

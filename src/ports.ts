@@ -1,0 +1,25 @@
+// Ports: what flows need from the world, with no SDK or driver types in them.
+// Adapters implement them (src/local, src/github, src/registry, ...).
+import type { Snapshot } from "./bundle/files.js";
+
+export type { Renderer } from "./bundle/render/types.js";
+
+/** The two sides of a change: a pull request's base and head, or a git ref and the working tree. */
+export interface ChangeSource {
+  /** Human-readable names of the two sides, for reports ("main@1a2b3c4", "working tree"). */
+  readonly baseName: string;
+  readonly headName: string;
+  base(): Promise<Snapshot>;
+  head(): Promise<Snapshot>;
+}
+
+/** Published version numbers, so a review can say which version a merge would publish. */
+export interface VersionCatalog {
+  /** The highest minor published for a template's major, or undefined when none is known. */
+  latestMinor(template: string, major: number): Promise<number | undefined>;
+}
+
+/** A catalog that knows no versions: every existing major counts as `N.0`. The CLI's default until a registry is configured. */
+export const emptyCatalog: VersionCatalog = {
+  latestMinor: async () => undefined,
+};
