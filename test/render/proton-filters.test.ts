@@ -126,6 +126,10 @@ describe("the env var filters", () => {
     expect(() => ecsTaskDefinitionEnvVars(undefined)).toThrow(/expected a mapping, got an undefined value/);
     expect(() => lambdaFunctionEnvVars(["a"])).toThrow(/expected a mapping, got a list/);
     expect(() => iamPolicyArns("arn:aws:iam::123456789012:policy/x")).toThrow(/got a string/);
+    class Marker {
+      hint = "x";
+    }
+    expect(() => iamPolicyArns(new Marker())).toThrow(/expected a mapping, got an object \(Marker\)/);
   });
 });
 

@@ -139,10 +139,8 @@ function envEntries(name: string, value: unknown, raw: boolean): [string, string
 /** The entries of a mapping: a plain object (JSON context) or a Map (a dict built by the template). */
 function entries(name: string, value: unknown): [string, unknown][] {
   if (value instanceof Map) return Array.from(value, ([key, item]) => [String(key), item]);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error(`${name}: expected a mapping, got ${describe(value)}`);
-  }
-  return Object.entries(value as Record<string, unknown>);
+  if (!isPlainObject(value)) throw new Error(`${name}: expected a mapping, got ${describe(value)}`);
+  return Object.entries(value);
 }
 
 /** `raw` from a positional argument or a keyword argument (nunjucks passes those as a trailing object). */
@@ -171,6 +169,13 @@ function splitArguments(args: unknown[]): { positional: unknown[]; keywords: Key
     return { positional: args.slice(0, -1), keywords: last as Keywords };
   }
   return { positional: args, keywords: {} };
+}
+
+/** Objects from JSON, not class instances (an undefined marker, a range...) that merely look like one. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function pythonTruth(value: unknown): boolean {
@@ -221,5 +226,6 @@ function describe(value: unknown): string {
   if (value === undefined) return "an undefined value";
   if (value === null) return "None";
   if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
+  if (value instanceof Map || isPlainObject(value)) return "a mapping";
+  return typeof value === "object" ? `an object (${value.constructor?.name ?? "no class"})` : `a ${typeof value}`;
 }
