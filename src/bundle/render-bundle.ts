@@ -21,6 +21,8 @@ export interface RenderOptions {
    * for the outputs the templates read, so previews render without a deployment.
    */
   environmentOutputs?: Record<string, Outputs>;
+  /** AWS account of each environment, by name; a placeholder when unknown. */
+  environmentAccounts?: Record<string, string>;
 }
 
 /** One resource's rendering of one bundle part. */
@@ -75,11 +77,13 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
   }
   const resolved = instances.map((instance) => ({ instance, values: inputs(schema?.serviceInputType, instance.spec, `instance ${instance.name}`) }));
   const outputsOf = (environment: string) => options.environmentOutputs?.[environment] ?? placeholderOutputs(bundle);
+  // Proton always knew the account; a preview without one shows a visible placeholder.
+  const environmentOf = (environment: string) => ({ name: environment, outputs: outputsOf(environment), accountId: options.environmentAccounts?.[environment] ?? "<environment.account_id>" });
   for (const { instance, values } of resolved) {
     if (!instancePart || !values) continue;
     const context = serviceInstanceContext({
       service: { name }, name: instance.name, inputs: values,
-      environment: { name: instance.environment, outputs: outputsOf(instance.environment) },
+      environment: environmentOf(instance.environment),
     });
     jobs.push({ resource: instance.name, kind: "service_instance", part: instancePart, context });
   }
@@ -90,7 +94,7 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
       service: { name },
       inputs: pipelineValues,
       instances: resolved.flatMap(({ instance, values }) => values
-        ? [{ name: instance.name, inputs: values, environment: { name: instance.environment, outputs: outputsOf(instance.environment) } }]
+        ? [{ name: instance.name, inputs: values, environment: environmentOf(instance.environment) }]
         : []),
     });
     jobs.push({ resource: "pipeline", kind: "pipeline", part: pipelinePart, context });

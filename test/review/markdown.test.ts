@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import type { DiffGroup, FileDiff } from "../../src/bundle/diff.js";
+import { MARKDOWN_BUDGET, renderMarkdown } from "../../src/review/markdown.js";
+import type { ReviewReport, TemplateReview } from "../../src/review/report.js";
+
+function patch(lines: number, tag: string): FileDiff {
+  const body = Array.from({ length: lines }, (_, i) => `+  Line${i}: ${tag} ${"x".repeat(40)}`).join("\n");
+  return { path: "infrastructure/cloudformation.yaml", patch: `--- a/infrastructure/cloudformation.yaml\n+++ b/infrastructure/cloudformation.yaml\n@@ -1,0 +1,${lines} @@\n${body}\n`, additions: lines, deletions: 0 };
+}
+
+function template(name: string, groups: DiffGroup[], extra: Partial<TemplateReview> = {}): TemplateReview {
+  return {
+    name, kind: "service", dir: `${name}/v1`, major: 1, status: "modified", change: "minor", version: "1.4",
+    reasons: [{ path: "service_instance.inputs.port", change: "optional input added", breaking: false }],
+    diagnostics: [], diff: { groups, total: 120, changed: groups.reduce((n, g) => n + g.labels.length, 0) }, ...extra,
+  };
+}
+
+const report = (templates: TemplateReview[]): ReviewReport => ({ baseName: "main", headName: "pr", templates, unbundledFiles: [], diagnostics: [] });
+
+describe("renderMarkdown", () => {
+  it("summarises each template in a table and folds its details", () => {
+    const labels = Array.from({ length: 37 }, (_, i) => `spec/fleet.yaml › svc-${i}`);
+    const md = renderMarkdown(report([template("web-svc", [{ labels, diffs: [patch(3, "a")] }])]));
+    expect(md).toContain("| `web-svc` v1 | service | minor | 1.4 | 37 of 120 | 0 | 0 |");
+    expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 specs change</summary>");
+    expect(md).toContain("Same change for 37 specs: `spec/fleet.yaml › svc-0`");
+    expect(md).toContain("and 27 more");
+    expect(md).toMatch(/```diff\n--- a\/infrastructure\/cloudformation.yaml/);
+  });
+
+  it("stays under the budget with huge diffs, cutting the largest first and saying so", () => {
+    const groups = Array.from({ length: 40 }, (_, i) => ({ labels: [`spec/s${i}.yaml › app`], diffs: [patch(i === 7 ? 5 : 400, `g${i}`)] }));
+    const md = renderMarkdown(report([template("big-svc", groups)]));
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_BUDGET);
+    expect(md).toContain("diff cut to fit GitHub's comment limit");
+    // The small diff survives; the comment is still a well-formed summary.
+    expect(md).toContain("Line4: g7");
+    expect(md.match(/<details/g)?.length).toBe(md.match(/<\/details>/g)?.length);
+    expect((md.match(/```/g)?.length ?? 0) % 2).toBe(0);
+  });
+
+  it("says when a change touches no template", () => {
+    expect(renderMarkdown({ ...report([]), unbundledFiles: ["README.md"] })).toContain("touches no template bundle");
+  });
+
+  it("uses a longer fence when a diff contains backticks, and escapes HTML from templates", () => {
+    const diff: FileDiff = { path: "x.yaml", patch: "--- a/x.yaml\n+++ b/x.yaml\n@@ -1 +1 @@\n-a\n+```<script>\n", additions: 1, deletions: 1 };
+    const md = renderMarkdown(report([template("t", [{ labels: ["s › e"], diffs: [diff] }], {
+      diagnostics: [{ file: "t/v1/x.yaml", line: 1, severity: "error", code: "c", message: "bad <b>html</b>" }],
+    })]));
+    expect(md).toContain("````diff");
+    expect(md).toContain("bad &lt;b&gt;html&lt;/b&gt;");
+  });
+});
