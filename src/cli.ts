@@ -32,8 +32,9 @@ program
   .option("--base <git-ref>", "compare against this ref (default: the merge base with the default branch)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
   .option("--root <dir>", "only templates under this folder")
-  .action(async (dir: string, opts: { base?: string; format: "text" | "markdown" | "json"; root?: string }) => {
-    process.exitCode = await runCheck(dir, opts, stdout());
+  .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
+  .action(async (dir: string, opts: { base?: string; specs?: string; format: "text" | "markdown" | "json"; root?: string }) => {
+    process.exitCode = await runCheck(dir, opts, stdout(), stderr());
   });
 
 program

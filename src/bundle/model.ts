@@ -64,7 +64,12 @@ export interface PropertySchema {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   items?: PropertySchema;
+  /** Nested objects (`type: object`). */
+  properties?: Record<string, PropertySchema>;
+  required?: string[];
   [keyword: string]: unknown;
 }
 
@@ -122,6 +127,10 @@ export interface Spec {
   instances?: ServiceInstanceSpec[];
   /** Line of each value, keyed by a dotted path ("instances.0.spec.port"), for diagnostics. */
   lines: Record<string, number>;
+  /** Inventory specs (Baryon's addition to Proton's format): the template they deploy, `name` or `name:major`. */
+  template?: { name: string; major?: number };
+  /** Inventory specs: the rollout stage of the resource (`test`, `prod`, ...). */
+  stage?: string;
 }
 
 /** A template folder `<template>/` with its major version folders and example specs. */

@@ -22,10 +22,20 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   }
   const kind = root.proton as SpecKind;
   const lines = lineIndex(yaml);
+  const inventory: Pick<Spec, "template" | "stage"> = {};
+  if (root.template !== undefined) {
+    const match = typeof root.template === "string" ? /^([0-9A-Za-z][0-9A-Za-z_-]*)(?::([1-9]\d*))?$/.exec(root.template) : null;
+    if (match) inventory.template = { name: match[1]!, ...(match[2] ? { major: Number(match[2]) } : {}) };
+    else fail('`template` names the template this spec deploys: "<template>" or "<template>:<major>"', ["template"]);
+  }
+  if (root.stage !== undefined) {
+    if (typeof root.stage === "string" && root.stage) inventory.stage = root.stage;
+    else fail("`stage` must be a stage name such as test or prod", ["stage"]);
+  }
   if (kind === "EnvironmentSpec") {
     if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
     const spec = isRecord(root.spec) ? root.spec : {};
-    return { spec: { file, kind, spec, lines }, diagnostics };
+    return { spec: { file, kind, spec, lines, ...inventory }, diagnostics };
   }
 
   const instances: ServiceInstanceSpec[] = [];
@@ -47,7 +57,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
     });
   }
   if (root.pipeline !== undefined && !isRecord(root.pipeline)) fail("`pipeline` must be a mapping of input names to values", ["pipeline"]);
-  const spec: Spec = { file, kind, instances, lines };
+  const spec: Spec = { file, kind, instances, lines, ...inventory };
   if (isRecord(root.pipeline)) spec.pipeline = root.pipeline;
   return { spec, diagnostics };
 }

@@ -8,23 +8,29 @@ import { emptyCatalog } from "../ports.js";
 import { renderMarkdown } from "../review/markdown.js";
 import { reviewErrors, type ReviewReport } from "../review/report.js";
 import { renderText } from "../review/text.js";
-import type { Out } from "./output.js";
+import { hasErrors } from "../bundle/diagnostics.js";
+import { readSpecs } from "../local/read-specs.js";
+import { printDiagnostic, type Out } from "./output.js";
 
 export interface CheckOptions {
   base?: string;
+  specs?: string;
   format: "text" | "markdown" | "json";
   root?: string;
 }
 
-export async function runCheck(dir: string, options: CheckOptions, out: Out): Promise<number> {
+export async function runCheck(dir: string, options: CheckOptions, out: Out, err: Out): Promise<number> {
   const changes = await gitChangeSource(resolve(dir), options.base);
+  const extra = options.specs ? await readSpecs(resolve(options.specs)) : undefined;
+  extra?.diagnostics.forEach((d) => printDiagnostic(err, d));
   const renderer = createRenderPool();
   try {
-    const report = await reviewChange(options.root ? { root: options.root } : {}, { changes, renderer, versions: emptyCatalog });
+    const input = { ...(options.root ? { root: options.root } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
+    const report = await reviewChange(input, { changes, renderer, versions: emptyCatalog });
     if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
     else if (options.format === "markdown") out.write(renderMarkdown(report));
     else out.write(renderText(report, out.color));
-    return reviewErrors(report) ? 1 : 0;
+    return reviewErrors(report) || hasErrors(extra?.diagnostics ?? []) ? 1 : 0;
   } finally {
     await renderer.close();
   }

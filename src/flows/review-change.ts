@@ -13,7 +13,7 @@ import { byResource, diffRenders, type ResourceRender } from "../bundle/diff.js"
 import { parseRepository } from "../bundle/load.js";
 import type { Bundle, Spec } from "../bundle/model.js";
 import { renderBundle } from "../bundle/render-bundle.js";
-import { validateTemplate } from "../bundle/validate.js";
+import { validateSpec, validateTemplate } from "../bundle/validate.js";
 import type { ChangeSource, Renderer, VersionCatalog } from "../ports.js";
 import type { ReviewReport, TemplateReview } from "../review/report.js";
 
@@ -55,7 +55,10 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
     if (change.status === "modified" && classification.change === "major") diagnostics.push(breakingInPlace(change, classification));
     const hasErrors = diagnostics.some((d) => d.severity === "error");
     const version = !change.head || hasErrors || classification.change === "none" ? undefined : await nextVersion(change, ports.versions);
-    const specs = [...(template?.specs ?? []), ...(input.extraSpecs?.[change.template] ?? [])];
+    // Specs that name a major only apply to that major; the fleet's specs must still pass the new schema.
+    const fleet = (input.extraSpecs?.[change.template] ?? []).filter((s) => s.template?.major === undefined || s.template.major === change.major);
+    if (change.head) for (const spec of fleet) diagnostics.push(...validateSpec(spec, change.head));
+    const specs = [...(template?.specs ?? []), ...fleet];
     const diff = await renderDiff(change, specs, ports.renderer, diagnostics);
     const review: TemplateReview = {
       name: change.template, kind: change.kind, dir: (change.head ?? change.base)!.dir, major: change.major,

@@ -14,7 +14,7 @@ function source(base: Record<string, string>, head: Record<string, string>): Cha
 
 const SPEC = { "env/spec/spec.yaml": "proton: EnvironmentSpec\nspec:\n  count: 2\n" };
 const CFN = "env/v1/infrastructure/cloudformation.yaml";
-const base = { ...envTemplate(), ...SPEC };
+const base = { ...envTemplate(), ...SPEC } as Record<string, string>;
 
 describe("reviewChange", () => {
   it("an IaC change is a minor with the next version and a rendered diff", async () => {

@@ -1,0 +1,221 @@
+// Python's operators as Jinja2 evaluates them: int/float arithmetic with
+// Python's floor division and modulo, sequence + and *, `%` formatting,
+// `~` concatenation through str(), and `in`.
+import { typeError, zeroDivision } from "./errors.js";
+import { percentFormat } from "./format-percent.js";
+import {
+  DictView,
+  Markup,
+  PyFloat,
+  PyRange,
+  Undefined,
+  dictKey,
+  eq,
+  isFloat,
+  isNumber,
+  isStr,
+  isTuple,
+  mkFloat,
+  num,
+  str,
+  strOf,
+  tuple,
+  typeName,
+} from "./python.js";
+
+const unsupported = (op: string, a: unknown, b: unknown): never => {
+  throw typeError(`unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+};
+
+function failUndefined(a: unknown, b: unknown): void {
+  if (a instanceof Undefined) a.fail();
+  if (b instanceof Undefined) b.fail();
+}
+
+/** A numeric result: int when both operands are ints (or bools), float otherwise. */
+function numeric(a: unknown, b: unknown, r: number): number | PyFloat {
+  return isFloat(a) || isFloat(b) ? mkFloat(r) : r || 0;
+}
+
+export function add(a: unknown, b: unknown): unknown {
+  if (typeof a === "number" && typeof b === "number") {
+    return Number.isInteger(a) && Number.isInteger(b) ? a + b : mkFloat(a + b);
+  }
+  if (typeof a === "string" && typeof b === "string") return a + b;
+  failUndefined(a, b);
+  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) + num(b));
+  if (a instanceof Markup && isStr(b)) return new Markup(a.s + escapeText(b));
+  if (b instanceof Markup && isStr(a)) return new Markup(escapeText(a) + b.s);
+  if (isStr(a)) {
+    if (isStr(b)) return strOf(a) + strOf(b);
+    throw typeError(`can only concatenate str (not "${typeName(b)}") to str`);
+  }
+  if (Array.isArray(a)) {
+    const kind = isTuple(a) ? "tuple" : "list";
+    if (!Array.isArray(b) || isTuple(b) !== isTuple(a)) {
+      throw typeError(`can only concatenate ${kind} (not "${typeName(b)}") to ${kind}`);
+    }
+    const out = a.concat(b);
+    return kind === "tuple" ? tuple(out) : out;
+  }
+  return unsupported("+", a, b);
+}
+
+export function sub(a: unknown, b: unknown): unknown {
+  if (typeof a === "number" && typeof b === "number") {
+    return Number.isInteger(a) && Number.isInteger(b) ? a - b : mkFloat(a - b);
+  }
+  failUndefined(a, b);
+  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) - num(b));
+  return unsupported("-", a, b);
+}
+
+function repeat(seq: unknown, times: unknown): unknown {
+  if (isFloat(times) || !isNumber(times)) {
+    throw typeError(`can't multiply sequence by non-int of type '${typeName(times)}'`);
+  }
+  const n = Math.max(0, num(times));
+  if (isStr(seq)) return strOf(seq).repeat(n);
+  const items = seq as unknown[];
+  let out: unknown[] = [];
+  for (let i = 0; i < n; i++) out = out.concat(items);
+  return isTuple(items) ? tuple(out) : out;
+}
+
+export function mul(a: unknown, b: unknown): unknown {
+  if (typeof a === "number" && typeof b === "number") {
+    return Number.isInteger(a) && Number.isInteger(b) ? a * b || 0 : mkFloat(a * b);
+  }
+  failUndefined(a, b);
+  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) * num(b));
+  if (isStr(a) || Array.isArray(a)) return repeat(a, b);
+  if (isStr(b) || Array.isArray(b)) return repeat(b, a);
+  return unsupported("*", a, b);
+}
+
+export function div(a: unknown, b: unknown): unknown {
+  failUndefined(a, b);
+  if (!isNumber(a) || !isNumber(b)) return unsupported("/", a, b);
+  const y = num(b);
+  if (y === 0) throw zeroDivision(isFloat(a) || isFloat(b) ? "float division by zero" : "division by zero");
+  return mkFloat(num(a) / y);
+}
+
+/** CPython's float divmod (Objects/floatobject.c), so -7.5 // 2 is -4.0. */
+function floatDivmod(x: number, y: number): [number, number] {
+  let mod = x % y;
+  let d = (x - mod) / y;
+  if (mod) {
+    if (y < 0 !== mod < 0) {
+      mod += y;
+      d -= 1;
+    }
+  } else mod = y < 0 ? -0 : 0;
+  let floordiv: number;
+  if (d) {
+    floordiv = Math.floor(d);
+    if (d - floordiv > 0.5) floordiv += 1;
+  } else floordiv = (x / y < 0 ? -0 : 0);
+  return [floordiv, mod];
+}
+
+export function floordiv(a: unknown, b: unknown): unknown {
+  failUndefined(a, b);
+  if (!isNumber(a) || !isNumber(b)) return unsupported("//", a, b);
+  const x = num(a);
+  const y = num(b);
+  if (isFloat(a) || isFloat(b)) {
+    if (y === 0) throw zeroDivision("float floor division by zero");
+    return mkFloat(floatDivmod(x, y)[0]);
+  }
+  if (y === 0) throw zeroDivision("integer division or modulo by zero");
+  return Math.floor(x / y) || 0;
+}
+
+export function mod(a: unknown, b: unknown): unknown {
+  if (isStr(a)) return percentFormat(strOf(a), b);
+  failUndefined(a, b);
+  if (!isNumber(a) || !isNumber(b)) return unsupported("%", a, b);
+  const x = num(a);
+  const y = num(b);
+  if (isFloat(a) || isFloat(b)) {
+    if (y === 0) throw zeroDivision("float modulo");
+    return mkFloat(floatDivmod(x, y)[1]);
+  }
+  if (y === 0) throw zeroDivision("integer modulo by zero");
+  const r = x % y;
+  return (r !== 0 && r < 0 !== y < 0 ? r + y : r) || 0;
+}
+
+export function pow(a: unknown, b: unknown): unknown {
+  failUndefined(a, b);
+  if (!isNumber(a) || !isNumber(b)) return unsupported("** or pow()", a, b);
+  const x = num(a);
+  const y = num(b);
+  if (x === 0 && y < 0) throw zeroDivision("0.0 cannot be raised to a negative power");
+  const r = Math.pow(x, y);
+  return isFloat(a) || isFloat(b) || y < 0 ? mkFloat(r) : r;
+}
+
+export function neg(a: unknown): unknown {
+  if (typeof a === "number") return Number.isInteger(a) ? -a || 0 : -a;
+  if (a instanceof Undefined) a.fail();
+  if (a instanceof PyFloat) return new PyFloat(-a.v);
+  if (typeof a === "boolean") return a ? -1 : 0;
+  throw typeError(`bad operand type for unary -: '${typeName(a)}'`);
+}
+
+export function pos(a: unknown): unknown {
+  if (typeof a === "number" || a instanceof PyFloat) return a;
+  if (a instanceof Undefined) a.fail();
+  if (typeof a === "boolean") return a ? 1 : 0;
+  throw typeError(`bad operand type for unary +: '${typeName(a)}'`);
+}
+
+/** `a ~ b ~ …`: Jinja2's str_join. */
+export function concat(parts: unknown[]): string {
+  let out = "";
+  for (const p of parts) out += typeof p === "string" ? p : str(p);
+  return out;
+}
+
+/** Python `item in container`. */
+export function contains(container: unknown, item: unknown): boolean {
+  if (isStr(container)) {
+    if (!isStr(item)) {
+      if (item instanceof Undefined) item.fail();
+      throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+    }
+    return strOf(container).includes(strOf(item));
+  }
+  if (Array.isArray(container)) {
+    for (const x of container) if (x === item || eq(x, item)) return true;
+    return false;
+  }
+  if (container instanceof Map) return container.has(dictKey(item));
+  if (container instanceof Undefined) container.fail();
+  if (container instanceof DictView) {
+    if (container.kind === "keys") return container.map.has(dictKey(item));
+    return contains(container.toArray(), item);
+  }
+  if (container instanceof PyRange) {
+    if (!isNumber(item) || !Number.isInteger(num(item))) return false;
+    const i = (num(item) - container.start) / container.step;
+    return Number.isInteger(i) && i >= 0 && i < container.length;
+  }
+  const custom = (container as { pyIter?: () => unknown[] } | null)?.pyIter;
+  if (typeof custom === "function") return contains(custom.call(container), item);
+  throw typeError(`argument of type '${typeName(container)}' is not iterable`);
+}
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;" };
+
+/** markupsafe.escape for text (Markup passes through unchanged). */
+export function escapeText(v: unknown): string {
+  if (v instanceof Markup) return v.s;
+  return str(v).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
+}
+
+export function escape(v: unknown): Markup {
+  return v instanceof Markup ? v : new Markup(escapeText(v));
+}

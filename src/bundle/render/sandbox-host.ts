@@ -1,0 +1,235 @@
+// Child-process entry of the render pool, built to dist/sandbox/host.js and
+// started by pool.ts as `host.js <guest.js path> <limits JSON>` with an empty
+// environment. It owns one QuickJS runtime holding the guest (nunjucks) and
+// serves one render at a time over IPC. Only strings cross into QuickJS: the
+// guest is never given a host function or object.
+//   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
+//   2. Per request: arm the deadline, call __baryon.render(name, source,
+//      contextJson), check the JSON it returns, reply.
+//   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
+//      build a fresh one, so nothing of that render survives into the next.
+//   4. If the engine itself fails (a WebAssembly trap, e.g. the native stack ran
+//      out), its memory can no longer be trusted: reply, then exit; the pool
+//      starts a replacement.
+import { readFileSync } from "node:fs";
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSSyncVariant,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import {
+  type ChildMessage,
+  type RenderRequestMessage,
+  type SandboxLimits,
+  POISONING_KINDS,
+  failure,
+  isRenderRequestMessage,
+  memoryMessage,
+  parseLimits,
+  timeoutMessage,
+  toRenderResult,
+} from "./sandbox-protocol.js";
+import { GUEST_GLOBAL, type RenderResult } from "./types.js";
+
+/**
+ * QuickJS's own recursion limit. It turns most runaway recursion into a
+ * catchable "stack overflow" error; larger values let some recursion exhaust
+ * V8's native stack first, which traps the whole WebAssembly instance.
+ */
+const MAX_STACK_BYTES = 256 * 1024;
+/** Engine memory outside the QuickJS heap: static data, the C stack, allocator slack. */
+const ENGINE_OVERHEAD_BYTES = 16 * 1024 * 1024;
+const WASM_PAGE_BYTES = 64 * 1024;
+/** Evaluating the guest is our own code, but a broken build must not hang startup. */
+const GUEST_LOAD_MS = 10_000;
+const OUT_OF_MEMORY = /\bout of memory\b/i;
+const OUT_OF_STACK = /\bstack overflow\b/i;
+const STACK_MESSAGE = "render exceeded the sandbox's stack: recursion or nesting is too deep";
+
+interface Guest {
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  api: QuickJSHandle;
+  render: QuickJSHandle;
+}
+
+/** What to do with the runtime after replying. */
+type Aftermath = "keep" | "rebuild" | "exit";
+
+/**
+ * Compiles QuickJS with its memory capped. runtime.setMemoryLimit alone does not
+ * cap anything under Emscripten: QuickJS cannot learn block sizes there, so the
+ * limit only refuses single allocations above it, and a loop of small ones
+ * grows without bound (justjake/quickjs-emscripten#271). A WebAssembly memory
+ * that cannot grow past the limit is the real cap: malloc fails and QuickJS
+ * throws its ordinary "out of memory".
+ */
+async function loadEngine(limits: SandboxLimits): Promise<QuickJSWASMModule> {
+  const maximum = Math.ceil((limits.memoryLimitBytes + ENGINE_OVERHEAD_BYTES) / WASM_PAGE_BYTES);
+  const wasmMemory = new WasmMemory({ initial: Math.min(256, maximum), maximum });
+  return newQuickJSWASMModuleFromVariant(newVariant(await importVariant(), { wasmMemory }));
+}
+
+// Our compiler settings (no DOM lib) declare no WebAssembly.Memory; Node has it.
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } })
+  .WebAssembly.Memory;
+
+/** The package's CJS typings put the variant one `default` deeper than its ESM build does; accept either. */
+async function importVariant(): Promise<QuickJSSyncVariant> {
+  let value: unknown = await import("@jitl/quickjs-wasmfile-release-sync");
+  while (typeof value === "object" && value !== null && (value as { type?: unknown }).type !== "sync") {
+    value = (value as { default?: unknown }).default;
+  }
+  if (!value) throw new Error("could not load the QuickJS WebAssembly variant");
+  return value as QuickJSSyncVariant;
+}
+
+function loadGuest(module: QuickJSWASMModule, source: string, limits: SandboxLimits): Guest {
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(limits.memoryLimitBytes);
+  runtime.setMaxStackSize(MAX_STACK_BYTES);
+  const context = runtime.newContext();
+  const deadline = Date.now() + GUEST_LOAD_MS;
+  runtime.setInterruptHandler(() => Date.now() > deadline);
+  try {
+    context.unwrapResult(context.evalCode(source, "guest.js", { type: "global" })).dispose();
+    // Keep handles to the functions as loaded: even if a template could replace
+    // __baryon.render, later renders would still call the original.
+    const api = context.getProp(context.global, GUEST_GLOBAL);
+    const render = context.getProp(api, "render");
+    if (context.typeof(render) !== "function") {
+      render.dispose();
+      api.dispose();
+      throw new Error(`the guest did not define globalThis.${GUEST_GLOBAL}.render`);
+    }
+    return { runtime, context, api, render };
+  } catch (error) {
+    context.dispose();
+    runtime.dispose();
+    throw error;
+  } finally {
+    if (runtime.alive) runtime.removeInterruptHandler();
+  }
+}
+
+function disposeGuest(guest: Guest): void {
+  guest.render.dispose();
+  guest.api.dispose();
+  guest.context.dispose();
+  guest.runtime.dispose();
+}
+
+function render(guest: Guest, request: RenderRequestMessage, limits: SandboxLimits): [RenderResult, Aftermath] {
+  const { runtime, context } = guest;
+  let interrupted = false;
+  const deadline = Date.now() + limits.deadlineMs;
+  runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
+  try {
+    const args = [request.name, request.source, request.contextJson].map((s) => context.newString(s));
+    const call = context.callFunction(guest.render, guest.api, args);
+    for (const arg of args) arg.dispose();
+    if (call.error) {
+      const thrown = describe(context, call.error);
+      call.error.dispose();
+      if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+      if (OUT_OF_MEMORY.test(thrown)) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
+      if (OUT_OF_STACK.test(thrown)) return [failure("memory", STACK_MESSAGE), "rebuild"];
+      return [failure("sandbox", `the render guest threw instead of answering: ${thrown}`), "rebuild"];
+    }
+    const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
+    call.value.dispose();
+    if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+    const result = reply === undefined ? undefined : parseReply(reply);
+    if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
+    // The guest catches QuickJS's own limit errors and reports them as runtime errors.
+    if (!result.ok && OUT_OF_MEMORY.test(result.error.message)) {
+      return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
+    }
+    if (!result.ok && OUT_OF_STACK.test(result.error.message)) return [failure("memory", STACK_MESSAGE), "rebuild"];
+    return [result, !result.ok && POISONING_KINDS.has(result.error.kind) ? "rebuild" : "keep"];
+  } catch (error) {
+    // Thrown on the host side: the WebAssembly instance trapped mid-render.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return [failure("memory", STACK_MESSAGE), "exit"];
+    }
+    return [failure("sandbox", `the render sandbox failed: ${String(error)}`), "exit"];
+  } finally {
+    try {
+      runtime.removeInterruptHandler();
+    } catch {
+      // the instance trapped; the process exits after replying
+    }
+  }
+}
+
+function parseReply(reply: string): RenderResult | undefined {
+  try {
+    return toRenderResult(JSON.parse(reply));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short description of a QuickJS exception, without trusting its shape. */
+function describe(context: QuickJSContext, handle: QuickJSHandle): string {
+  try {
+    const value: unknown = context.dump(handle);
+    if (typeof value === "object" && value !== null) {
+      const { name, message } = value as { name?: unknown; message?: unknown };
+      return `${String(name ?? "Error")}: ${String(message ?? "")}`.slice(0, 500);
+    }
+    return String(value).slice(0, 500);
+  } catch {
+    return "an exception that could not be read";
+  }
+}
+
+function send(message: ChildMessage, then?: (error: Error | null) => void): void {
+  if (!process.send) process.exit(1);
+  process.send(message, undefined, undefined, then);
+}
+
+async function main(): Promise<void> {
+  const guestPath = process.argv[2];
+  const limits = parseLimits(process.argv[3]);
+  if (!guestPath || !limits) {
+    send({ type: "failed", message: "usage: host.js <guest.js path> <limits JSON>" }, () => process.exit(1));
+    return;
+  }
+  let module: QuickJSWASMModule;
+  let source: string;
+  let guest: Guest | undefined;
+  try {
+    source = readFileSync(guestPath, "utf8");
+    module = await loadEngine(limits);
+    guest = loadGuest(module, source, limits);
+  } catch (error) {
+    send({ type: "failed", message: `could not start the render sandbox: ${String(error)}` }, () => process.exit(1));
+    return;
+  }
+
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (message: unknown) => {
+    if (!isRenderRequestMessage(message)) process.exit(1); // only the pool talks to us; anything else is a bug
+    guest ??= loadGuest(module, source, limits);
+    const [result, aftermath] = render(guest, message, limits);
+    send({ type: "result", id: message.id, result, retiring: aftermath === "exit" }, (error) => {
+      if (error || aftermath === "exit") process.exit(1);
+      if (aftermath !== "rebuild" || !guest) return;
+      try {
+        disposeGuest(guest);
+        guest = undefined;
+        guest = loadGuest(module, source, limits);
+      } catch {
+        process.exit(1);
+      }
+    });
+  });
+  send({ type: "ready" });
+}
+
+await main();
