@@ -30,7 +30,7 @@ export interface RenderPoolOptions {
   size?: number;
   /** Per-render deadline in ms, enforced inside QuickJS; default 2000. */
   deadlineMs?: number;
-  /** QuickJS heap cap per child in bytes; default 64 MiB. */
+  /** Memory cap of each child's QuickJS engine (guest included) in bytes; default 64 MiB. */
   memoryLimitBytes?: number;
 }
 

@@ -1,6 +1,6 @@
 // Child-process entry of the render pool, built to dist/sandbox/host.js and
 // started by pool.ts as `host.js <guest.js path> <limits JSON>` with an empty
-// environment. It owns one QuickJS runtime holding the guest (nunjucks) and
+// environment. It owns one QuickJS runtime holding the guest (the Jinja engine) and
 // serves one render at a time over IPC. Only strings cross into QuickJS: the
 // guest is never given a host function or object.
 //   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import {
   newQuickJSWASMModuleFromVariant,
   newVariant,
+  type CustomizeVariantOptions,
   type QuickJSContext,
   type QuickJSSyncVariant,
   type QuickJSHandle,
@@ -74,8 +75,9 @@ async function loadEngine(limits: SandboxLimits): Promise<QuickJSWASMModule> {
   return newQuickJSWASMModuleFromVariant(newVariant(await importVariant(), { wasmMemory }));
 }
 
-// Our compiler settings (no DOM lib) declare no WebAssembly.Memory; Node has it.
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } })
+// Our compiler settings (no DOM lib) declare no WebAssembly global; Node has it.
+type WasmMemory = NonNullable<CustomizeVariantOptions["wasmMemory"]>;
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory } })
   .WebAssembly.Memory;
 
 /** The package's CJS typings put the variant one `default` deeper than its ESM build does; accept either. */
@@ -133,7 +135,7 @@ function render(guest: Guest, request: RenderRequestMessage, limits: SandboxLimi
     const call = context.callFunction(guest.render, guest.api, args);
     for (const arg of args) arg.dispose();
     if (call.error) {
-      const thrown = describe(context, call.error);
+      const thrown = describeException(context, call.error);
       call.error.dispose();
       if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
       if (OUT_OF_MEMORY.test(thrown)) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
@@ -175,7 +177,7 @@ function parseReply(reply: string): RenderResult | undefined {
 }
 
 /** A short description of a QuickJS exception, without trusting its shape. */
-function describe(context: QuickJSContext, handle: QuickJSHandle): string {
+function describeException(context: QuickJSContext, handle: QuickJSHandle): string {
   try {
     const value: unknown = context.dump(handle);
     if (typeof value === "object" && value !== null) {
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     module = await loadEngine(limits);
     guest = loadGuest(module, source, limits);
   } catch (error) {
-    send({ type: "failed", message: `could not start the render sandbox: ${String(error)}` }, () => process.exit(1));
+    send({ type: "failed", message: String(error) }, () => process.exit(1));
     return;
   }
 

@@ -1,6 +1,6 @@
 // Runs inside QuickJS, never in Node. One QuickJS context serves many renders of
 // many templates, so a hostile template must not be able to change what later
-// renders see. The guest calls lockdown() once, after nunjucks and
+// renders see. The guest calls lockdown() once, after its engine and
 // globalThis.__baryon are set up and before the first render:
 //   1. tame the code-evaluating constructors reachable as `fn.constructor` (the
 //      door from template expressions into arbitrary JavaScript) and remove
@@ -19,8 +19,10 @@ type Obj = object;
 
 /**
  * Hardens the realm; a second call does nothing. `guestRoots` are the guest's
- * own objects a template can reach and nunjucks does not mutate while
- * rendering: see nunjucksRoots(). They are deep-frozen like the intrinsics.
+ * own objects that a template can reach and that rendering never mutates: the
+ * engine's module objects and registries, the prototypes of its runtime
+ * classes. They are deep-frozen like the intrinsics. Object.freeze does not
+ * reach the entries of a Map or Set: keep mutable registries out of reach.
  */
 export function lockdown(guestRoots: readonly Obj[] = []): void {
   if (Object.isFrozen(globalThis)) return;
@@ -45,7 +47,9 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
     proto(/x/[Symbol.matchAll]("")),
   ];
 
+  const define = Object.defineProperty;
   tameConstructors(functionPrototypes);
+  guardGlobalObject();
   for (const key of ["__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]) {
     delete (Object.prototype as Record<string, unknown>)[key];
   }
@@ -56,8 +60,8 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
     if (desc) roots.push(desc.value, desc.get, desc.set);
   }
   // globalThis (reachable as globalThis.globalThis) and __baryon are frozen
-  // shallowly below: what __baryon's functions close over (nunjucks' caches)
-  // legitimately changes per render.
+  // shallowly below: what __baryon's functions close over (the template
+  // cache) legitimately changes per render.
   const skip = [globalThis, api];
   const hiddenValues = enableOverrides(reachable(roots, skip), iteratorPrototypes);
   for (const value of reachable([...roots, ...hiddenValues], skip)) Object.freeze(value);
@@ -67,48 +71,15 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
     if (typeof value === "function") Object.freeze(value);
   }
   Object.freeze(api);
-  Object.defineProperty(globalThis, API, { value: api, writable: false, configurable: false, enumerable: false });
+  define(globalThis, API, { value: api, writable: false, configurable: false, enumerable: false });
   Object.freeze(globalThis);
 }
 
 /**
- * The nunjucks objects a template can reach, for
- * `lockdown(nunjucksRoots(nunjucks, env))`: the module (class prototypes such as
- * SafeString's and Frame's), the Environment (filters, globals, tests: reachable
- * as `this.env` of the Context that nunjucks passes as `this` to any function a
- * template calls), and the Context prototype, which nunjucks does not export,
- * captured by a probe render.
- */
-export function nunjucksRoots(nunjucks: NunjucksLike, env: EnvironmentLike): Obj[] {
-  let contextPrototype: Obj | undefined;
-  const probe = "__baryonLockdownProbe";
-  env.addGlobal(probe, function (this: unknown) {
-    contextPrototype = Object.getPrototypeOf(this) as Obj;
-    return "";
-  });
-  try {
-    new nunjucks.Template(`{{ ${probe}() }}`, env, "lockdown-probe", true).render({});
-  } finally {
-    delete env.globals[probe];
-  }
-  if (!contextPrototype || contextPrototype === Object.prototype) {
-    throw new TypeError("lockdown: could not find nunjucks' Context prototype");
-  }
-  return [nunjucks, env, contextPrototype];
-}
-
-interface NunjucksLike {
-  Template: new (source: string, env: EnvironmentLike, path: string, eager: boolean) => { render(ctx: object): string };
-}
-interface EnvironmentLike {
-  addGlobal(name: string, value: unknown): unknown;
-  globals: Record<string, unknown>;
-}
-
-/**
  * Replaces `constructor` on Function.prototype and the generator/async function
- * prototypes with a thrower. nunjucks compiles through the global binding
- * (`new Function(source)`), which templates cannot name, so it keeps working.
+ * prototypes with a thrower. A guest that compiles templates to JavaScript
+ * keeps the real Function through the global binding or a reference taken
+ * before lockdown, neither of which a template can name.
  */
 function tameConstructors(functionPrototypes: readonly Obj[]): void {
   for (const prototype of functionPrototypes) {
@@ -121,13 +92,55 @@ function tameConstructors(functionPrototypes: readonly Obj[]): void {
 }
 
 /**
+ * QuickJS 2025-09-13 lets [[DefineOwnProperty]] replace the value of a
+ * non-writable, non-configurable property of the global object, so even a
+ * frozen globalThis could have JSON or Array swapped under the engine by
+ * Object.defineProperty. Refuse the global object (directly or behind a Proxy)
+ * as a target of everything that reaches [[DefineOwnProperty]] by key.
+ */
+function guardGlobalObject(): void {
+  const refuse = (target: unknown): void => {
+    if (target === globalThis) throw new TypeError("the global object is frozen");
+  };
+  const { defineProperty, defineProperties } = Object;
+  const reflectDefine = Reflect.defineProperty;
+  const RealProxy = Proxy;
+  const replace = (object: Obj, key: string, value: unknown): void => {
+    defineProperty(object, key, { value, writable: true, enumerable: false, configurable: true });
+  };
+  replace(Object, "defineProperty", function defineProperty_(o: object, key: PropertyKey, desc: PropertyDescriptor) {
+    refuse(o);
+    return defineProperty(o, key, desc);
+  });
+  replace(Object, "defineProperties", function defineProperties_(o: object, props: PropertyDescriptorMap) {
+    refuse(o);
+    return defineProperties(o, props);
+  });
+  replace(Reflect, "defineProperty", function defineProperty_(o: object, key: PropertyKey, desc: PropertyDescriptor) {
+    refuse(o);
+    return reflectDefine(o, key, desc);
+  });
+  const GuardedProxy = function Proxy(this: unknown, target: object, handler: ProxyHandler<object>): object {
+    if (new.target === undefined) throw new TypeError("Constructor Proxy requires 'new'");
+    refuse(target);
+    return new RealProxy(target, handler);
+  };
+  replace(GuardedProxy, "revocable", function revocable(target: object, handler: ProxyHandler<object>) {
+    refuse(target);
+    return RealProxy.revocable(target, handler);
+  });
+  replace(globalThis, "Proxy", GuardedProxy);
+}
+
+/**
  * Once a prototype is frozen, `obj.x = v` on an instance that inherits `x`
  * throws (strict) or is ignored (sloppy). For the properties code commonly
  * shadows this way, an accessor restores the old behaviour: the assignment
  * defines an own property on the instance; on the prototype itself it throws.
  * Covered: a list of intrinsic methods, and every writable non-function data
- * property of any prototype (SafeString.prototype.length, EventEmitter's
- * _events…). Returns the replaced values, which no property reaches any more.
+ * property of any prototype (class defaults such as a `length` or `_events`
+ * that constructors overwrite). Returns the replaced values, which no property
+ * reaches any more.
  */
 function enableOverrides(objects: Iterable<Obj>, iteratorPrototypes: readonly Obj[]): unknown[] {
   const errors: { prototype: Obj }[] = [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError];

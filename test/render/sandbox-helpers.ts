@@ -1,0 +1,60 @@
+// Shared by the sandbox tests: test guests, a fork spy that can swap the guest
+// a child loads, and the canary that must never come back from a render.
+import type { ChildProcess, ForkOptions, fork as forkFn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { expect } from "vitest";
+import type { RenderResult } from "../../src/bundle/render/types.js";
+
+export const CANARY = "secret-xyz";
+
+/** Children the pool forked with their fork options, and the guest to load instead of dist/sandbox/guest.js. */
+export const forks: { guest?: string; children: ChildProcess[]; options: ForkOptions[] } = { children: [], options: [] };
+
+/** The vi.mock factory for node:child_process (see the test files). */
+export function spyOnFork(actual: typeof import("node:child_process")): typeof import("node:child_process") {
+  const fork = ((modulePath: string, args: readonly string[], options: ForkOptions) => {
+    const child = actual.fork(modulePath, forks.guest ? [forks.guest, ...args.slice(1)] : [...args], options);
+    forks.children.push(child);
+    forks.options.push(options);
+    return child;
+  }) as typeof forkFn;
+  return { ...actual, fork };
+}
+
+export type TestGuest = "eval-guest" | "locked-eval-guest";
+
+/** Bundles a guest from test/render/fixtures the way scripts/build-sandbox.mjs bundles the real one. */
+export async function buildTestGuest(name: TestGuest): Promise<string> {
+  const outfile = join(mkdtempSync(join(tmpdir(), "baryon-guest-")), `${name}.js`);
+  await build({
+    entryPoints: [fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url))],
+    outfile,
+    bundle: true,
+    format: "iife",
+    platform: "neutral",
+    mainFields: ["main"],
+    target: "es2020",
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** Runs `fn` and returns its result with the elapsed wall time in ms. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, performance.now() - start];
+}
+
+export function expectNoCanary(result: RenderResult): void {
+  expect(JSON.stringify(result)).not.toContain(CANARY);
+}
+
+export function expectFailure(result: RenderResult, kind: string, message?: RegExp): void {
+  expect(result.ok ? { ok: true, output: result.output.slice(0, 200) } : result.error).toMatchObject({ kind });
+  if (message && !result.ok) expect(result.error.message).toMatch(message);
+}
