@@ -6,6 +6,7 @@ import {
   type Document, type Node as YamlNode, type Tags,
 } from "yaml";
 import { errorAt, type Diagnostic } from "./diagnostics.js";
+import { findJsonError } from "./json-error.js";
 
 /** Every short form CloudFormation's YAML understands, without the `!`. */
 export const SHORT_FORMS = [
@@ -62,15 +63,14 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  // A template that opens with "{" is JSON to CloudFormation, held to JSON's stricter rules (no trailing commas).
+  const jsonError = text.trimStart().startsWith("{") ? findJsonError(text) : undefined;
+  if (jsonError) return { diagnostics: [errorAt(file, "cfn-syntax", `invalid JSON: ${jsonError.message}`, jsonError)], position };
+  // JSON is YAML too: one parser gives both the positions and the short-form tags.
   const doc = parseDocument(text, { lineCounter, customTags, prettyErrors: false, uniqueKeys: true, strict: true });
-  const looksJson = text.trimStart().startsWith("{");
   if (doc.errors.length > 0) {
-    // JSON.parse words JSON mistakes better; YAML still places them when it cannot.
-    const jsonError = looksJson ? jsonSyntaxError(text) : undefined;
     const first = doc.errors[0]!;
-    const message = jsonError?.message ?? `invalid ${looksJson ? "JSON" : "YAML"}: ${firstLine(first.message)}`;
-    const at = jsonError?.offset !== undefined ? position(jsonError.offset) : position(first.pos[0]);
-    return { diagnostics: [errorAt(file, "cfn-syntax", message, at)], position };
+    return { diagnostics: [errorAt(file, "cfn-syntax", `invalid YAML: ${firstLine(first.message)}`, position(first.pos[0]))], position };
   }
   const diagnostics = doc.warnings
     .filter((w) => w.code === "TAG_RESOLVE_FAILED")
@@ -111,17 +111,6 @@ function convert(doc: Document, node: YamlNode, position: ParsedTemplate["positi
   }
   const tag = node.tag?.startsWith("!") && !node.tag.startsWith("!!") ? node.tag.slice(1) : undefined;
   return tag && SHORT_FORM_NAMES.has(tag) ? { kind: "tag", fn: longName(tag), arg: plain, ...where } : plain;
-}
-
-function jsonSyntaxError(text: string): { message: string; offset?: number } | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (e) {
-    const message = firstLine((e as Error).message);
-    const at = /at position (\d+)/.exec(message);
-    return { message: `invalid JSON: ${message.replace(/ \(line \d+ column \d+\)$/, "")}`, ...(at ? { offset: Number(at[1]) } : {}) };
-  }
 }
 
 function firstLine(message: string): string {

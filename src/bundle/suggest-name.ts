@@ -11,7 +11,7 @@ export function suggestName(name: string, known: Iterable<string>): string | und
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   // Short names need a closer match: "Vpc" is not a typo of "Api".
-  const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 4)));
+  const allowed = Math.max(1, Math.min(6, Math.floor(name.length / 3)));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
