@@ -59,14 +59,15 @@ export function diffResource(base: ResourceRender | undefined, head: ResourceRen
     const b = after.get(path);
     if (a === b) continue;
     const patch = createTwoFilesPatch(a === undefined ? "/dev/null" : `a/${path}`, b === undefined ? "/dev/null" : `b/${path}`, a ?? "", b ?? "", undefined, undefined, { context: 3 });
+    // jsdiff starts with an "Index:"/"====" preamble; keep only the unified diff itself.
+    const unified = patch.slice(patch.indexOf("---"));
     let additions = 0;
     let deletions = 0;
-    for (const line of patch.split("\n").slice(2)) {
+    for (const line of unified.slice(unified.indexOf("\n@@")).split("\n")) {
       if (line.startsWith("+")) additions++;
       else if (line.startsWith("-")) deletions++;
     }
-    // jsdiff starts with an "Index:"/"====" preamble; keep only the unified diff itself.
-    diffs.push({ path, patch: patch.slice(patch.indexOf("---")), additions, deletions });
+    diffs.push({ path, patch: unified, additions, deletions });
   }
   return diffs;
 }

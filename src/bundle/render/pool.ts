@@ -101,8 +101,11 @@ class RenderPool implements Renderer {
     for (const job of this.queue.splice(0)) job.resolve(failure("sandbox", "the renderer was closed"));
     const exits = [...this.workers].map((worker) => {
       const exited = new Promise<void>((resolve) => {
-        if (worker.child.exitCode !== null || worker.child.signalCode !== null) resolve();
-        else worker.child.once("exit", () => resolve());
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return resolve();
+        // Idle children are unref'd; hold the event loop until this one is gone, or an
+        // awaited close() would leave nothing pending and Node would exit mid-await.
+        worker.child.ref();
+        worker.child.once("exit", () => resolve());
       });
       this.retire(worker, failure("sandbox", "the renderer was closed"));
       return exited;
