@@ -2,15 +2,13 @@
 // template and context, measured in one run.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { parseRepository } from "../src/bundle/load.js";
 import { planRenders } from "../src/bundle/render-bundle.js";
 import { createRenderPool } from "../src/bundle/render/pool.js";
 import type { Renderer } from "../src/bundle/render/types.js";
 import { readSnapshot } from "../src/local/read-snapshot.js";
-import { median, type BenchResult } from "./stats.js";
+import { median, ROOT, type BenchResult } from "./stats.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RUNS = 5;
 const SECONDS = 2;
 

@@ -1,3 +1,15 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The package root, from bench/*.ts (source) or dist/bench/index.js (bundled). */
+export const ROOT = (() => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "examples"))) return dir;
+    if (dirname(dir) === dir) throw new Error("cannot find the baryon package root");
+  }
+})();
+
 export interface BenchResult {
   name: string;
   /** The median of `runs` (or a single derived figure when runs is empty). */
