@@ -207,7 +207,7 @@ export function getitem(obj: unknown, key: unknown): unknown {
 
 /** Python obj[key], or NOT_FOUND where Python raises LookupError/TypeError. */
 function pyItem(obj: unknown, key: unknown): unknown {
-  if (key instanceof Undefined) key.fail();
+  if (key instanceof Undefined && key.strict) key.fail();
   if (obj instanceof Map) {
     if ((Array.isArray(key) && !isTuple(key)) || key instanceof Map) return NOT_FOUND;
     const v = obj.get(dictKey(key));

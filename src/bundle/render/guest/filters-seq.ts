@@ -79,7 +79,6 @@ function first(v: unknown): unknown {
 }
 
 function last(v: unknown): unknown {
-  if (v instanceof Undefined) v.fail();
   if (v instanceof PyIterator) throw typeError(`'${v.pyType}' object is not reversible`);
   const items = iterate(v);
   return items.length ? items[items.length - 1] : new Undefined("No last item, sequence was empty.");
@@ -87,7 +86,7 @@ function last(v: unknown): unknown {
 
 function reverse(v: unknown): unknown {
   if (isStr(v)) return Array.from(strOf(v)).reverse().join("");
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return new PyIterator("reversed", "reversed", iterate(v)[Symbol.iterator]());
   if (v instanceof PyIterator) return v.drain().reverse();
   const kind = Array.isArray(v)
     ? isTuple(v)

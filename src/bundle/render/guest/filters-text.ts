@@ -43,7 +43,7 @@ const chars = (s: string): string[] => (hasAstral(s) ? Array.from(s) : s.split("
 const WORD_BEGINNING = /([-\s({[<]+)/u;
 
 function truncate(v: unknown, length: unknown, killwords: unknown, end: unknown, leeway: unknown): unknown {
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : v;
   const s = text(v);
   const n = Number(num(length));
   const e = text(end);
@@ -128,7 +128,8 @@ function urlQuote(v: unknown, forQs: boolean): string {
 }
 
 function urlencode(v: unknown): string {
-  if (v instanceof Undefined) v.fail();
+  // Jinja2 iterates an Undefined as pairs: StrictUndefined fails, the lenient one is empty
+  if (v instanceof Undefined) return iterate(v).length === 0 ? "" : "";
   if (isStr(v) || !(Array.isArray(v) || v instanceof Map)) return urlQuote(v, false);
   const items = v instanceof Map ? Array.from(v) : iterate(v).map((p) => iterate(p));
   return items.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join("&");

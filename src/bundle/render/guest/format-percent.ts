@@ -3,12 +3,11 @@
 // precision, `*`, and %(name)s with a mapping.
 import { PyError, typeError, valueError } from "./errors.js";
 import { formatExp, formatFixed, formatGeneral } from "./float-format.js";
-import { Undefined, isFloat, isNumber, isStr, isTuple, num, repr, str, strOf, typeName } from "./python.js";
+import { intStr, isFloat, isNumber, isStr, isTuple, num, repr, str, strOf, typeName } from "./python.js";
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)/y;
 
 export function percentFormat(fmt: string, args: unknown): string {
-  if (args instanceof Undefined) args.fail();
   const mapping = args instanceof Map || (Array.isArray(args) && !isTuple(args)) ? args : null;
   const positional: unknown[] = isTuple(args) ? args : [args];
   let argi = 0;
@@ -91,7 +90,7 @@ function convert(conv: string, arg: unknown, flags: string, prec: number | null,
     case "u": {
       if (!isNumber(arg)) throw typeError(`%${conv} format: a real number is required, not ${typeName(arg)}`);
       const n = Math.trunc(num(arg));
-      let digits = Math.abs(n) < 1e21 ? String(Math.abs(n)) : BigInt(Math.abs(n)).toString();
+      let digits = intStr(Math.abs(n));
       if (prec !== null) digits = digits.padStart(prec, "0");
       return signed(n, (n < 0 ? "-" : "") + digits, flags);
     }

@@ -124,16 +124,11 @@ const JSON_ESCAPES: Record<string, string> = {
   "\f": "\\f",
 };
 
-/** json.dumps string encoding with ensure_ascii=True. */
+/** json.dumps string encoding with ensure_ascii=True: everything outside ' '..'~' is escaped. */
 function jsonString(s: string): string {
   return (
     '"' +
-    s.replace(/["\\\x00-\x1f\u007f-\uffff]/g, (c) => {
-      const e = JSON_ESCAPES[c];
-      if (e) return e;
-      const code = c.charCodeAt(0);
-      return code === 0x7f ? c : "\\u" + code.toString(16).padStart(4, "0");
-    }) +
+    s.replace(/["\\]|[^\x20-\x7e]/g, (c) => JSON_ESCAPES[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) +
     '"'
   );
 }

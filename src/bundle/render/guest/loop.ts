@@ -64,7 +64,7 @@ export class LoopContext implements HasAttrs {
 
   pyCall(args: unknown[]): unknown {
     if (!this.recurse) {
-      throw typeError("Tried to call non recursive loop.  Maybe you forgot the 'recursive' modifier.");
+      throw typeError("The loop must have the 'recursive' marker to be called recursively.");
     }
     return this.recurse(args[0], this.depth0 + 1);
   }

@@ -183,7 +183,6 @@ export function concat(parts: unknown[]): string {
 export function contains(container: unknown, item: unknown): boolean {
   if (isStr(container)) {
     if (!isStr(item)) {
-      if (item instanceof Undefined) item.fail();
       throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     }
     return strOf(container).includes(strOf(item));
@@ -193,7 +192,7 @@ export function contains(container: unknown, item: unknown): boolean {
     return false;
   }
   if (container instanceof Map) return container.has(dictKey(item));
-  if (container instanceof Undefined) container.fail();
+  if (container instanceof Undefined) return container.strict ? container.fail() : false;
   if (container instanceof DictView) {
     if (container.kind === "keys") return container.map.has(dictKey(item));
     return contains(container.toArray(), item);

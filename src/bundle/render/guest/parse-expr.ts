@@ -336,8 +336,8 @@ export class ExprParser {
     else parts.push(null);
     if (this.current.type === "colon") {
       this.next();
-      const end = this.current.type === "rbracket" || this.current.type === "comma";
-      parts.push(end ? null : this.parseExpression());
+      const type: string = this.current.type;
+      parts.push(type === "rbracket" || type === "comma" ? null : this.parseExpression());
     } else parts.push(null);
     return { kind: "Slice", start: parts[0] ?? null, stop: parts[1] ?? null, step: parts[2] ?? null, lineno };
   }

@@ -21,12 +21,17 @@ export class Markup {
 
 const MISSING: unique symbol = Symbol("missing");
 
-/** Jinja2's StrictUndefined: using it in almost any way raises. */
+/**
+ * Jinja2's StrictUndefined: using it in almost any way raises. With `strict`
+ * false it is Jinja2's base Undefined, which the implicit `else` of an inline
+ * if yields even under StrictUndefined: it prints "", iterates empty, is false.
+ */
 export class Undefined {
   constructor(
     readonly hint: string | null,
     readonly obj: unknown = MISSING,
     readonly name: unknown = null,
+    readonly strict = true,
   ) {}
   message(): string {
     if (this.hint !== null) return this.hint;
@@ -40,6 +45,9 @@ export class Undefined {
     throw new UndefinedError(this.message());
   }
 }
+
+/** All lenient Undefineds hash and compare equal: as a dict key they are one key. */
+export const LENIENT_KEY = new Undefined(null, MISSING, null, false);
 
 export function undefinedName(name: string): Undefined {
   return new Undefined(null, MISSING, name);
@@ -170,7 +178,7 @@ export function typeName(v: unknown): string {
   if (v instanceof Map) return "dict";
   if (v instanceof PyFloat) return "float";
   if (v instanceof Markup) return "Markup";
-  if (v instanceof Undefined) return "StrictUndefined";
+  if (v instanceof Undefined) return v.strict ? "StrictUndefined" : "Undefined";
   if (v instanceof Namespace) return "Namespace";
   if (v instanceof PyRange) return "range";
   if (v instanceof DictView) return `dict_${v.kind}`;
@@ -198,7 +206,7 @@ export function truthy(v: unknown): boolean {
   if (typeof v === "number") return v !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : false;
   if (v instanceof PyFloat) return v.v !== 0;
   if (v instanceof Markup) return v.s.length > 0;
   if (v instanceof PyRange) return v.length > 0;
@@ -214,14 +222,14 @@ export function str(v: unknown): string {
   if (v === false) return "False";
   if (typeof v === "number") return Number.isInteger(v) ? intStr(v) : floatRepr(v);
   if (v instanceof Markup) return v.s;
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : "";
   if (v instanceof PyFloat) return floatRepr(v.v);
   return repr(v);
 }
 
 export function intStr(n: number): string {
-  // String(1e21) is "1e+21"; Python prints every digit of an int.
-  return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  // Past 2^53 String() rounds (and from 1e21 uses an exponent); Python prints every digit.
+  return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();
 }
 
 /** Python repr(float): shortest round-trip digits, exponent outside 1e-4..1e16. */
@@ -286,7 +294,8 @@ export function repr(v: unknown): string {
     return `{${parts.join(", ")}}`;
   }
   if (v instanceof Markup) return `Markup(${strRepr(v.s)})`;
-  if (v instanceof Undefined) v.fail();
+  // StrictUndefined does not override __repr__: inside a list it prints "Undefined"
+  if (v instanceof Undefined) return "Undefined";
   if (v instanceof PyRange) {
     return v.step === 1 ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
   }
@@ -301,8 +310,8 @@ export function repr(v: unknown): string {
 /** Python ==. StrictUndefined refuses to be compared. */
 export function eq(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== "number" || a === a;
-  if (a instanceof Undefined) a.fail();
-  if (b instanceof Undefined) b.fail();
+  if (a instanceof Undefined) return a.strict ? a.fail() : b instanceof Undefined && !b.strict;
+  if (b instanceof Undefined) return b.strict ? b.fail() : false;
   if (isNumber(a)) return isNumber(b) && num(a) === num(b);
   if (isStr(a)) return isStr(b) && strOf(a) === strOf(b);
   if (Array.isArray(a)) {
@@ -378,7 +387,7 @@ export function dictKey(k: unknown): unknown {
   if (typeof k === "string" || typeof k === "number") return k;
   if (k instanceof PyFloat) return k.v;
   if (k instanceof Markup) return k.s;
-  if (k instanceof Undefined) k.fail();
+  if (k instanceof Undefined) return k.strict ? k.fail() : LENIENT_KEY;
   if (Array.isArray(k) && !isTuple(k)) throw typeError("unhashable type: 'list'");
   if (k instanceof Map) throw typeError("unhashable type: 'dict'");
   return k;
@@ -389,7 +398,7 @@ export function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (v instanceof Map) return Array.from(v.keys());
   if (typeof v === "string") return Array.from(v);
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : [];
   if (v instanceof PyRange || v instanceof DictView) return v.toArray();
   if (v instanceof PyIterator) return v.drain();
   if (v instanceof Markup) return Array.from(v.s);
@@ -403,7 +412,7 @@ export function len(v: unknown): number {
   if (typeof v === "string") return codePointLength(v);
   if (Array.isArray(v)) return v.length;
   if (v instanceof Map) return v.size;
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : 0;
   if (v instanceof Markup) return codePointLength(v.s);
   if (v instanceof PyRange) return v.length;
   if (v instanceof DictView) return v.map.size;
@@ -447,7 +456,7 @@ export function hashKey(v: unknown): unknown {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
   if (v instanceof Markup) return v.s;
-  if (v instanceof Undefined) v.fail();
+  if (v instanceof Undefined) return v.strict ? v.fail() : LENIENT_KEY;
   if (isTuple(v)) return "\u0000" + repr(v);
   if (Array.isArray(v)) throw typeError("unhashable type: 'list'");
   if (v instanceof Map) throw typeError("unhashable type: 'dict'");

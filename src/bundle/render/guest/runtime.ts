@@ -156,7 +156,12 @@ export const runtime = {
   iterate,
   undefinedParam: (name: string) => new Undefined(`parameter '${name}' was not provided`, undefined, name),
   condUndefined: (line: number) =>
-    new Undefined(`the inline if-expression on line ${line} evaluated to false and no else section was defined.`),
+    new Undefined(
+      `the inline if-expression on line ${line} evaluated to false and no else section was defined.`,
+      undefined,
+      null,
+      false,
+    ),
   noLoader: (): never => {
     throw typeError("no loader for this environment specified");
   },

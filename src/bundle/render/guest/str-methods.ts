@@ -66,8 +66,8 @@ export function pyRsplit(s: string, sep: unknown = null, maxsplit: unknown = -1)
       out.unshift(rest.slice(m.index + m[0].length));
       rest = rest.slice(0, m.index);
     }
-    rest = rest.replace(LEADING_WS, "");
-    if (rest) out.unshift(rest);
+    // the remainder keeps its leading whitespace unless nothing else is left
+    if (rest.replace(LEADING_WS, "")) out.unshift(rest);
     return out;
   }
   const d = strOf(sep as string);

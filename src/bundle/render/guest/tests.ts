@@ -61,7 +61,7 @@ export const TESTS: Record<string, Test> = nullProto({
     return true;
   }),
   iterable: unary("test_iterable", (v) => {
-    if (v instanceof Undefined) v.fail();
+    if (v instanceof Undefined) return v.strict ? v.fail() : true;
     if (v instanceof PyIterator) return true;
     try {
       iterate(v);
