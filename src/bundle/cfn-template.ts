@@ -53,7 +53,7 @@ const customTags: Tags = SHORT_FORMS.flatMap((name) => [
 ]);
 const SHORT_FORM_NAMES = new Set<string>(SHORT_FORMS);
 
-export function longName(shortForm: string): string {
+function longName(shortForm: string): string {
   return shortForm === "Ref" || shortForm === "Condition" ? shortForm : `Fn::${shortForm}`;
 }
 

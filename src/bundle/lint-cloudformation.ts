@@ -43,7 +43,8 @@ export function lintCloudFormation(text: string, file: string): Diagnostic[] {
   if (transform) lint.transform = transform;
 
   for (const entry of root.entries) {
-    if (!SECTIONS.includes(entry.key)) {
+    // A Transform may bring sections of its own (SAM's Globals).
+    if (!SECTIONS.includes(entry.key) && !lint.transform) {
       report(lint, "cfn-unknown-section", `unknown top-level section "${entry.key}"${didYouMean(entry.key, SECTIONS)}`, entry.keyAt);
     }
   }

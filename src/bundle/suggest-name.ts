@@ -10,8 +10,8 @@ export function suggestName(name: string, known: Iterable<string>): string | und
     const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  // Short names need a closer match: "Vpc" is not a typo of "Api".
-  const allowed = Math.max(1, Math.min(6, Math.floor(name.length / 3)));
+  // Short names need a closer match: "B" is not a typo of "A", nor "Vpc" of "Api".
+  const allowed = Math.min(6, Math.floor(name.length / 3));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 

@@ -123,6 +123,14 @@ describe("lintCloudFormation on broken references", () => {
     }]);
   });
 
+  it("suggests only names close enough to be typos", () => {
+    const text = template("  A:\n    Type: AWS::SNS::Topic\n    Properties: {TopicName: !Ref B, DisplayName: !Ref stage}\n");
+    expect(where(lint(text))).toEqual([
+      '8: !Ref B: no parameter or resource named "B"',
+      '8: !Ref stage: no parameter or resource named "stage" (did you mean "Stage"?)',
+    ]);
+  });
+
   it("checks DependsOn, in its string and list forms", () => {
     const broken = instance.replace("      - LoadBalancerListener", "      - LoadBalancerListner");
     expect(where(lint(broken))).toEqual([
@@ -216,6 +224,7 @@ Outputs:
 
   it("only warns when a Transform may declare what is missing", () => {
     const text = `Transform: AWS::Serverless-2016-10-31
+Globals: {Function: {Timeout: 10}}
 Resources:
   Fn:
     Type: AWS::Serverless::Function
@@ -225,7 +234,7 @@ Resources:
       Environment: {Variables: {API: !Sub 'https://\${ServerlessRestApi}.execute-api.\${AWS::Region}.amazonaws.com'}}
 `;
     expect(lint(text)).toEqual([expect.objectContaining({
-      line: 8, severity: "warning", code: "cfn-sub-unknown",
+      line: 9, severity: "warning", code: "cfn-sub-unknown",
       message: expect.stringMatching(/no parameter or resource named "ServerlessRestApi".*unless the template's Transform, AWS::Serverless-2016-10-31, declares it/),
     })]);
   });
