@@ -5,11 +5,14 @@
 //      a breaking change inside an existing vN/ is an error (it needs vN+1/);
 //   4. pick the version a merge would publish from the VersionCatalog;
 //   5. render base and head with every example spec (and any extra specs),
-//      diff them per resource and group identical diffs.
+//      diff them per resource and group identical diffs;
+//   6. lint what head renders (CloudFormation references, Terraform syntax) and
+//      warn about resources the change deletes or replaces.
 import { detectChanges, type BundleChange } from "../bundle/changes.js";
 import { classifyChange, type Classification } from "../bundle/classify.js";
 import { errorAt, sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
-import { byResource, diffRenders, type ResourceRender } from "../bundle/diff.js";
+import { byResource, diffRenders, type DiffGroup, type ResourceRender } from "../bundle/diff.js";
+import { destructiveChanges, lintRenderedResource, lintTerraformBundle } from "../bundle/lint-render.js";
 import { parseRepository } from "../bundle/load.js";
 import type { Bundle, Spec } from "../bundle/model.js";
 import { renderBundle } from "../bundle/render-bundle.js";
@@ -59,6 +62,7 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
     const fleet = (input.extraSpecs?.[change.template] ?? []).filter((s) => s.template?.major === undefined || s.template.major === change.major);
     if (change.head) for (const spec of fleet) diagnostics.push(...validateSpec(spec, change.head));
     const specs = [...(template?.specs ?? []), ...fleet];
+    if (change.head) diagnostics.push(...(await lintTerraformBundle(change.head)));
     const diff = await renderDiff(change, specs, ports.renderer, diagnostics);
     const review: TemplateReview = {
       name: change.template, kind: change.kind, dir: (change.head ?? change.base)!.dir, major: change.major,
@@ -117,6 +121,33 @@ async function renderDiff(change: BundleChange, specs: Spec[], renderer: Rendere
     head.push(...h);
   }));
   head.sort((a, b) => a.label.localeCompare(b.label));
-  return diffRenders(base, head);
+  const diff = diffRenders(base, head);
+  if (change.head) diagnostics.push(...lintChanged(change.head, diff.groups, base, head));
+  return diff;
+}
+
+/**
+ * Lints one resource per group of identical diffs (they render the same change),
+ * at most LINTED_GROUPS of them, so a 1,000-instance fleet costs a bounded time.
+ * Repeated findings (the same problem in several resources) are reported once.
+ */
+const LINTED_GROUPS = 50;
+
+function lintChanged(bundle: Bundle, groups: DiffGroup[], base: ResourceRender[], head: ResourceRender[]): Diagnostic[] {
+  const before = new Map(base.map((r) => [r.label, r]));
+  const after = new Map(head.map((r) => [r.label, r]));
+  const seen = new Set<string>();
+  const found: Diagnostic[] = [];
+  for (const group of groups.filter((g) => !g.headFailure).slice(0, LINTED_GROUPS)) {
+    const resource = after.get(group.labels[0]!);
+    if (!resource) continue;
+    for (const d of [...lintRenderedResource(bundle, resource), ...destructiveChanges(bundle, before.get(resource.label), resource)]) {
+      // Identify a finding without the resource it was seen in: once is enough.
+      const key = `${d.file}:${d.line}:${d.code}:${d.message.replace(/ \(rendered line .*\)$/, "").replace(`${resource.label}: `, "")}`;
+      if (!seen.has(key)) found.push(d);
+      seen.add(key);
+    }
+  }
+  return found;
 }
 

@@ -2,12 +2,14 @@
 // checks, and render each example spec with the newest major in the sandbox.
 //   1. parse the snapshot into templates (loading diagnostics);
 //   2. validate each template (schemas, input references, specs);
-//   3. render every example spec against its template's newest bundle;
+//   3. render every example spec against its template's newest bundle, and
+//      lint Terraform files (they are not rendered);
 //   4. file each diagnostic under the template version it belongs to.
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Snapshot } from "../bundle/files.js";
 import { parseRepository } from "../bundle/load.js";
 import type { TemplateKind } from "../bundle/model.js";
+import { lintTerraformBundle } from "../bundle/lint-render.js";
 import { renderBundle, type RenderedFile } from "../bundle/render-bundle.js";
 import type { Renderer } from "../bundle/render/types.js";
 import { validateRepository } from "../bundle/validate.js";
@@ -51,9 +53,11 @@ export async function validateTemplates(input: ValidateInput, ports: ValidatePor
     // A spec that failed validation would only repeat its errors as render failures.
     const specs = template.specs.filter((s) => !hasErrors(diagnostics.filter((d) => d.file === s.file)));
     const results = await Promise.all(specs.map((spec) => renderBundle(latest, spec, ports.renderer)));
-    return { latest, results };
+    const terraform = (await Promise.all(template.bundles.map(lintTerraformBundle))).flat();
+    return { latest, results, terraform };
   }));
-  for (const { latest, results } of rendered) {
+  for (const { latest, results, terraform } of rendered) {
+    diagnostics.push(...terraform);
     const report = reports.find((r) => r.dir === latest.dir)!;
     for (const r of results) {
       report.rendered.push(...r.files);

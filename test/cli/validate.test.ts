@@ -32,7 +32,7 @@ describe("baryon validate", () => {
     const r = await baryon(["validate", dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("env/v1/infrastructure/cloudformation.yaml:5:21: error: environment.inputs.vpc_cdir is not declared in schema type EnvInput");
-    expect(r.stdout).toContain("env/spec/spec.yaml:3:10: error: count must be a number");
+    expect(r.stdout).toContain("env/spec/spec.yaml:3: error: count must be a number");
     expect(r.stdout).toMatch(/1 template version, 2 errors/);
   });
 
@@ -52,5 +52,18 @@ describe("baryon validate", () => {
     const r = await baryon(["validate", ".", "--format", "xml"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Allowed choices are text, json/);
+  });
+});
+
+describe("baryon validate on Terraform bundles", () => {
+  it("reports HCL syntax errors at their file and line", async () => {
+    const dir = await writeTree({
+      "net/v1/schema/schema.yaml": 'schema:\n  format:\n    openapi: "3.0.0"\n  environment_input_type: "In"\n  types:\n    In:\n      type: object\n      properties: {}\n',
+      "net/v1/infrastructure/manifest.yaml": 'infrastructure:\n  templates:\n    - file: "*"\n      rendering_engine: hcl\n      template_language: terraform\n',
+      "net/v1/infrastructure/main.tf": 'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n\noutput "id" {\n  value = aws_vpc.main.id\n}\n',
+    });
+    const r = await baryon(["validate", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/net\/v1\/infrastructure\/main\.tf:\d+:\d+: error: .*\[terraform-syntax\]|net\/v1\/infrastructure\/main\.tf:\d+:\d+: error: /);
   });
 });

@@ -65,3 +65,24 @@ describe("reviewChange", () => {
     expect(diff.groups.map((g) => g.labels.length)).toEqual([3, 2]);
   });
 });
+
+describe("reviewChange lints what the change renders", () => {
+  it("reports a broken reference at the template line that printed it", async () => {
+    const head = { ...base, [CFN]: base[CFN] + "  Attachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n      VpcId: !Ref Vcp\n" };
+    const report = await reviewChange({}, { changes: source(base, head), renderer, versions: emptyCatalog });
+    const problem = report.templates[0]!.diagnostics.find((d) => d.message.includes("Vcp"));
+    expect(problem).toMatchObject({ file: CFN, line: 9, severity: "error" });
+    expect(problem!.message).toMatch(/!Ref Vcp: no parameter or resource named "Vcp" \(did you mean "Vpc"\?\)/);
+  });
+
+  it("warns when a resource disappears or changes Type", async () => {
+    const head = { ...base, [CFN]: base[CFN]!.replace("Vpc:\n    Type: AWS::EC2::VPC", "Vpc:\n    Type: AWS::EC2::Subnet") + "  Extra:\n    Type: AWS::S3::Bucket\n" };
+    const b2 = { ...base, [CFN]: base[CFN] + "  Logs:\n    Type: AWS::Logs::LogGroup\n" };
+    const report = await reviewChange({}, { changes: source(b2, head), renderer, versions: emptyCatalog });
+    const warnings = report.templates[0]!.diagnostics.filter((d) => d.severity === "warning").map((d) => [d.code, d.message]);
+    expect(warnings).toEqual([
+      ["resource-replaced", "env/spec/spec.yaml › environment: resource Vpc changes Type from AWS::EC2::VPC to AWS::EC2::Subnet; CloudFormation will replace it (a new physical resource)"],
+      ["resource-deleted", "env/spec/spec.yaml › environment: resource Logs (AWS::Logs::LogGroup) is no longer rendered; CloudFormation will delete it"],
+    ]);
+  });
+});
