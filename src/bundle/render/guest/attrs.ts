@@ -141,6 +141,28 @@ const LIST_METHODS: Record<string, Method<unknown[]>> = nullProto({
   },
 });
 
+/** Attribute names that are dict methods: for any other name `d.name` is `d['name']`. */
+export const DICT_METHOD_NAMES: ReadonlySet<string> = new Set(Object.keys(DICT_METHODS));
+
+let mutations = 0;
+
+/** How many in-place list/dict method calls have run: lets the guest reuse a context no render changed. */
+export function mutationCount(): number {
+  return mutations;
+}
+
+function countMutations<T>(table: Record<string, Method<T>>, names: string[]): void {
+  for (const name of names) {
+    const fn = table[name] as Method<T>;
+    table[name] = (self, a, k) => {
+      mutations++;
+      return fn(self, a, k);
+    };
+  }
+}
+countMutations(DICT_METHODS, ["pop", "setdefault", "update", "clear", "popitem"]);
+countMutations(LIST_METHODS, ["append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear"]);
+
 /** Python getattr(obj, name), or NOT_FOUND for AttributeError (the `attr` filter). */
 export function pyAttribute(obj: unknown, name: string): unknown {
   if (obj instanceof Map) {

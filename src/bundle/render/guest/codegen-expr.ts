@@ -1,11 +1,13 @@
 // Compiles template expressions to JS expressions over the Python value model.
 // Everything template-controlled reaches the generated source only as
 // JSON.stringify'd literals or generated identifiers.
+import type { Direct } from "./args.js";
 import type { Args, CompareOp, Expr, ExprOf } from "./ast.js";
 import { TemplateSyntaxError } from "./errors.js";
 import { PyFloat } from "./python.js";
 import { filters, tests } from "./registry.js";
 import type { Scope } from "./scope.js";
+import { DICT_METHOD_NAMES } from "./attrs.js";
 
 const q = (s: string): string => JSON.stringify(s);
 
@@ -49,7 +51,7 @@ export abstract class ExprCompiler {
     if (!id) {
       id = `h${this.hoistIds.size + 1}`;
       this.hoistIds.set(key, id);
-      this.hoisted.push(`const ${id} = ${code};`);
+      this.hoisted.push(`var ${id} = ${code};`);
     }
     return id;
   }
@@ -60,7 +62,7 @@ export abstract class ExprCompiler {
 
   /** Context names read by the template, looked up once per render. */
   protected contextPrologue(): string {
-    return Array.from(this.contextIds, ([name, id]) => `const ${id} = $lookup(ctx, ${q(name)});`).join("\n");
+    return Array.from(this.contextIds, ([name, id]) => `var ${id} = $lookup(ctx, ${q(name)});`).join("\n");
   }
 
   protected contextRef(name: string): string {
@@ -158,7 +160,7 @@ export abstract class ExprCompiler {
       case "BinOp":
         return `${BINOPS[e.op]}(${this.expr(e.left)}, ${this.expr(e.right)})`;
       case "Concat":
-        return `$concat([${e.nodes.map((n) => this.expr(n)).join(", ")}])`;
+        return `(${e.nodes.map((n) => this.str(this.expr(n))).join(" + ")})`;
       case "Compare":
         return this.compare(e);
     }
@@ -182,11 +184,22 @@ export abstract class ExprCompiler {
       const fast = LOOP_FAST[e.attr];
       if (id && fast && this.loopIds.has(id)) return fast(id);
     }
-    return `$getattr(${this.expr(e.node)}, ${q(e.attr)})`;
+    const obj = this.expr(e.node);
+    if (DICT_METHOD_NAMES.has(e.attr)) return `$getattr(${obj}, ${q(e.attr)})`;
+    // inline the common case, a dict key: QuickJS calls are costly on hot paths
+    const t = this.temp();
+    const v = this.temp();
+    return `((${t} = ${obj}) instanceof $Map && (${v} = ${t}.get(${q(e.attr)})) !== undefined ? ${v} : $getattr(${t}, ${q(e.attr)}))`;
+  }
+
+  /** `str(value)`, inlined for the common case of a str. */
+  protected str(code: string): string {
+    const t = this.temp();
+    return `(typeof (${t} = ${code}) === "string" ? ${t} : $str(${t}))`;
   }
 
   protected args(a: Args): { args: string; kwargs: string } {
-    let args = `[${a.args.map((x) => this.expr(x)).join(", ")}]`;
+    let args = a.args.length ? `[${a.args.map((x) => this.expr(x)).join(", ")}]` : "$NOARGS";
     if (a.dynArgs) args = `[...${args}, ...$iterate(${this.expr(a.dynArgs)})]`;
     let kwargs = a.kwargs.length ? `new Map([${a.kwargs.map((k) => `[${q(k.key)}, ${this.expr(k.value)}]`).join(", ")}])` : "null";
     if (a.dynKwargs) kwargs = `$kwargsMerge(${kwargs}, ${this.expr(a.dynKwargs)})`;
@@ -200,11 +213,33 @@ export abstract class ExprCompiler {
   }
 
   protected filter(e: ExprOf<"Filter">, value: string): string {
-    const fn = filters.has(e.name)
-      ? this.hoist(`filter:${e.name}`, `$filters.get(${q(e.name)})`)
-      : this.unknown("filter", e.name, e.lineno);
+    const f = filters.get(e.name);
+    if (!f) return `${this.unknown("filter", e.name, e.lineno)}(${value}, ${this.args(e).args})`;
+    const direct = this.direct("filters", e.name, f.direct, e, value);
+    if (direct) return direct;
+    const fn = this.hoist(`filter:${e.name}`, `$filters.get(${q(e.name)})`);
     const { args, kwargs } = this.args(e);
     return `${fn}(${value}, ${args}, ${kwargs})`;
+  }
+
+  /**
+   * `impl(value, a, b, <defaults>)` for a call with only positional arguments:
+   * no argument array, no binding at run time.
+   */
+  private direct(table: "filters" | "tests", name: string, d: Direct | undefined, a: Args, value: string): string | null {
+    if (!d || a.kwargs.length || a.dynArgs || a.dynKwargs) return null;
+    if (a.args.length < d.minArgs || a.args.length > d.params.length) return null;
+    const impl = this.hoist(`${table}-impl:${name}`, `$${table}.get(${q(name)}).direct.impl`);
+    const args = a.args.map((x) => this.expr(x));
+    for (let i = a.args.length; i < d.params.length; i++) {
+      const dv = d.defaults[i];
+      args.push(
+        dv === null || typeof dv === "boolean" || typeof dv === "string" || (typeof dv === "number" && Number.isFinite(dv))
+          ? JSON.stringify(dv)
+          : this.hoist(`${table}-default:${name}:${i}`, `$${table}.get(${q(name)}).direct.defaults[${i}]`),
+      );
+    }
+    return `${impl}(${[value, ...args].join(", ")})`;
   }
 
   private test(e: ExprOf<"Test">): string {
@@ -213,9 +248,11 @@ export abstract class ExprCompiler {
     if (plain && e.name === "defined") return `!(${value} instanceof $Undefined)`;
     if (plain && e.name === "undefined") return `(${value} instanceof $Undefined)`;
     if (plain && e.name === "none") return `(${value} === null)`;
-    const fn = tests.has(e.name)
-      ? this.hoist(`test:${e.name}`, `$tests.get(${q(e.name)})`)
-      : this.unknown("test", e.name, e.lineno);
+    const t = tests.get(e.name);
+    if (!t) return `${this.unknown("test", e.name, e.lineno)}(${value}, ${this.args(e).args})`;
+    const direct = this.direct("tests", e.name, t.direct, e, value);
+    if (direct) return `!!${direct}`;
+    const fn = this.hoist(`test:${e.name}`, `$tests.get(${q(e.name)})`);
     const { args, kwargs } = this.args(e);
     return `${fn}(${value}, ${args}, ${kwargs})`;
   }

@@ -33,15 +33,15 @@ class Codegen extends ExprCompiler {
     const temps = this.fnTemps[0] as string[];
     return [
       `"use strict";`,
-      `const {${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")}} = rt;`,
+      `var {${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")}} = rt;`,
       this.hoistedCode(),
       `return function render(ctx) {`,
-      `let L = 1;`,
+      `var L = 1;`,
       `try {`,
-      temps.length ? `let ${temps.join(", ")};` : "",
+      temps.length ? `var ${temps.join(", ")};` : "",
       this.contextPrologue(),
       decls,
-      `let o = "";`,
+      `var o = "";`,
       main,
       `return o;`,
       `} catch (e) { throw $locate(e, L); }`,
@@ -65,7 +65,7 @@ class Codegen extends ExprCompiler {
     const lines: string[] = [];
     for (const name of findStores(body)) {
       const init = outer(name);
-      lines.push(`let ${this.scope.declare(name)} = ${init};`);
+      lines.push(`var ${this.scope.declare(name)} = ${init};`);
     }
     return lines.join("\n");
   }
@@ -135,7 +135,7 @@ class Codegen extends ExprCompiler {
   }
 
   private print(code: string): string {
-    return this.autoescape ? `$escapeText(${code})` : `$str(${code})`;
+    return this.autoescape ? `$escapeText(${code})` : this.str(code);
   }
 
   private output(node: Extract<Stmt, { kind: "Output" }>): void {
@@ -207,8 +207,8 @@ class Codegen extends ExprCompiler {
       const body = this.out;
       this.out = saved.out;
       this.emit(`${fn} = (iterable, depth0) => {`);
-      if (temps.length) this.emit(`let ${temps.join(", ")};`);
-      this.emit(`let ${this.buffer} = "";`);
+      if (temps.length) this.emit(`var ${temps.join(", ")};`);
+      this.emit(`var ${this.buffer} = "";`);
       this.out.push(...body);
       this.emit(`return ${this.buffer};`);
       this.emit(`};`);
@@ -225,11 +225,12 @@ class Codegen extends ExprCompiler {
     if (node.test) {
       // `for x in xs if cond`: Jinja2 filters first, so loop.length counts kept items
       const kept = this.temp();
+      const k = this.temp();
       this.emit(`${kept} = [];`);
-      this.emit(`for (const item of ${items}) {`);
+      this.emit(`for (${k} = 0; ${k} < ${items}.length; ${k}++) {`);
       this.inScope([], () => {
-        this.bindTarget(node.target, "item");
-        this.emit(`if (${this.cond(node.test as Expr)}) ${kept}.push(item);`);
+        this.bindTarget(node.target, `${items}[${k}]`);
+        this.emit(`if (${this.cond(node.test as Expr)}) ${kept}.push(${items}[${k}]);`);
       });
       this.emit(`}`);
       this.emit(`${items} = ${kept};`);
@@ -243,7 +244,7 @@ class Codegen extends ExprCompiler {
       if (loopVar) {
         const id = this.scope.declare("loop");
         this.loopIds.add(id);
-        this.emit(`const ${id} = ${loopVar}; ${id}.i0 = ${i};`);
+        this.emit(`var ${id} = ${loopVar}; ${id}.i0 = ${i};`);
       }
       this.bindTarget(node.target, `${items}[${i}]`);
       this.statements(node.body);
@@ -260,7 +261,7 @@ class Codegen extends ExprCompiler {
   /** Declares loop/with targets in the current scope and binds them from `value`. */
   private bindTarget(target: Expr, value: string): void {
     if (target.kind === "Name") {
-      this.emit(`let ${this.scope.declare(target.name)} = ${value};`);
+      this.emit(`var ${this.scope.declare(target.name)} = ${value};`);
       return;
     }
     const items = target.kind === "Tuple" ? target.items : [];
@@ -289,7 +290,7 @@ class Codegen extends ExprCompiler {
   private capture(body: Stmt[]): string {
     const saved = this.buffer;
     const buf = `o${++this.bufferCount}`;
-    this.emit(`let ${buf} = "";`);
+    this.emit(`var ${buf} = "";`);
     this.buffer = buf;
     const line = this.line;
     this.inScope(body, () => this.statements(body));
@@ -393,9 +394,9 @@ class Codegen extends ExprCompiler {
     const temps = this.fnTemps.pop() as string[];
     const code = [
       `$macro(${q(name)}, ${JSON.stringify(sig.args)}, ${JSON.stringify(flags)}, function (${argIds.join(", ")}) {`,
-      `const L0 = L;`,
-      temps.length ? `let ${temps.join(", ")};` : "",
-      `let o = "";`,
+      `var L0 = L;`,
+      temps.length ? `var ${temps.join(", ")};` : "",
+      `var o = "";`,
       ...this.out,
       `L = L0;`,
       `return o;`,

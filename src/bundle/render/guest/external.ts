@@ -24,8 +24,16 @@ function fromPlain(v: unknown): unknown {
   return String(v);
 }
 
+let calls = 0;
+
+/** How many adapted filters have run: a render that ran none needs no post-pass for their output. */
+export function externalFilterCalls(): number {
+  return calls;
+}
+
 export function adaptFilter(name: string, fn: (...args: any[]) => unknown): Filter {
   return (value: unknown, args: unknown[], kwargs: Kwargs) => {
+    calls++;
     const plainValue = toPlain(value);
     const plain = [plainValue, ...args.map(toPlain)];
     if (kwargs) {

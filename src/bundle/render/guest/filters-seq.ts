@@ -28,11 +28,13 @@ import {
 import { callFilter, callTest } from "./registry.js";
 import { sig, type Filter } from "./filters-text.js";
 
+const DIGITS = /^\d+$/;
+
 const ignoreCase = (v: unknown): unknown => (isStr(v) ? strOf(v).toLowerCase() : v);
 
 function attributeParts(attr: unknown): unknown[] {
   if (attr === null) return [];
-  if (isStr(attr)) return strOf(attr).split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  if (isStr(attr)) return strOf(attr).split(".").map((p) => (DIGITS.test(p) ? Number(p) : p));
   return [attr];
 }
 
@@ -257,7 +259,13 @@ function groupby(v: unknown, attribute: unknown, dflt: unknown, cs: unknown): un
 function join(v: unknown, d: unknown, attribute: unknown): string {
   let parts = iterate(v);
   if (attribute !== null) parts = parts.map(attrgetter(attribute, null));
-  return parts.map((x) => (typeof x === "string" ? x : str(x))).join(str(d));
+  const sep = typeof d === "string" ? d : str(d);
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const x = parts[i];
+    out += (i > 0 ? sep : "") + (typeof x === "string" ? x : str(x));
+  }
+  return out;
 }
 
 function dictsort(v: unknown, cs: unknown, by: unknown, rev: unknown): unknown[] {
@@ -265,7 +273,8 @@ function dictsort(v: unknown, cs: unknown, by: unknown, rev: unknown): unknown[]
   if (!(v instanceof Map)) throw typeError(`'${typeName(v)}' object has no attribute 'items'`);
   const pos = by === "key" ? 0 : 1;
   const caseSensitive = truthy(cs);
-  const pairs = Array.from(v, ([k, x]) => tuple([k, x]));
+  const pairs: unknown[][] = [];
+  v.forEach((x, k) => pairs.push(tuple([k, x])));
   return sortKeyed(pairs, (p) => (caseSensitive ? p[pos] : ignoreCase(p[pos])), truthy(rev));
 }
 

@@ -1,5 +1,5 @@
 // Jinja2's string filters (jinja2/filters.py), with autoescape off.
-import { bind, required } from "./args.js";
+import { required, signature, type Direct } from "./args.js";
 import type { Kwargs } from "./attrs.js";
 import { TemplateRuntimeError, typeError } from "./errors.js";
 import { formatFixed } from "./float-format.js";
@@ -22,18 +22,11 @@ import {
 } from "./python.js";
 import { pyCapitalize, pyReplace, pyRsplit, pyStrip, splitlines } from "./str-methods.js";
 
-export type Filter = (value: unknown, args: unknown[], kwargs: Kwargs) => unknown;
+export type Filter = ((value: unknown, args: unknown[], kwargs: Kwargs) => unknown) & { direct?: Direct };
 
 /** A filter with a fixed Python signature after the filtered value. */
-export function sig(fname: string, params: string[], defaults: unknown[], fn: (v: unknown, ...a: unknown[]) => unknown): Filter {
-  if (params.length === 0) {
-    return (v, args, kwargs) => {
-      if (args.length || kwargs) bind(fname, params, defaults, args, kwargs);
-      return fn(v);
-    };
-  }
-  return (v, args, kwargs) => fn(v, ...bind(fname, params, defaults, args, kwargs));
-}
+export const sig = (fname: string, params: string[], defaults: unknown[], fn: (v: unknown, ...a: unknown[]) => unknown): Filter =>
+  signature(fname, params, defaults, fn);
 
 /** markupsafe.soft_str: Markup stays Markup, anything else becomes str. */
 const text = (v: unknown): string => (typeof v === "string" ? v : v instanceof Markup ? v.s : str(v));

@@ -8,11 +8,12 @@
 // Jinja2's. See docs/rendering.md for what differs and why.
 import type { RenderError, RenderResult } from "../types.js";
 import { TemplateSyntaxError, UndefinedError } from "./errors.js";
-import { adaptFilter } from "./external.js";
+import { mutationCount } from "./attrs.js";
+import { adaptFilter, externalFilterCalls } from "./external.js";
 import { GLOBALS } from "./globals.js";
 import { parseJson } from "./json.js";
 import { lockdown } from "./lockdown.js";
-import { applyBlockIndentation, protonFilters } from "./proton-filters.js";
+import { BLOCK_END, BLOCK_START, applyBlockIndentation, protonFilters } from "./proton-filters.js";
 import { filters } from "./registry.js";
 import { runtime } from "./runtime.js";
 import { TemplateCache, compileTemplate, type RenderFn } from "./template.js";
@@ -20,9 +21,14 @@ import "./filters.js";
 
 for (const [name, fn] of Object.entries(protonFilters)) filters.set(name, adaptFilter(name, fn));
 
-type Compiled = { ok: true; render: RenderFn } | { ok: false; error: RenderError };
+type Compiled = { ok: true; render: RenderFn; markers: boolean } | { ok: false; error: RenderError };
 
 const cache = new TemplateCache<Compiled>(200);
+// Hashing a long source for the cache lookup costs more than comparing it with the last one.
+let last: { source: string; compiled: Compiled } | null = null;
+
+/** Proton's block markers (private-use characters, see proton-filters.ts). */
+const hasMarkers = (s: string): boolean => s.indexOf(BLOCK_START) !== -1 || s.indexOf(BLOCK_END) !== -1;
 
 function toRenderError(e: unknown): RenderError {
   const err = e as { message?: unknown; lineno?: unknown; column?: unknown } | null;
@@ -35,24 +41,47 @@ function toRenderError(e: unknown): RenderError {
 }
 
 function compile(source: string): Compiled {
-  try {
-    return { ok: true, render: compileTemplate(source) };
-  } catch (e) {
-    if (!(e instanceof TemplateSyntaxError)) throw e;
-    return { ok: false, error: toRenderError(e) };
-  }
+  if (last?.source === source) return last.compiled;
+  const compiled = cache.get(source, () => {
+    try {
+      return { ok: true, render: compileTemplate(source), markers: hasMarkers(source) };
+    } catch (e) {
+      if (!(e instanceof TemplateSyntaxError)) throw e;
+      return { ok: false, error: toRenderError(e) };
+    }
+  });
+  last = { source, compiled };
+  return compiled;
+}
+
+// The last context, parsed: a bundle's templates render with the same context,
+// so it is reused until a render changes it in place (`list.append`, `dict.update`).
+let lastContext: { json: string; value: Map<unknown, unknown>; markers: boolean } | null = null;
+
+function context(json: string): { value: Map<unknown, unknown>; markers: boolean } {
+  if (lastContext?.json === json) return lastContext;
+  const value = parseJson(json);
+  return { value: value instanceof Map ? value : new Map(), markers: hasMarkers(json) };
 }
 
 function render(_name: string, source: string, contextJson: string): string {
   let result: RenderResult;
+  const mutationsBefore = mutationCount();
+  const filterCallsBefore = externalFilterCalls();
+  let ctx: { value: Map<unknown, unknown>; markers: boolean } | null = null;
   try {
-    const compiled = cache.get(source, () => compile(source));
+    const compiled = compile(source);
     if (!compiled.ok) return JSON.stringify({ ok: false, error: compiled.error });
-    const ctx = parseJson(contextJson);
-    const output = compiled.render(ctx instanceof Map ? ctx : new Map());
-    result = { ok: true, output: applyBlockIndentation(output) };
+    ctx = context(contextJson);
+    let output = compiled.render(ctx.value);
+    // Markers come from proton_cfn_* filters (or, unusually, the inputs); scanning
+    // every output for them would cost more than a typical render.
+    if (externalFilterCalls() !== filterCallsBefore || compiled.markers || ctx.markers) output = applyBlockIndentation(output);
+    result = { ok: true, output };
   } catch (e) {
     result = { ok: false, error: toRenderError(e) };
+  } finally {
+    lastContext = ctx && mutationCount() === mutationsBefore ? { json: contextJson, ...ctx } : null;
   }
   return JSON.stringify(result);
 }

@@ -12,23 +12,28 @@ import {
   typeName,
 } from "./python.js";
 
-// JS objects list integer-like keys first; only then is the slow ordered parser needed.
-const INTEGER_KEY = /"(?:0|[1-9]\d{0,9})"\s*:/;
-
 /** Parses the context JSON into Python values (dicts as Maps, key order kept). */
 export function parseJson(text: string): unknown {
-  if (INTEGER_KEY.test(text)) return new OrderedJsonParser(text).parse();
-  return toPython(JSON.parse(text));
+  const state = { reordered: false };
+  const value = toPython(JSON.parse(text), state);
+  // JS objects list array-index keys ("0", "42") first: only then is the ordered parser needed
+  return state.reordered ? new OrderedJsonParser(text).parse() : value;
 }
 
-function toPython(v: unknown): unknown {
+function toPython(v: unknown, state: { reordered: boolean }): unknown {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = toPython(v[i]);
+    for (let i = 0; i < v.length; i++) v[i] = toPython(v[i], state);
     return v;
   }
   const m = new Map<unknown, unknown>();
-  for (const k of Object.keys(v)) m.set(k, toPython((v as Record<string, unknown>)[k]));
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && /^(?:0|[1-9]\d*)$/.test(k)) state.reordered = true;
+    m.set(k, toPython((v as Record<string, unknown>)[k], state));
+  }
   return m;
 }
 
@@ -124,8 +129,13 @@ const JSON_ESCAPES: Record<string, string> = {
   "\f": "\\f",
 };
 
+// A regex test beats a charCodeAt loop in QuickJS.
+const NEEDS_ESCAPE = /["\\]|[^\x20-\x7e]/;
+const needsEscape = (s: string): boolean => NEEDS_ESCAPE.test(s);
+
 /** json.dumps string encoding with ensure_ascii=True: everything outside ' '..'~' is escaped. */
 function jsonString(s: string): string {
+  if (!needsEscape(s)) return '"' + s + '"';
   return (
     '"' +
     s.replace(/["\\]|[^\x20-\x7e]/g, (c) => JSON_ESCAPES[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) +
@@ -169,18 +179,38 @@ export function dumps(v: unknown, indent: string | null, level = 0): string {
   }
   if (v instanceof Map) {
     if (v.size === 0) return "{}";
-    const items = Array.from(v).sort((a, b) => compare(a[0], b[0]));
-    const parts = items.map(([k, x]) => jsonString(jsonKey(k)) + ": " + dumps(x, indent, level + 1));
-    return "{" + inner + parts.join(sep + inner) + outer + "}";
+    const keys = sortedKeys(v);
+    let out = "{" + inner;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (i > 0) out += sep + inner;
+      out += jsonString(jsonKey(k)) + ": " + dumps(v.get(k), indent, level + 1);
+    }
+    return out + outer + "}";
   }
   throw typeError(`Object of type ${typeName(v)} is not JSON serializable`);
 }
+
+/** sort_keys=True: Python ordering, with a plain comparison when every key is a str. */
+function sortedKeys(m: Map<unknown, unknown>): unknown[] {
+  const keys: unknown[] = [];
+  let strings = true;
+  m.forEach((_v, k) => {
+    keys.push(k);
+    if (typeof k !== "string") strings = false;
+  });
+  return keys.sort(strings ? compareStrings : compare);
+}
+
+const compareStrings = (a: unknown, b: unknown): number => ((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
 
 const HTML_UNSAFE: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027" };
 
 /** Jinja2's htmlsafe_json_dumps. */
 export function tojson(v: unknown, indent: unknown): Markup {
   const ind = indent === null ? null : typeof indent === "string" ? indent : " ".repeat(Number(indent));
-  return new Markup(dumps(v, ind).replace(/[<>&']/g, (c) => HTML_UNSAFE[c] as string));
+  const json = dumps(v, ind);
+  const unsafe = json.indexOf("<") !== -1 || json.indexOf(">") !== -1 || json.indexOf("&") !== -1 || json.indexOf("'") !== -1;
+  return new Markup(unsafe ? json.replace(/[<>&']/g, (c) => HTML_UNSAFE[c] as string) : json);
 }
 

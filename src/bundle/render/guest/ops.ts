@@ -175,7 +175,10 @@ export function pos(a: unknown): unknown {
 /** `a ~ b ~ …`: Jinja2's str_join. */
 export function concat(parts: unknown[]): string {
   let out = "";
-  for (const p of parts) out += typeof p === "string" ? p : str(p);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    out += typeof p === "string" ? p : str(p);
+  }
   return out;
 }
 

@@ -217,6 +217,7 @@ export function truthy(v: unknown): boolean {
 /** Python str(v): what `{{ v }}` prints. */
 export function str(v: unknown): string {
   if (typeof v === "string") return v;
+  if (typeof v === "number" && v % 1 === 0 && v <= Number.MAX_SAFE_INTEGER && v >= -Number.MAX_SAFE_INTEGER) return "" + v;
   if (v === null) return "None";
   if (v === true) return "True";
   if (v === false) return "False";
@@ -232,13 +233,18 @@ export function intStr(n: number): string {
   return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();
 }
 
+const EXPONENTIAL = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/;
+
 /** Python repr(float): shortest round-trip digits, exponent outside 1e-4..1e16. */
 export function floatRepr(x: number): string {
   if (x !== x) return "nan";
   if (x === Infinity) return "inf";
   if (x === -Infinity) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(x.toExponential());
+  const abs = x < 0 ? -x : x;
+  // In this range JS and Python both print the shortest digits in fixed notation.
+  if (abs >= 1e-4 && abs < 1e16) return x % 1 === 0 ? x + ".0" : "" + x;
+  const m = EXPONENTIAL.exec(x.toExponential());
   if (!m) return String(x);
   const sign = m[1] ?? "";
   const digits = (m[2] ?? "") + (m[3] ?? "");
@@ -309,7 +315,7 @@ export function repr(v: unknown): string {
 
 /** Python ==. StrictUndefined refuses to be compared. */
 export function eq(a: unknown, b: unknown): boolean {
-  if (a === b) return typeof a !== "number" || a === a;
+  if (a === b && !(a instanceof Undefined)) return typeof a !== "number" || a === a;
   if (a instanceof Undefined) return a.strict ? a.fail() : b instanceof Undefined && !b.strict;
   if (b instanceof Undefined) return b.strict ? b.fail() : false;
   if (isNumber(a)) return isNumber(b) && num(a) === num(b);
@@ -378,6 +384,7 @@ function cmp(op: OrderOp, a: unknown, b: unknown): number {
 
 /** Sort comparator with Python semantics (stable sort is JS's default). */
 export function compare(a: unknown, b: unknown): number {
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
   const c = cmp("lt", a, b);
   return c !== c ? 0 : c;
 }

@@ -28,11 +28,20 @@ import {
 /** Marks a macro argument the caller did not pass. */
 export const MISSING: unique symbol = Symbol("missing");
 
+// Undefineds are immutable: one per missing name spares an allocation per render.
+const missingNames = new Map<string, Undefined>();
+
 function lookup(ctx: Map<unknown, unknown>, name: string): unknown {
   const v = ctx.get(name);
   if (v !== undefined) return v;
   const g = GLOBALS.get(name);
-  return g !== undefined ? g : undefinedName(name);
+  if (g !== undefined) return g;
+  let u = missingNames.get(name);
+  if (!u) {
+    u = undefinedName(name);
+    if (missingNames.size < 10_000) missingNames.set(name, u);
+  }
+  return u;
 }
 
 function unpack(v: unknown, n: number): unknown[] {
@@ -115,6 +124,8 @@ function locate(e: unknown, line: number): unknown {
 
 export const runtime = {
   MISSING,
+  Map,
+  NOARGS: Object.freeze([]) as unknown as unknown[],
   PyFloat,
   Undefined,
   Markup,

@@ -9,7 +9,6 @@ export const PY_WS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200
 const WS_RUN = new RegExp(`[${PY_WS}]+`, "u");
 const LEADING_WS = new RegExp(`^[${PY_WS}]+`, "u");
 const TRAILING_WS = new RegExp(`[${PY_WS}]+$`, "u");
-const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
 const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
 
 const escapeRe = (s: string): string => s.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
@@ -77,13 +76,18 @@ export function pyRsplit(s: string, sep: unknown = null, maxsplit: unknown = -1)
   return [parts.slice(0, parts.length - max).join(d), ...parts.slice(parts.length - max)];
 }
 
+/** Python str.splitlines: \n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029 end lines. */
 export function splitlines(s: string, keepends = false): string[] {
   const out: string[] = [];
   let last = 0;
-  for (const m of s.matchAll(LINE_BREAK)) {
-    const end = (m.index ?? 0) + m[0].length;
-    out.push(s.slice(last, keepends ? end : m.index));
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x0d && c !== 0x1c && c !== 0x1d && c !== 0x1e && c !== 0x85 && c !== 0x2028 && c !== 0x2029) continue;
+    if (c < 0x0a) continue;
+    const end = c === 0x0d && s.charCodeAt(i + 1) === 0x0a ? i + 2 : i + 1;
+    out.push(s.slice(last, keepends ? end : i));
     last = end;
+    i = end - 1;
   }
   if (last < s.length) out.push(s.slice(last));
   return out;

@@ -1,6 +1,6 @@
 // Jinja2's builtin tests (jinja2/tests.py) for `x is name(args)`.
 import type { Kwargs } from "./attrs.js";
-import { bind, required } from "./args.js";
+import { required, signature, type Direct } from "./args.js";
 import { contains, mod } from "./ops.js";
 import {
   Callable,
@@ -20,11 +20,13 @@ import {
 } from "./python.js";
 import { STR_METHODS } from "./str-methods.js";
 
-export type Test = (value: unknown, args: unknown[], kwargs: Kwargs) => boolean;
+export type Test = ((value: unknown, args: unknown[], kwargs: Kwargs) => boolean) & { direct?: Direct };
 
 /** A test with a fixed Python signature (after the tested value). */
 function sig(fname: string, params: string[], defaults: unknown[], fn: (v: unknown, ...a: unknown[]) => unknown): Test {
-  return (v, args, kwargs) => Boolean(fn(v, ...bind(fname, params, defaults, args, kwargs)));
+  const bound = signature(fname, params, defaults, fn);
+  const test: Test = (v, args, kwargs) => Boolean(bound(v, args, kwargs));
+  return Object.assign(test, { direct: bound.direct });
 }
 const unary = (fname: string, fn: (v: unknown) => unknown): Test => sig(fname, [], [], fn);
 const binary = (fname: string, fn: (a: unknown, b: unknown) => unknown): Test => sig(fname, ["b"], [required], fn);
