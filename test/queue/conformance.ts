@@ -148,7 +148,7 @@ export function describeJobQueue(label: string, target: QueueTarget): void {
         "review",
         async () => {
           most = Math.max(most, ++running);
-          await sleep(30);
+          await sleep(50);
           running--;
         },
         { concurrency: 2 },
