@@ -2,6 +2,7 @@
 // code the GitHub App uses.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./cli/check-command.js";
+import { runServe } from "./cli/serve-command.js";
 import { GitError } from "./local/git-change-source.js";
 import { runRender, UsageError } from "./cli/render-command.js";
 import { runValidate } from "./cli/validate-command.js";
@@ -35,6 +36,14 @@ program
   .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
   .action(async (dir: string, opts: { base?: string; specs?: string; format: "text" | "markdown" | "json"; root?: string }) => {
     process.exitCode = await runCheck(dir, opts, stdout(), stderr());
+  });
+
+program
+  .command("serve")
+  .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
+  .option("--port <port>", "port to listen on (default: $PORT or 3000)")
+  .action(async (opts: { port?: string }) => {
+    process.exitCode = await runServe(opts, stderr());
   });
 
 program

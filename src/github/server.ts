@@ -1,0 +1,133 @@
+// `baryon serve`: the GitHub App's HTTP server. Webhooks are verified, then
+// acknowledged as soon as their job is queued; /health and /metrics for operators.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createNodeMiddleware, createProbot, type Probot } from "probot";
+import type { Logger } from "pino";
+import { createRenderPool } from "../bundle/render/pool.js";
+import { emptyCatalog, type Renderer, type VersionCatalog } from "../ports.js";
+import { createQueue } from "../queue/index.js";
+import type { JobQueue } from "../queue/types.js";
+import { baryonApp } from "./app.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { REVIEW_JOB, runReviewJob, type ReviewJobData } from "./review-job.js";
+
+export const WEBHOOK_PATH = "/api/github/webhooks";
+/** GitHub's own cap on a delivery's size; a larger body is not from GitHub. */
+const MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  /** Environment to read the app's settings from (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST, REDIS_URL, ...). */
+  env?: NodeJS.ProcessEnv;
+  /** Settings that win over the environment (tests: a fake GitHub's baseUrl, a captured logger). */
+  probot?: { appId?: number | string; privateKey?: string; secret?: string; baseUrl?: string; log?: Logger };
+  queue?: JobQueue;
+  renderer?: Renderer;
+  versions?: VersionCatalog;
+}
+
+export interface RunningServer {
+  url: string;
+  probot: Probot;
+  queue: JobQueue;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const probot = createProbot({ env, overrides: stripUndefined(options.probot ?? {}) });
+  const secret = options.probot?.secret ?? env.WEBHOOK_SECRET;
+  if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
+  const metrics = createMetrics({ defaultMetrics: true });
+  const queue = options.queue ?? createQueue({ ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  const renderer = options.renderer ?? createRenderPool();
+  const deps = { probot, renderer, versions: options.versions ?? emptyCatalog, metrics };
+
+  queue.process<ReviewJobData>(REVIEW_JOB, async (job) => {
+    try {
+      await runReviewJob(job.data, deps);
+      metrics.webhooksProcessed.inc({ event: "pull_request" });
+    } catch (error) {
+      metrics.webhooksFailed.inc({ event: "pull_request" });
+      probot.log.error({ err: error, job: job.id, attempt: job.attempt }, "review failed");
+      throw error;
+    }
+  });
+
+  const middleware = await createNodeMiddleware(baryonApp({ queue, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      probot.log.error({ err: error }, "request failed");
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method === "GET" && (path === "/health" || path === "/healthz")) {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      return;
+    }
+    if (req.method === "GET" && path === "/metrics") {
+      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
+      return;
+    }
+    if (req.method === "POST" && path === WEBHOOK_PATH) {
+      const body = await readBody(req);
+      if (body === undefined || !signatureMatches(secret!, body, req.headers["x-hub-signature-256"])) {
+        // Never log the payload of a delivery that is not GitHub's: only who it claims to be.
+        probot.log.warn({ event: req.headers["x-github-event"], delivery: req.headers["x-github-delivery"], bytes: body?.length }, "webhook refused: bad signature");
+        res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: "signature does not match" }));
+        return;
+      }
+      // The middleware reads a string body as is, so it verifies the same bytes.
+      (req as IncomingMessage & { body?: string }).body = body.toString("utf8");
+    }
+    await middleware(req, res, () => void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" })));
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? Number(env.PORT ?? 3000), options.host ?? env.HOST ?? "0.0.0.0", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    probot,
+    queue,
+    metrics,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close();
+      await renderer.close();
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export function signatureMatches(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
+  if (typeof header !== "string" || !header.startsWith("sha256=")) return false;
+  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

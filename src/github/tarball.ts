@@ -1,0 +1,56 @@
+// A repository tarball (GitHub's `GET /repos/{owner}/{repo}/tarball/{ref}`) read
+// as a stream into a Snapshot: one request per side of a pull request, however
+// many files, and nothing kept that the review cannot use.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import tar from "tar-stream";
+import type { Snapshot } from "../bundle/files.js";
+import { LIMITS } from "../bundle/limits.js";
+
+/** Bytes kept of one file: one more than any limit, so "too large" is still detected without holding the whole file. */
+const KEEP_BYTES = LIMITS.bundleBytes + 1;
+
+export interface TarballOptions {
+  /** Keep only files under this folder (the configured templates folder). */
+  root?: string;
+}
+
+export async function readTarball(body: Readable | AsyncIterable<Uint8Array> | Uint8Array, options: TarballOptions = {}): Promise<Snapshot> {
+  const files = new Map<string, Uint8Array>();
+  const symlinks = new Map<string, string>();
+  const prefix = options.root ? `${options.root.replace(/^\/+|\/+$/g, "")}/` : "";
+  const extract = tar.extract();
+  extract.on("entry", (header, stream, next) => {
+    // GitHub wraps everything in one folder, `<owner>-<repo>-<sha>/`.
+    const path = header.name.split("/").slice(1).join("/");
+    // The repository config is read from the head too, to review changes to it.
+    const wanted = path !== "" && (path.startsWith(prefix) || path === ".github/baryon.yml");
+    if (!wanted || (header.type !== "file" && header.type !== "symlink")) {
+      stream.resume();
+      stream.on("end", next);
+      return;
+    }
+    if (header.type === "symlink") {
+      symlinks.set(path, header.linkname ?? "");
+      stream.resume();
+      stream.on("end", next);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    stream.on("data", (data: unknown) => {
+      const chunk = data as Buffer;
+      if (kept >= KEEP_BYTES) return;
+      chunks.push(chunk.subarray(0, KEEP_BYTES - kept));
+      kept += Math.min(chunk.length, KEEP_BYTES - kept);
+    });
+    stream.on("end", () => {
+      files.set(path, Buffer.concat(chunks));
+      next();
+    });
+  });
+  const source = body instanceof Uint8Array ? Readable.from([body]) : Readable.from(body);
+  await pipeline(source, createGunzip(), extract);
+  return { files, symlinks };
+}
