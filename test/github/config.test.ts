@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { checkConfig, DEFAULT_CONFIG } from "../../src/github/config.js";
+
+describe("checkConfig", () => {
+  it("fills in the defaults for an empty or missing config", () => {
+    expect(checkConfig(undefined)).toEqual({ ok: true, config: DEFAULT_CONFIG });
+    expect(checkConfig({})).toEqual({ ok: true, config: DEFAULT_CONFIG });
+  });
+
+  it("reads templates, publish and stages", () => {
+    expect(checkConfig({ templates: "platform/templates/", publish: "draft", stages: [{ name: "dev" }, { name: "prod", gate: "comment" }] })).toEqual({
+      ok: true,
+      config: { templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }, { name: "prod", gate: "comment" }] },
+    });
+  });
+
+  it("reports mistakes at their line in .github/baryon.yml", () => {
+    const source = "templates: templates\npublish: later\nstages:\n  - name: test\n    gates: comment\n";
+    const result = checkConfig({ templates: "templates", publish: "later", stages: [{ name: "test", gates: "comment" }] }, source);
+    expect(result.ok).toBe(false);
+    const diagnostics = result.ok ? [] : result.diagnostics;
+    expect(diagnostics.map((d) => [d.file, d.line, d.message])).toEqual(expect.arrayContaining([
+      [".github/baryon.yml", 2, ".github/baryon.yml: publish must be one of published, draft"],
+      [".github/baryon.yml", 5, '.github/baryon.yml: unknown setting "gates" in stages.0'],
+    ]));
+  });
+
+  it("refuses a stage listed twice", () => {
+    const result = checkConfig({ stages: [{ name: "prod" }, { name: "prod" }] });
+    expect(result.ok ? "" : result.diagnostics[0]!.message).toMatch(/stage "prod" is listed twice/);
+  });
+});
