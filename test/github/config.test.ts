@@ -30,3 +30,13 @@ describe("checkConfig", () => {
     expect(result.ok ? "" : result.diagnostics[0]!.message).toMatch(/stage "prod" is listed twice/);
   });
 });
+
+describe("the repository's own example .github/baryon.yml", () => {
+  it("is valid against schema/baryon.schema.json", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { parseYaml } = await import("../../src/bundle/yaml.js");
+    const text = await readFile(new URL("../../.github/baryon.yml", import.meta.url), "utf8");
+    const result = checkConfig(parseYaml(".github/baryon.yml", text).value, text);
+    expect(result).toEqual({ ok: true, config: { templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }] } });
+  });
+});
