@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub, type RepoRecord } from "./support/fake-github/index.js";
+import { IMPLEMENTED_OPERATIONS, startFakeGitHub, type FakeGitHub, type RepoRecord } from "./support/fake-github/index.js";
 import { loadOpenApi } from "./support/fake-github/openapi.js";
 import { validateResponse } from "./support/fake-github/schema.js";
 import { deliver, installationDelivery, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "./support/fake-github/webhooks.js";
@@ -46,6 +46,13 @@ describe("fake GitHub", () => {
     await second.close();
     expect(second.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ms).toBeLessThan(200);
+  });
+
+  it("implements only operations of GitHub's description, and can compile all their validators up front", async () => {
+    const operations = loadOpenApi().operations;
+    expect(IMPLEMENTED_OPERATIONS.filter((id) => !operations.has(id))).toEqual([]);
+    const eager = await startFakeGitHub({ precompile: true });
+    await eager.close();
   });
 
   it("authenticates a GitHub App: JWT for the installation token, the token for the repository", async () => {

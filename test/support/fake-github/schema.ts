@@ -19,7 +19,9 @@ export interface Problem {
 
 function makeAjv(coerceTypes: boolean): Ajv {
   // strict off: the description uses keywords Ajv does not know (x-*), and we validate data, not the description.
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, coerceTypes });
+  // Shared components compiled once (inlineRefs off) and no code optimizing: compiling all the
+  // fake's operations drops from ~650 ms to ~250 ms, and validating stays well under a millisecond.
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, coerceTypes, inlineRefs: false, code: { optimize: false } });
   addFormats(ajv);
   // Formats GitHub invented; their values are plain strings or numbers.
   ajv.addFormat("repo.nwo", true);
@@ -171,4 +173,11 @@ function topLevelProperties(schema: JsonObject): Set<string> | undefined {
     return true;
   };
   return visit(schema) && names.size > 0 ? names : undefined;
+}
+
+/** Compiles every validator of an operation now rather than on its first request. */
+export function precompile(operation: Operation): void {
+  validateParameters(operation, {}, new URLSearchParams());
+  if (operation.requestBody) validateBody(operation, {});
+  for (const status of Object.keys(operation.responses)) if (/^\d+$/.test(status)) validateResponse(operation, Number(status), {});
 }
