@@ -255,6 +255,9 @@ describe("webhook deliveries", () => {
     expect(said).toMatchObject({ comment: { id: comment.id, body: "/rollout prod", user: { login: "alice" } }, issue: { number: 7, pull_request: { url: `${fake.url}/repos/acme/templates/pulls/7` } }, sender: { login: "alice" } });
     const push = JSON.parse(pushDelivery(fake, repo, { ref: "refs/heads/main", before: base, after: head }, { secret }).body) as Record<string, any>;
     expect(push).toMatchObject({ ref: "refs/heads/main", after: head, head_commit: { id: head }, repository: { full_name: "acme/templates" } });
+    const forked = fake.state.openPullRequest(repo, { number: 9, base, head, author: "mallory", fork: true });
+    const fork = JSON.parse(pullRequestDelivery(fake, "opened", forked, { secret }).body) as Record<string, any>;
+    expect([fork.pull_request.head.repo.full_name, fork.pull_request.head.repo.fork, fork.pull_request.base.repo.full_name]).toEqual(["mallory/templates", true, "acme/templates"]);
     const installed = JSON.parse(installationDelivery(fake, "created", [repo], { secret }).body) as Record<string, any>;
     expect(installed).toMatchObject({ installation: { id: repo.installationId, account: { login: "acme" } }, repositories: [{ full_name: "acme/templates" }] });
   });
