@@ -44,6 +44,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
   const metrics = createMetrics({ defaultMetrics: true });
   const queue = options.queue ?? createQueue({ ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
+  const ownRenderer = options.renderer === undefined;
   const renderer = options.renderer ?? createRenderPool();
   const deps = { probot, renderer, versions: options.versions ?? emptyCatalog, metrics };
 
@@ -100,7 +101,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
-      await renderer.close();
+      if (ownRenderer) await renderer.close(); // a renderer passed in belongs to the caller
     },
   };
 }

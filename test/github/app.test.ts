@@ -1,0 +1,184 @@
+// The GitHub App end to end: signed webhooks in, the real server and queue,
+// and every GitHub request checked against GitHub's OpenAPI description.
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createRenderPool } from "../../src/bundle/render/pool.js";
+import { createBullmqQueue } from "../../src/queue/bullmq.js";
+import { CHECK_NAME, COMMENT_MARKER } from "../../src/flows/review-pull-request.js";
+import { exampleFiles, SECRET, startHarness, type Harness } from "../support/app-harness.js";
+import { deliver, pullRequestDelivery, signedDelivery, exampleOf } from "../support/fake-github/webhooks.js";
+
+const SVC = "templates/load-balanced-fargate-svc/v1";
+const CONFIG = { ".github/baryon.yml": "templates: templates\n" };
+
+// One sandbox pool for the whole file: starting QuickJS children is the slow part of a harness.
+const renderer = createRenderPool();
+afterAll(() => renderer.close());
+
+let h: Harness;
+beforeEach(async () => (h = await startHarness({ renderer })));
+afterEach(async () => {
+  try {
+    h.fake.assertNoUnexpected();
+  } finally {
+    await h.close();
+  }
+});
+
+function setup(headChanges: Record<string, string | null>, options: { fork?: boolean; config?: Record<string, string> } = {}) {
+  const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
+  const base = h.fake.state.commit(repo, { ...(options.config ?? CONFIG), ...exampleFiles() }, { branch: "main" });
+  const head = h.fake.state.commit(repo, headChanges, { parent: base });
+  const pull = h.fake.state.openPullRequest(repo, { number: 7, base, head, author: "octocat", ...(options.fork ? { fork: true } : {}) });
+  return { repo, base, head, pull };
+}
+
+async function open(pull: ReturnType<typeof setup>["pull"], deliveryId?: string) {
+  const res = await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET, ...(deliveryId ? { deliveryId } : {}) }));
+  expect(res.status).toBe(200);
+  await h.app.queue.idle();
+  return res;
+}
+
+const schemaWithRetention = (text: string) => text.replace("        env_vars:", "        log_retention_days:\n          type: number\n          default: 14\n        env_vars:");
+const base = exampleFiles();
+
+describe("Baryon reviews template pull requests", () => {
+  it("a valid change: a successful check run and one comment with the version and the diff", async () => {
+    const { repo, head, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
+    await open(pull);
+    const runs = h.fake.state.checkRuns(repo, { headSha: head });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ name: CHECK_NAME, status: "completed", conclusion: "success" });
+    expect(runs[0]!.output.title).toBe("Will publish load-balanced-fargate-svc 1.1");
+    const comments = h.fake.state.comments(repo, 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(COMMENT_MARKER);
+    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(comments[0]!.body).toContain("`service_instance.inputs.log_retention_days`: optional input added (default 14)");
+    expect(h.fake.apiCalls().length).toBeLessThanOrEqual(8);
+  });
+
+  it("a change with errors: a failing check run with annotations at the right lines", async () => {
+    const cfn = `${SVC}/instance_infrastructure/cloudformation.yaml`;
+    const broken = base[cfn]!.replace("'{{ service_instance.inputs.image }}'", "'{{ service_instance.inputs.imagee }}'");
+    const { repo, head, pull } = setup({ [cfn]: broken });
+    await open(pull);
+    const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
+    expect(run.conclusion).toBe("failure");
+    const line = broken.split("\n").findIndex((l) => l.includes("inputs.imagee")) + 1;
+    expect(run.annotations).toContainEqual(expect.objectContaining({
+      path: cfn, start_line: line, end_line: line, annotation_level: "failure", title: "input-undeclared",
+      message: expect.stringContaining("service_instance.inputs.imagee is not declared in schema type LoadBalancedServiceInput"),
+    }));
+  });
+
+  it("a push edits the same comment; a redelivery does nothing twice", async () => {
+    const { repo, base: baseSha, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
+    await open(pull, "delivery-1");
+    await open(pull, "delivery-1"); // GitHub redelivers the same delivery
+    expect(h.fake.state.checkRuns(repo)).toHaveLength(1);
+    expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
+
+    const second = h.fake.state.commit(repo, { [`${SVC}/v1-notes.txt`]: "x" }, { parent: pull.headSha });
+    const pushed = h.fake.state.pushToPullRequest(repo, 7, second);
+    const res = await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "synchronize", pushed, { secret: SECRET, before: pull.headSha }));
+    expect(res.status).toBe(200);
+    await h.app.queue.idle();
+    const comments = h.fake.state.comments(repo, 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("log_retention_days");
+    expect(h.fake.state.checkRuns(repo, { headSha: second })).toHaveLength(1);
+    void baseSha;
+  });
+
+  it("a pull request from a fork is reviewed, and the comment says forks never publish", async () => {
+    const { repo, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) }, { fork: true });
+    await open(pull);
+    const comment = h.fake.state.comments(repo, 7)[0]!;
+    expect(comment.body).toContain("comes from a fork");
+    expect(comment.body).toContain("publishing and rollouts never come from forks");
+    expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+  });
+
+  it("a pull request that touches no template gets a neutral check and no comment", async () => {
+    const { repo, head, pull } = setup({ "README.md": "# Templates\n" });
+    await open(pull);
+    expect(h.fake.state.checkRuns(repo, { headSha: head })[0]).toMatchObject({ conclusion: "neutral", output: expect.objectContaining({ title: "No template changes" }) });
+    expect(h.fake.state.comments(repo, 7)).toEqual([]);
+  });
+
+  it("an invalid .github/baryon.yml fails the check run and says where", async () => {
+    const { repo, head, pull } = setup({ "README.md": "x\n" }, { config: { ".github/baryon.yml": "templates: templates\npublish: sometimes\n" } });
+    await open(pull);
+    const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
+    expect(run).toMatchObject({ conclusion: "failure", output: expect.objectContaining({ title: ".github/baryon.yml is invalid" }) });
+    expect(run.output.summary).toContain("line 2: .github/baryon.yml: publish must be one of published, draft");
+    expect(h.fake.state.comments(repo, 7)).toEqual([]);
+  });
+
+  it("a pull request that breaks .github/baryon.yml gets a failing check on its edit", async () => {
+    const { repo, head, pull } = setup({ ".github/baryon.yml": "templates: templates\nstages:\n  - nme: prod\n" });
+    await open(pull);
+    const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: ".github/baryon.yml", start_line: 3, annotation_level: "failure" }));
+  });
+
+  it("refuses a delivery with a bad signature and does not log its payload", async () => {
+    const { pull } = setup({ "README.md": "x\n" });
+    const good = pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET });
+    const forged = { ...good, headers: { ...good.headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } };
+    const res = await deliver(h.webhookUrl, forged);
+    expect(res.status).toBe(401);
+    await h.app.queue.idle();
+    expect(h.fake.apiCalls()).toEqual([]);
+    const logs = h.logs.join("\n");
+    expect(logs).toContain("webhook refused: bad signature");
+    expect(logs).not.toContain(pull.headSha);
+    expect(logs).not.toContain("octocat");
+  });
+
+  it("acknowledges before the review runs", async () => {
+    const { pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
+    const res = await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET }));
+    expect(res.status).toBe(200);
+    // Nothing was reported yet when GitHub got its answer.
+    expect(h.fake.state.comments(pull.repo, 7)).toEqual([]);
+    await h.app.queue.idle();
+    expect(h.fake.state.comments(pull.repo, 7)).toHaveLength(1);
+  });
+
+  it("serves /health and /metrics", async () => {
+    const { pull } = setup({ "README.md": "x\n" });
+    await open(pull);
+    expect(await (await fetch(`${h.app.url}/health`)).json()).toEqual({ status: "ok" });
+    const metrics = await (await fetch(`${h.app.url}/metrics`)).text();
+    expect(metrics).toMatch(/baryon_webhooks_received_total\{event="pull_request"\} 1/);
+    expect(metrics).toMatch(/baryon_webhooks_processed_total\{event="pull_request"\} 1/);
+    expect(metrics).toMatch(/baryon_review_duration_seconds_count\{outcome="no-templates"\} 1/);
+    expect(metrics).toMatch(/baryon_github_requests_total\{method="GET",status="200"\} \d+/);
+  });
+
+  it("ignores events it does not handle, but counts them", async () => {
+    const res = await deliver(h.webhookUrl, signedDelivery("ping", exampleOf("ping"), { secret: SECRET }));
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("with BullMQ on the real Redis", () => {
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+  it("reviews once, however often the webhook arrives, through Redis", async () => {
+    await h.close();
+    h = await startHarness({ renderer, queue: createBullmqQueue({ connection: redisUrl, prefix: `baryon-test-${randomUUID()}`, idlePollMs: 20 }) });
+    const { repo, head, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
+    const delivery = pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET });
+    const [a, b] = await Promise.all([deliver(h.webhookUrl, delivery), deliver(h.webhookUrl, delivery)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    await h.app.queue.idle();
+    expect(h.fake.state.checkRuns(repo, { headSha: head })).toHaveLength(1);
+    expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
+    expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+  });
+});

@@ -1,0 +1,61 @@
+// Baryon's real server against the loopback fake GitHub, with logs captured.
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { startServer, type RunningServer } from "../../src/github/server.js";
+import type { JobQueue } from "../../src/queue/types.js";
+import type { Renderer } from "../../src/ports.js";
+import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
+import { ROOT } from "./cli.js";
+
+export const SECRET = "test-webhook-secret";
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+
+export interface Harness {
+  fake: FakeGitHub;
+  app: RunningServer;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  webhookUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number } = {}): Promise<Harness> {
+  const fake = await startFakeGitHub({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), precompile: true });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const app = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    env: {},
+    probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.renderer ? { renderer: options.renderer } : {}),
+  });
+  return {
+    fake, app, logs,
+    webhookUrl: `${app.url}/api/github/webhooks`,
+    async close() {
+      await app.close();
+      await fake.close();
+    },
+  };
+}
+
+/** The example templates as repository files under `prefix`. */
+export function exampleFiles(prefix = "templates", dir = join(ROOT, "examples/templates")): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[`${prefix}/${relative(dir, full).split("\\").join("/")}`] = readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+export const uuid = () => randomUUID();
