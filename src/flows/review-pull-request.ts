@@ -1,11 +1,13 @@
 // Review a pull request and report it where the author looks:
 //   1. review the change (review-change.ts) under the configured templates folder;
-//   2. report one check run on the head SHA: conclusion, summary, and every
-//      diagnostic in a changed file as a line annotation;
-//   3. keep one living comment: edit it in place on every push; a pull request
-//      that touches no template gets none (an existing one is updated);
-//   4. never let an older push overwrite a newer one's comment: the comment
-//      records the time of the push it describes.
+//   2. keep one living comment: edit it in place on every push; a pull request
+//      that touches no template gets none (an existing one is updated); an
+//      older push never overwrites a newer one's comment (it records the time
+//      of the push it describes);
+//   3. report one check run on the head SHA: conclusion, summary, and every
+//      diagnostic in a changed file as a line annotation.
+// The comment goes first: GitHub asks apps to space writes a second apart
+// (Octokit's throttling enforces it), and the comment is what people read.
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { Annotation, ChangeSource, Renderer, Reporter, VersionCatalog } from "../ports.js";
 import { renderMarkdown } from "../review/markdown.js";
@@ -39,19 +41,19 @@ export async function reviewPullRequest(input: PullRequestReviewInput, ports: Pu
   const reviewed = await reviewChange(input.root ? { root: input.root } : {}, ports);
   const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...(input.configProblems ?? [])] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read
-  await ports.reporter.ensureCheckRun({
-    name: CHECK_NAME,
-    headSha: input.headSha,
-    ...checkOutcome(report),
-    summary: renderMarkdown(report, { budget: 60_000 }),
-    annotations: annotations(report, (path) => head.files.has(path)),
-  });
   const stamp = `<!-- baryon:updated ${input.pushedAt} -->`;
   const preamble = [COMMENT_MARKER, stamp, input.fork ? "> This pull request comes from a fork: Baryon reviews it in its sandbox, but publishing and rollouts never come from forks." : ""]
     .filter(Boolean).join("\n");
   await ports.reporter.ensureComment(COMMENT_MARKER, renderMarkdown(report, { preamble }), {
     createIfMissing: report.templates.length > 0,
     keep: (existing) => (STAMP.exec(existing)?.[1] ?? "") > input.pushedAt,
+  });
+  await ports.reporter.ensureCheckRun({
+    name: CHECK_NAME,
+    headSha: input.headSha,
+    ...checkOutcome(report),
+    summary: renderMarkdown(report, { budget: 60_000 }),
+    annotations: annotations(report, (path) => head.files.has(path)),
   });
   return report;
 }

@@ -22,8 +22,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number } = {}): Promise<Harness> {
-  const fake = await startFakeGitHub({ ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}), precompile: true });
+export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number } = {}): Promise<Harness> {
+  const fake = await startFakeGitHub({
+    ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
+    ...(options.firstId ? { firstId: options.firstId } : {}),
+    precompile: true,
+  });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const app = await startServer({

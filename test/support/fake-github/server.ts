@@ -25,6 +25,8 @@ export interface FakeGitHubOptions {
    * 20–60 ms; a benchmark wants this.
    */
   precompile?: boolean;
+  /** First id of this fake's objects; fakes started one after another in a process can keep their installations apart. */
+  firstId?: number;
 }
 
 export interface Call {
@@ -70,7 +72,7 @@ export const IMPLEMENTED_OPERATIONS: readonly string[] = Object.keys(HANDLERS);
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const openapi = loadOpenApi();
   if (options.precompile) for (const id of IMPLEMENTED_OPERATIONS) precompile(openapi.operations.get(id) as Operation);
-  const state = new FakeState({ id: options.appId ?? 1, slug: options.appSlug ?? "baryon" });
+  const state = new FakeState({ id: options.appId ?? 1, slug: options.appSlug ?? "baryon" }, options.firstId);
   const calls: Call[] = [];
   const unexpected: Unexpected[] = [];
   const downloads = new Map<string, { bytes: Uint8Array; contentType: string }>();

@@ -104,10 +104,13 @@ export class FakeState {
   readonly tokens = new Map<string, { installationId: number; expiresAt: string }>();
   private readonly installationIds = new Map<string, number>();
   private readonly userIds = new Map<string, number>();
-  private nextId = 1000;
+  private nextId: number;
   private clock = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-  constructor(readonly app: { id: number; slug: string }) {}
+  /** `firstId` numbers this fake's objects (installations, comments, ...) apart from another fake's in the same process. */
+  constructor(readonly app: { id: number; slug: string }, firstId = 1000) {
+    this.nextId = firstId;
+  }
 
   /** The app's bot login, as it appears on what it writes. */
   get botLogin(): string {
