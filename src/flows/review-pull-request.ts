@@ -42,7 +42,7 @@ export async function reviewPullRequest(input: PullRequestReviewInput, ports: Pu
   const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...(input.configProblems ?? [])] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read
   const stamp = `<!-- baryon:updated ${input.pushedAt} -->`;
-  const preamble = [COMMENT_MARKER, stamp, input.fork ? "> This pull request comes from a fork: Baryon reviews it in its sandbox, but publishing and rollouts never come from forks." : ""]
+  const preamble = [COMMENT_MARKER, stamp, input.fork ? "> This pull request comes from a fork: Baryon reviews it in its sandbox, but publishing and rollouts never come from forks — versions are published only from the default branch, once a maintainer merges." : ""]
     .filter(Boolean).join("\n");
   await ports.reporter.ensureComment(COMMENT_MARKER, renderMarkdown(report, { preamble }), {
     createIfMissing: report.templates.length > 0,
