@@ -2,7 +2,7 @@
 // code the GitHub App uses.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./cli/check-command.js";
-import { runServe } from "./cli/serve-command.js";
+import { runServe, runSetup } from "./cli/serve-command.js";
 import { GitError } from "./local/git-change-source.js";
 import { runRender, UsageError } from "./cli/render-command.js";
 import { runValidate } from "./cli/validate-command.js";
@@ -44,6 +44,13 @@ program
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")
   .action(async (opts: { port?: string }) => {
     process.exitCode = await runServe(opts, stderr());
+  });
+
+program
+  .command("setup")
+  .description("register Baryon as a GitHub App with Probot's setup flow (writes .env)")
+  .action(async () => {
+    await runSetup(stderr());
   });
 
 program
