@@ -1,8 +1,11 @@
 // Full build: the sandbox artifacts, then the TypeScript sources into dist/.
 import { execFileSync } from "node:child_process";
+import { cpSync } from "node:fs";
 import { createRequire } from "node:module";
 import { buildSandbox } from "./build-sandbox.mjs";
 
 await buildSandbox();
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
+// The registry loads its SQL migrations from beside its compiled module; tsc copies no .sql.
+cpSync("src/registry/migrations", "dist/registry/migrations", { recursive: true });
