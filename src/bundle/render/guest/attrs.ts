@@ -16,6 +16,7 @@ import {
   Undefined,
   dictKey,
   eq,
+  findKey,
   hasAttrs,
   isNumber,
   isStr,
@@ -38,23 +39,24 @@ const DICT_METHODS: Record<string, Method<Map<unknown, unknown>>> = nullProto({
   values: (d) => new DictView("values", d),
   items: (d) => new DictView("items", d),
   get: (d, a) => {
-    const v = d.get(dictKey(a[0]));
-    return v === undefined ? (a.length > 1 ? a[1] : null) : v;
+    const k = findKey(d, a[0]);
+    return k === NOT_FOUND ? (a.length > 1 ? a[1] : null) : d.get(k);
   },
   pop: (d, a) => {
-    const k = dictKey(a[0]);
-    const v = d.get(k);
-    if (v === undefined) {
+    const k = findKey(d, a[0]);
+    if (k === NOT_FOUND) {
       if (a.length > 1) return a[1];
       throw new PyError("KeyError", repr(a[0]));
     }
+    const v = d.get(k);
     d.delete(k);
     return v;
   },
   setdefault: (d, a) => {
-    const k = dictKey(a[0]);
-    if (!d.has(k)) d.set(k, a.length > 1 ? a[1] : null);
-    return d.get(k);
+    const k = findKey(d, a[0]);
+    if (k !== NOT_FOUND) return d.get(k);
+    d.set(dictKey(a[0]), a.length > 1 ? a[1] : null);
+    return d.get(dictKey(a[0]));
   },
   update: (d, a, kw) => {
     const other = a[0];
@@ -232,8 +234,8 @@ function pyItem(obj: unknown, key: unknown): unknown {
   if (key instanceof Undefined && key.strict) key.fail();
   if (obj instanceof Map) {
     if ((Array.isArray(key) && !isTuple(key)) || key instanceof Map) return NOT_FOUND;
-    const v = obj.get(dictKey(key));
-    return v === undefined ? NOT_FOUND : v;
+    const k = findKey(obj, key);
+    return k === NOT_FOUND ? NOT_FOUND : obj.get(k);
   }
   if (Array.isArray(obj) || isStr(obj) || obj instanceof PyRange) {
     if (!isNumber(key) || key instanceof PyFloat || !Number.isInteger(num(key))) return NOT_FOUND;

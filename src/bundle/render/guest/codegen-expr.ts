@@ -19,8 +19,9 @@ const COMPARE: Record<CompareOp, (a: string, b: string) => string> = {
   gt: (a, b) => `$gt(${a}, ${b})`,
   lteq: (a, b) => `$le(${a}, ${b})`,
   gteq: (a, b) => `$ge(${a}, ${b})`,
-  in: (a, b) => `$contains(${b}, ${a})`,
-  notin: (a, b) => `!$contains(${b}, ${a})`,
+  // Python evaluates the left operand first
+  in: (a, b) => `$isIn(${a}, ${b})`,
+  notin: (a, b) => `!$isIn(${a}, ${b})`,
 };
 
 /** LoopContext attributes the compiler can read directly off the loop variable. */
@@ -159,8 +160,14 @@ export abstract class ExprCompiler {
         return `$pos(${this.expr(e.node)})`;
       case "BinOp":
         return `${BINOPS[e.op]}(${this.expr(e.left)}, ${this.expr(e.right)})`;
-      case "Concat":
-        return `(${e.nodes.map((n) => this.str(this.expr(n))).join(" + ")})`;
+      case "Concat": {
+        // every operand is evaluated before any is converted, as in Jinja2's str_join
+        const temps = e.nodes.map((n) => {
+          const t = this.temp();
+          return { t, code: `${t} = ${this.expr(n)}` };
+        });
+        return `(${temps.map((x) => x.code).join(", ")}, ${temps.map((x) => this.str(x.t)).join(" + ")})`;
+      }
       case "Compare":
         return this.compare(e);
     }
@@ -208,7 +215,12 @@ export abstract class ExprCompiler {
 
   private call(e: ExprOf<"Call">): string {
     const { args, kwargs } = this.args(e);
-    if (e.node.kind === "Getattr") return `$callMethod(${this.expr(e.node.node)}, ${q(e.node.attr)}, ${args}, ${kwargs})`;
+    if (e.node.kind === "Getattr") {
+      // the attribute lookup (which fails on an undefined object) happens before the arguments run
+      const t = this.temp();
+      const obj = `((${t} = ${this.expr(e.node.node)}) instanceof $Undefined ? ${t}.fail() : ${t})`;
+      return `$callMethod(${obj}, ${q(e.node.attr)}, ${args}, ${kwargs})`;
+    }
     return `$call(${this.expr(e.node)}, ${args}, ${kwargs})`;
   }
 

@@ -3,7 +3,7 @@
 // PyIterator, so they stay truthy, have no length and are consumed once.
 import { required } from "./args.js";
 import { getattr, getitem, pyAttribute, type Kwargs } from "./attrs.js";
-import { TemplateRuntimeError, typeError } from "./errors.js";
+import { PyError, TemplateRuntimeError, typeError } from "./errors.js";
 import { add } from "./ops.js";
 import {
   DictView,
@@ -270,7 +270,8 @@ function join(v: unknown, d: unknown, attribute: unknown): string {
 
 function dictsort(v: unknown, cs: unknown, by: unknown, rev: unknown): unknown[] {
   if (by !== "key" && by !== "value") throw new TemplateRuntimeError('You can only sort by either "key" or "value"');
-  if (!(v instanceof Map)) throw typeError(`'${typeName(v)}' object has no attribute 'items'`);
+  if (v instanceof Undefined) v.fail();
+  if (!(v instanceof Map)) throw new PyError("AttributeError", `'${typeName(v)}' object has no attribute 'items'`);
   const pos = by === "key" ? 0 : 1;
   const caseSensitive = truthy(cs);
   const pairs: unknown[][] = [];

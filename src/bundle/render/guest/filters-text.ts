@@ -1,10 +1,11 @@
 // Jinja2's string filters (jinja2/filters.py), with autoescape off.
 import { required, signature, type Direct } from "./args.js";
 import type { Kwargs } from "./attrs.js";
-import { TemplateRuntimeError, typeError } from "./errors.js";
+import { PyError, TemplateRuntimeError, typeError, valueError } from "./errors.js";
+import { slice } from "./attrs.js";
 import { formatFixed } from "./float-format.js";
 import { percentFormat } from "./format-percent.js";
-import { escape, escapeText } from "./ops.js";
+import { add, escape, escapeText } from "./ops.js";
 import {
   Markup,
   Undefined,
@@ -13,6 +14,7 @@ import {
   isNumber,
   isStr,
   iterate,
+  len,
   num,
   str,
   strOf,
@@ -28,6 +30,9 @@ export type Filter = ((value: unknown, args: unknown[], kwargs: Kwargs) => unkno
 export const sig = (fname: string, params: string[], defaults: unknown[], fn: (v: unknown, ...a: unknown[]) => unknown): Filter =>
   signature(fname, params, defaults, fn);
 
+/** A str method on a soft_str value: Markup in, Markup out. */
+const keep = (v: unknown, s: string): string | Markup => (v instanceof Markup ? new Markup(s) : s);
+
 /** markupsafe.soft_str: Markup stays Markup, anything else becomes str. */
 const text = (v: unknown): string => (typeof v === "string" ? v : v instanceof Markup ? v.s : str(v));
 
@@ -37,18 +42,25 @@ const WORD_BEGINNING = /([-\s({[<]+)/u;
 
 function truncate(v: unknown, length: unknown, killwords: unknown, end: unknown, leeway: unknown): unknown {
   if (v instanceof Undefined) return v.strict ? v.fail() : v;
-  const s = text(v);
   const n = Number(num(length));
   const e = text(end);
   const lw = leeway === null ? 5 : Number(num(leeway));
-  if (n < codePointLength(e)) throw new TemplateRuntimeError(`expected length >= ${codePointLength(e)}, got ${n}`);
-  if (lw < 0) throw new TemplateRuntimeError(`expected leeway >= 0, got ${lw}`);
+  if (n < codePointLength(e)) throw new PyError("AssertionError", `expected length >= ${codePointLength(e)}, got ${n}`);
+  if (lw < 0) throw new PyError("AssertionError", `expected leeway >= 0, got ${lw}`);
+  if (!isStr(v)) {
+    // Jinja2 takes len() of the value itself: numbers fail, short lists pass through
+    if (len(v) <= n + lw) return v;
+    if (truthy(killwords)) return add(slice(v, null, n - codePointLength(e), null), e);
+    throw new PyError("AttributeError", `'${typeName(v)}' object has no attribute 'rsplit'`);
+  }
+  const s = text(v);
   const cs = chars(s);
-  if (cs.length <= n + lw) return s;
+  if (cs.length <= n + lw) return v;
   const cut = Math.max(0, n - codePointLength(e));
   const head = cs.slice(0, cut).join("");
-  if (truthy(killwords)) return head + e;
-  return (pyRsplit(head, " ", 1)[0] ?? "") + e;
+  const result = truthy(killwords) ? head : (pyRsplit(head, " ", 1)[0] ?? "");
+  // Markup + str escapes the str
+  return v instanceof Markup ? new Markup(result + escapeText(e)) : result + e;
 }
 
 function indent(v: unknown, width: unknown, first: unknown, blank: unknown): unknown {
@@ -120,11 +132,19 @@ function urlQuote(v: unknown, forQs: boolean): string {
   return forQs ? out.replace(/%20/g, "+") : out;
 }
 
+function unpackPair(p: unknown): unknown[] {
+  const kv = iterate(p);
+  if (kv.length !== 2) {
+    throw valueError(kv.length < 2 ? `not enough values to unpack (expected 2, got ${kv.length})` : "too many values to unpack (expected 2)");
+  }
+  return kv;
+}
+
 function urlencode(v: unknown): string {
   // Jinja2 iterates an Undefined as pairs: StrictUndefined fails, the lenient one is empty
   if (v instanceof Undefined) return iterate(v).length === 0 ? "" : "";
   if (isStr(v) || !(Array.isArray(v) || v instanceof Map)) return urlQuote(v, false);
-  const items = v instanceof Map ? Array.from(v) : iterate(v).map((p) => iterate(p));
+  const items = v instanceof Map ? Array.from(v) : iterate(v).map((p) => unpackPair(p));
   return items.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join("&");
 }
 
@@ -175,7 +195,8 @@ function striptags(v: unknown): string {
 }
 
 function xmlattr(v: unknown, autospace: unknown): string {
-  if (!(v instanceof Map)) throw typeError(`'${typeName(v)}' object has no attribute 'items'`);
+  if (v instanceof Undefined) v.fail();
+  if (!(v instanceof Map)) throw new PyError("AttributeError", `'${typeName(v)}' object has no attribute 'items'`);
   const items: string[] = [];
   for (const [k, x] of v) {
     if (x === null || x instanceof Undefined) continue;
@@ -226,17 +247,17 @@ function wrapLine(line: string, width: number, breakLong: boolean): string[] {
 }
 
 export const TEXT_FILTERS: Record<string, Filter> = {
-  upper: sig("do_upper", [], [], (v) => text(v).toUpperCase()),
-  lower: sig("do_lower", [], [], (v) => text(v).toLowerCase()),
-  capitalize: sig("do_capitalize", [], [], (v) => pyCapitalize(text(v))),
+  upper: sig("do_upper", [], [], (v) => keep(v, text(v).toUpperCase())),
+  lower: sig("do_lower", [], [], (v) => keep(v, text(v).toLowerCase())),
+  capitalize: sig("do_capitalize", [], [], (v) => keep(v, pyCapitalize(text(v)))),
   title: sig("do_title", [], [], title),
-  trim: sig("do_trim", ["chars"], [null], (v, c) => pyStrip(text(v), c)),
+  trim: sig("do_trim", ["chars"], [null], (v, c) => keep(v, pyStrip(text(v), c))),
   replace: sig("do_replace", ["old", "new", "count"], [required, required, null], (v, o, n, c) =>
     pyReplace(text(v), text(o), text(n), c === null ? -1 : Number(num(c))),
   ),
   truncate: sig("do_truncate", ["length", "killwords", "end", "leeway"], [255, false, "...", null], truncate),
   wordcount: sig("do_wordcount", [], [], (v) => (text(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
-  center: sig("do_center", ["width"], [80], center),
+  center: sig("do_center", ["width"], [80], (v, w) => keep(v, center(v, w))),
   indent: sig("do_indent", ["width", "first", "blank"], [4, false, false], indent),
   format,
   string: sig("soft_str", [], [], (v) => (v instanceof Markup ? v : text(v))),

@@ -3,12 +3,13 @@
 // precision, `*`, and %(name)s with a mapping.
 import { PyError, typeError, valueError } from "./errors.js";
 import { formatExp, formatFixed, formatGeneral } from "./float-format.js";
-import { intStr, isFloat, isNumber, isStr, isTuple, num, repr, str, strOf, typeName } from "./python.js";
+import { PyRange, Undefined, intStr, isFloat, isNumber, isStr, isTuple, num, repr, str, strOf, typeName } from "./python.js";
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)/y;
 
 export function percentFormat(fmt: string, args: unknown): string {
-  const mapping = args instanceof Map || (Array.isArray(args) && !isTuple(args)) ? args : null;
+  // Python treats any argument with __getitem__ (other than a tuple or str) as a possible mapping
+  const mapping = args instanceof Map || (Array.isArray(args) && !isTuple(args)) || args instanceof Undefined || args instanceof PyRange ? args : null;
   const positional: unknown[] = isTuple(args) ? args : [args];
   let argi = 0;
   const nextArg = (): unknown => {

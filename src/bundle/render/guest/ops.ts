@@ -1,16 +1,17 @@
 // Python's operators as Jinja2 evaluates them: int/float arithmetic with
 // Python's floor division and modulo, sequence + and *, `%` formatting,
 // `~` concatenation through str(), and `in`.
-import { typeError, zeroDivision } from "./errors.js";
+import { PyError, typeError, zeroDivision } from "./errors.js";
 import { percentFormat } from "./format-percent.js";
 import {
   DictView,
   Markup,
+  NOT_FOUND,
   PyFloat,
   PyRange,
   Undefined,
-  dictKey,
   eq,
+  findKey,
   isFloat,
   isNumber,
   isStr,
@@ -75,10 +76,12 @@ function repeat(seq: unknown, times: unknown): unknown {
     throw typeError(`can't multiply sequence by non-int of type '${typeName(times)}'`);
   }
   const n = Math.max(0, num(times));
+  const size = isStr(seq) ? strOf(seq).length : (seq as unknown[]).length;
+  if (size * n > 0x10000000) throw new PyError("MemoryError", "");
   if (isStr(seq)) return strOf(seq).repeat(n);
   const items = seq as unknown[];
-  let out: unknown[] = [];
-  for (let i = 0; i < n; i++) out = out.concat(items);
+  const out = new Array<unknown>(items.length * n);
+  for (let i = 0; i < out.length; i++) out[i] = items[i % items.length];
   return isTuple(items) ? tuple(out) : out;
 }
 
@@ -115,7 +118,7 @@ function floatDivmod(x: number, y: number): [number, number] {
   if (d) {
     floordiv = Math.floor(d);
     if (d - floordiv > 0.5) floordiv += 1;
-  } else floordiv = (x / y < 0 ? -0 : 0);
+  } else floordiv = 1 / (x / y) < 0 ? -0 : 0; // copysign(0.0, x / y)
   return [floordiv, mod];
 }
 
@@ -154,7 +157,13 @@ export function pow(a: unknown, b: unknown): unknown {
   const y = num(b);
   if (x === 0 && y < 0) throw zeroDivision("0.0 cannot be raised to a negative power");
   const r = Math.pow(x, y);
-  return isFloat(a) || isFloat(b) || y < 0 ? mkFloat(r) : r;
+  if (isFloat(a) || isFloat(b) || y < 0) {
+    if (!Number.isFinite(r) && Number.isFinite(x) && Number.isFinite(y)) {
+      throw new PyError("OverflowError", "(34, 'Numerical result out of range')");
+    }
+    return mkFloat(r);
+  }
+  return r;
 }
 
 export function neg(a: unknown): unknown {
@@ -194,10 +203,10 @@ export function contains(container: unknown, item: unknown): boolean {
     for (const x of container) if (x === item || eq(x, item)) return true;
     return false;
   }
-  if (container instanceof Map) return container.has(dictKey(item));
+  if (container instanceof Map) return findKey(container, item) !== NOT_FOUND;
   if (container instanceof Undefined) return container.strict ? container.fail() : false;
   if (container instanceof DictView) {
-    if (container.kind === "keys") return container.map.has(dictKey(item));
+    if (container.kind === "keys") return findKey(container.map, item) !== NOT_FOUND;
     return contains(container.toArray(), item);
   }
   if (container instanceof PyRange) {

@@ -400,6 +400,18 @@ export function dictKey(k: unknown): unknown {
   return k;
 }
 
+/**
+ * The key stored in `m` that Python would consider equal to `k` (True == 1,
+ * False == 0, 1.0 == 1), or NOT_FOUND.
+ */
+export function findKey(m: Map<unknown, unknown>, k: unknown): unknown {
+  const key = dictKey(k);
+  if (m.has(key)) return key;
+  if (key === true || key === 1) return m.has(true) ? true : m.has(1) ? 1 : NOT_FOUND;
+  if (key === false || key === 0) return m.has(false) ? false : m.has(0) ? 0 : NOT_FOUND;
+  return NOT_FOUND;
+}
+
 /** The items a for loop, `list` or `join` walks: dicts yield their keys. */
 export function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
@@ -464,7 +476,10 @@ export function hashKey(v: unknown): unknown {
   if (v instanceof PyFloat) return v.v;
   if (v instanceof Markup) return v.s;
   if (v instanceof Undefined) return v.strict ? v.fail() : LENIENT_KEY;
-  if (isTuple(v)) return "\u0000" + repr(v);
+  if (isTuple(v)) {
+    for (let i = 0; i < v.length; i++) hashKey(v[i]); // a tuple is hashable only if its items are
+    return "\u0000" + repr(v);
+  }
   if (Array.isArray(v)) throw typeError("unhashable type: 'list'");
   if (v instanceof Map) throw typeError("unhashable type: 'dict'");
   return v;

@@ -2,7 +2,7 @@
 // operations plus the pieces of jinja2.runtime that are not plain values
 // (context lookup, macros, unpacking, namespace assignment).
 import { call, callMethod, getattr, getitem, slice } from "./attrs.js";
-import { TemplateError, TemplateRuntimeError, typeError, valueError } from "./errors.js";
+import { PyError, TemplateError, TemplateRuntimeError, typeError, valueError } from "./errors.js";
 import { filters, tests } from "./filters.js";
 import { GLOBALS } from "./globals.js";
 import { LoopContext } from "./loop.js";
@@ -22,6 +22,7 @@ import {
   strOf,
   truthy,
   tuple,
+  typeName,
   undefinedName,
 } from "./python.js";
 
@@ -45,7 +46,14 @@ function lookup(ctx: Map<unknown, unknown>, name: string): unknown {
 }
 
 function unpack(v: unknown, n: number): unknown[] {
-  const items = iterate(v);
+  if (Array.isArray(v) && v.length === n) return v;
+  let items: unknown[];
+  try {
+    items = iterate(v);
+  } catch (e) {
+    if (e instanceof PyError && e.pyType === "TypeError") throw typeError(`cannot unpack non-iterable ${typeName(v)} object`);
+    throw e;
+  }
   if (items.length < n) throw valueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
   if (items.length > n) throw valueError(`too many values to unpack (expected ${n})`);
   return items;
@@ -146,6 +154,7 @@ export const runtime = {
   le: (a: unknown, b: unknown) => order("lteq", a, b),
   ge: (a: unknown, b: unknown) => order("gteq", a, b),
   contains,
+  isIn: (item: unknown, container: unknown) => contains(container, item),
   add,
   sub,
   mul,
