@@ -13,9 +13,9 @@ export interface ChangeSource {
   head(): Promise<Snapshot>;
 }
 
-/** Published version numbers, so a review can say which version a merge would publish. */
+/** Recorded version numbers, so a review can say which version a merge would publish. */
 export interface VersionCatalog {
-  /** The highest minor published for a template's major, or undefined when none is known. */
+  /** The highest minor recorded (draft or published) for a template's major, or undefined when none is known. */
   latestMinor(template: string, major: number): Promise<number | undefined>;
 }
 
@@ -59,4 +59,6 @@ export interface Reporter {
    * the existing comment as it is (e.g. it describes a newer push).
    */
   ensureComment(marker: string, body: string, options?: { createIfMissing?: boolean; keep?: (existing: string) => boolean }): Promise<CommentOutcome>;
+  /** Rewrites the comment that carries `marker`, if there is one (e.g. a header added after a merge). */
+  editComment(marker: string, edit: (existing: string) => string): Promise<CommentOutcome>;
 }

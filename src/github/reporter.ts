@@ -40,8 +40,7 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
     },
 
     async ensureComment(marker, body, options = {}): Promise<CommentOutcome> {
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 });
-      const mine = comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot");
+      const mine = await findComment(marker);
       if (!mine) {
         if (options.createIfMissing === false) return "skipped";
         await octokit.rest.issues.createComment({ owner, repo, issue_number: target.number, body });
@@ -52,7 +51,22 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
       await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
       return "updated";
     },
+
+    async editComment(marker, edit): Promise<CommentOutcome> {
+      const mine = await findComment(marker);
+      if (!mine) return "skipped";
+      const body = edit(mine.body ?? "");
+      if (body === mine.body) return "unchanged";
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+      return "updated";
+    },
   };
+
+  /** The app's own comment carrying the marker (a person quoting the marker does not count). */
+  async function findComment(marker: string) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 });
+    return comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot");
+  }
 }
 
 function toGitHub(a: Annotation) {

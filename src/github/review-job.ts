@@ -64,7 +64,7 @@ export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Pr
 }
 
 /** The default branch's config (Probot's loader: `_extends` from another repository works). */
-async function loadConfig(octokit: ProbotOctokit, owner: string, repo: string): Promise<{ ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] }> {
+export async function loadConfig(octokit: ProbotOctokit, owner: string, repo: string): Promise<{ ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] }> {
   const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
   const merged: Record<string, unknown> = files.some((f) => f.config !== null) ? { ...config } : {};
   delete merged._extends;

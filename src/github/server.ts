@@ -6,11 +6,19 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot, type Probot } from "probot";
 import type { Logger } from "pino";
 import { createRenderPool } from "../bundle/render/pool.js";
-import { emptyCatalog, type Renderer, type VersionCatalog } from "../ports.js";
+import { artifactStoreConfigFromEnv, createArtifactStore } from "../artifacts/index.js";
+import type { ArtifactStore } from "../artifacts/types.js";
+import type { VersionMirror } from "../flows/publish-merge.js";
+import type { Renderer } from "../ports.js";
+import { createProtonPublisher, protonConfigFromEnv } from "../provision/proton/index.js";
+import { protonMirror } from "../provision/proton/version-mirror.js";
+import { createRegistry } from "../registry/index.js";
+import type { Registry } from "../registry/types.js";
 import { createQueue } from "../queue/index.js";
 import type { JobQueue } from "../queue/types.js";
 import { baryonApp } from "./app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { PUBLISH_JOB, runPublishJob, type PublishJobData } from "./publish-job.js";
 import { REVIEW_JOB, runReviewJob, type ReviewJobData } from "./review-job.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -26,7 +34,10 @@ export interface ServeOptions {
   probot?: { appId?: number | string; privateKey?: string; secret?: string; baseUrl?: string; log?: Logger };
   queue?: JobQueue;
   renderer?: Renderer;
-  versions?: VersionCatalog;
+  registry?: Registry;
+  artifacts?: ArtifactStore;
+  /** Mirror published versions to AWS Proton (default: from BARYON_PROTON_* variables, off when unset). */
+  mirror?: VersionMirror;
 }
 
 export interface RunningServer {
@@ -46,7 +57,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const queue = options.queue ?? createQueue({ ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
   const ownRenderer = options.renderer === undefined;
   const renderer = options.renderer ?? createRenderPool();
-  const deps = { probot, renderer, versions: options.versions ?? emptyCatalog, metrics };
+  const ownRegistry = options.registry === undefined;
+  const registry = options.registry ?? (await createRegistry({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), ...(env.BARYON_DATA_DIR ? { dataDir: env.BARYON_DATA_DIR } : {}) }));
+  const artifacts = options.artifacts ?? createArtifactStore(artifactStoreConfigFromEnv(env));
+  const mirror = options.mirror ?? protonMirrorFromEnv(env);
+  const deps = { probot, renderer, versions: registry, registry, artifacts, metrics, ...(mirror ? { mirror } : {}) };
 
   queue.process<ReviewJobData>(REVIEW_JOB, async (job) => {
     try {
@@ -55,6 +70,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     } catch (error) {
       metrics.webhooksFailed.inc({ event: "pull_request" });
       probot.log.error({ err: error, job: job.id, attempt: job.attempt }, "review failed");
+      throw error;
+    }
+  });
+
+  queue.process<PublishJobData>(PUBLISH_JOB, async (job) => {
+    try {
+      await runPublishJob(job.data, deps);
+      metrics.webhooksProcessed.inc({ event: "publish" });
+    } catch (error) {
+      metrics.webhooksFailed.inc({ event: "publish" });
+      probot.log.error({ err: error, job: job.id, attempt: job.attempt }, "publish failed");
       throw error;
     }
   });
@@ -101,7 +127,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
-      if (ownRenderer) await renderer.close(); // a renderer passed in belongs to the caller
+      // What was passed in belongs to the caller.
+      if (ownRenderer) await renderer.close();
+      if (ownRegistry) await registry.close();
     },
   };
 }
@@ -127,6 +155,13 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
   const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The optional AWS Proton mirror; a half-configured one stops the server rather than silently doing nothing. */
+function protonMirrorFromEnv(env: NodeJS.ProcessEnv): VersionMirror | undefined {
+  const config = protonConfigFromEnv(env);
+  if (config.errors.length) throw new Error(`AWS Proton publisher: ${config.errors.join("; ")}`);
+  return config.value ? protonMirror(createProtonPublisher(config.value)) : undefined;
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -1,0 +1,124 @@
+// Publish what a merge (or a direct push) put on the default branch:
+//   1. load the templates of the pushed commit and validate them;
+//   2. per bundle, pack it deterministically; the same bytes as the latest
+//      version of its major publish nothing;
+//   3. classify it against that latest version's stored bundle: a breaking
+//      change inside an existing major is refused, with how to fix it;
+//   4. store the archive (content-addressed, written once), then record the
+//      version: the registry assigns the number inside one transaction, so a
+//      redelivery, two workers or a retry after a crash yield it exactly once;
+//   5. mirror new versions to AWS Proton when a publisher is configured.
+import { packBundle, unpackBundle } from "../artifacts/archive.js";
+import type { ArtifactStore } from "../artifacts/types.js";
+import { classifyChange, type ChangeReason } from "../bundle/classify.js";
+import type { Snapshot } from "../bundle/files.js";
+import { parseRepository } from "../bundle/load.js";
+import type { Bundle } from "../bundle/model.js";
+import { validateRepository } from "../bundle/validate.js";
+import type { Registry, VersionRecord } from "../registry/types.js";
+
+export interface PublishInput {
+  /** "owner/name" */
+  repository: string;
+  commit: string;
+  pullRequest?: number;
+  /** From `.github/baryon.yml`: publish at once, or keep as draft. */
+  status: "draft" | "published";
+  root?: string;
+}
+
+/** Registers published versions elsewhere too: the optional AWS Proton publisher. */
+export interface VersionMirror {
+  name: string;
+  publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
+}
+
+export interface PublishPorts {
+  head(): Promise<Snapshot>;
+  registry: Registry;
+  artifacts: ArtifactStore;
+  mirror?: VersionMirror;
+}
+
+export type PublishOutcome =
+  | { template: string; major: number; result: "published" | "draft"; version: string; createdNow: boolean; reasons: ChangeReason[]; mirrorError?: string }
+  | { template: string; major: number; result: "unchanged"; version: string }
+  | { template: string; major: number; result: "refused"; reason: string };
+
+export async function publishMerge(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
+  const snapshot = await ports.head();
+  const repo = parseRepository(snapshot, input.root !== undefined ? { root: input.root } : {});
+  const diagnostics = validateRepository(repo);
+  const outcomes: PublishOutcome[] = [];
+  for (const template of repo.templates) {
+    for (const bundle of template.bundles) {
+      const errors = diagnostics.filter((d) => d.severity === "error" && (d.file === bundle.dir || d.file.startsWith(`${bundle.dir}/`)));
+      if (errors.length) {
+        outcomes.push(refused(bundle, `${errors.length} error${errors.length === 1 ? "" : "s"}, first: ${errors[0]!.file}${errors[0]!.line ? `:${errors[0]!.line}` : ""}: ${errors[0]!.message}`));
+        continue;
+      }
+      outcomes.push(await publishBundle(bundle, input, ports));
+    }
+  }
+  return outcomes;
+}
+
+async function publishBundle(bundle: Bundle, input: PublishInput, ports: PublishPorts): Promise<PublishOutcome> {
+  const { template, major } = bundle;
+  const packed = await packBundle(bundle);
+  const latestMinor = await ports.registry.latestMinor(template, major);
+  const latest = latestMinor === undefined ? undefined : await ports.registry.getVersion(template, major, latestMinor);
+  if (latest && latest.digest === packed.digest) {
+    // Already recorded: by this very commit (a retry, a second worker) or by an earlier one.
+    if (latest.source.commit === input.commit) return published(latest, true, latest.reasons);
+    return { template, major, result: "unchanged", version: label(latest) };
+  }
+  const base = latest ? await storedBundle(latest, bundle, ports.artifacts) : undefined;
+  const classification = classifyChange(base, bundle);
+  if (base && classification.change === "major") {
+    const breaking = classification.reasons.filter((r) => r.breaking).map((r) => `${r.path}: ${r.change}`).join("; ");
+    return refused(bundle, `breaking change inside v${major}/ (${breaking}); it was merged despite the failing check. Put it in v${major + 1}/ and leave v${major}/ compatible.`);
+  }
+  const stored = await ports.artifacts.put(packed.digest, packed.bytes);
+  const { version, created } = await ports.registry.recordVersion({
+    template, kind: bundle.kind, major, status: input.status, digest: packed.digest, artifact: stored.location,
+    source: { repository: input.repository, commit: input.commit, ...(input.pullRequest !== undefined ? { pullRequest: input.pullRequest } : {}) },
+    schema: bundle.schema ?? null,
+    reasons: classification.reasons,
+  });
+  const outcome = published(version, created || version.source.commit === input.commit, version.reasons);
+  if (created && ports.mirror && outcome.result !== "unchanged" && outcome.result !== "refused") {
+    const mirrored = await ports.mirror.publish(version, bundle, packed.bytes, latest === undefined);
+    if (!mirrored.ok) outcome.mirrorError = `${ports.mirror.name}: ${mirrored.error}`;
+  }
+  return outcome;
+}
+
+/** The bundle of a recorded version, read back from the artifact store, laid out where `like` is. */
+async function storedBundle(version: VersionRecord, like: Bundle, artifacts: ArtifactStore): Promise<Bundle | undefined> {
+  const files = await unpackBundle(await artifacts.get(version.artifact));
+  const snapshot = { files: new Map([...files].map(([path, bytes]) => [`${like.dir}/${path}`, bytes])) };
+  return parseRepository(snapshot).templates[0]?.bundles[0];
+}
+
+function published(version: VersionRecord, createdNow: boolean, reasons: ChangeReason[]): PublishOutcome {
+  if (!createdNow) return { template: version.template, major: version.major, result: "unchanged", version: label(version) };
+  return { template: version.template, major: version.major, result: version.status, version: label(version), createdNow, reasons };
+}
+
+function refused(bundle: Bundle, reason: string): PublishOutcome {
+  return { template: bundle.template, major: bundle.major, result: "refused", reason };
+}
+
+export const label = (v: { major: number; minor: number }) => `${v.major}.${v.minor}`;
+
+/** The short reply a merged pull request gets. */
+export function publishSummary(outcomes: PublishOutcome[]): string | undefined {
+  const lines = outcomes.flatMap((o) => {
+    if (o.result === "published") return [`Published ${o.template} ${o.version}${o.mirrorError ? ` (not mirrored: ${o.mirrorError})` : ""}`];
+    if (o.result === "draft") return [`Saved ${o.template} ${o.version} as a draft${o.mirrorError ? ` (not mirrored: ${o.mirrorError})` : ""}`];
+    if (o.result === "refused") return [`Not published: ${o.template} v${o.major}: ${o.reason}`];
+    return [];
+  });
+  return lines.length ? lines.join("\n") : undefined;
+}
