@@ -24,6 +24,10 @@ export function parse(source: string): Stmt[] {
 }
 
 class Parser extends ExprParser {
+  /** Open tags and the end tags being looked for, for Jinja2's unknown-tag messages. */
+  private readonly tagStack: string[] = [];
+  private readonly endTokenStack: string[][] = [];
+
   constructor(source: string) {
     super(tokenize(source));
   }
