@@ -117,8 +117,12 @@ export abstract class ExprCompiler {
         return `$tuple([${e.items.map((i) => this.expr(i)).join(", ")}])`;
       case "List":
         return `[${e.items.map((i) => this.expr(i)).join(", ")}]`;
-      case "Dict":
-        return `new Map([${e.items.map((p) => `[${this.dictKey(p.key)}, ${this.expr(p.value)}]`).join(", ")}])`;
+      case "Dict": {
+        const pairs = e.items.map((p) => `[${this.dictKey(p.key)}, ${this.expr(p.value)}]`).join(", ");
+        // only computed keys can collide the Python way (True == 1 == 1.0)
+        const plain = e.items.every((p) => p.key.kind === "Const" && typeof p.key.value === "string");
+        return plain ? `new $Map([${pairs}])` : `$dict([${pairs}])`;
+      }
       case "Getattr":
         return this.getattr(e);
       case "Getitem":

@@ -4,6 +4,7 @@ import { PyError, TemplateRuntimeError, typeError } from "./errors.js";
 import { roundFloat } from "./float-format.js";
 import { SEQ_FILTERS } from "./filters-seq.js";
 import { TEXT_FILTERS, sig, toFloat, type Filter } from "./filters-text.js";
+import { urlize } from "./filters-urlize.js";
 import { tojson } from "./json.js";
 import {
   PyFloat,
@@ -132,6 +133,12 @@ const NUM_FILTERS: Record<string, Filter> = {
   ),
   tojson: sig("do_tojson", ["indent"], [null], (v, indent) => tojson(v, indent)),
   pprint: sig("do_pprint", [], [], pformat),
+  urlize: sig(
+    "do_urlize",
+    ["trim_url_limit", "nofollow", "target", "rel", "extra_schemes"],
+    [null, false, null, null, null],
+    urlize,
+  ),
 };
 NUM_FILTERS.d = NUM_FILTERS.default as Filter;
 

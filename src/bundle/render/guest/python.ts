@@ -115,13 +115,12 @@ export function compare(a: unknown, b: unknown): number {
   return c !== c ? 0 : c;
 }
 
-/** A dict key as stored in a Map: 5.0 and 5 are the same key, Markup is a str. */
+/** A dict key as stored in a Map (Markup is a str; unhashable values fail). */
 export function dictKey(k: unknown): unknown {
   if (typeof k === "string" || typeof k === "number") return k;
-  if (k instanceof PyFloat) return k.v;
   if (k instanceof Markup) return k.s;
   if (k instanceof Undefined) return k.strict ? k.fail() : LENIENT_KEY;
-  if (Array.isArray(k) && !isTuple(k)) throw typeError("unhashable type: 'list'");
+  if (Array.isArray(k)) hashKey(k); // lists and tuples holding lists are unhashable
   if (k instanceof Map) throw typeError("unhashable type: 'dict'");
   return k;
 }
@@ -133,8 +132,11 @@ export function dictKey(k: unknown): unknown {
 export function findKey(m: Map<unknown, unknown>, k: unknown): unknown {
   const key = dictKey(k);
   if (m.has(key)) return key;
-  if (key === true || key === 1) return m.has(true) ? true : m.has(1) ? 1 : NOT_FOUND;
-  if (key === false || key === 0) return m.has(false) ? false : m.has(0) ? 0 : NOT_FOUND;
+  if (typeof key === "string") return NOT_FOUND;
+  // numbers, bools and tuples can equal a differently stored key
+  for (const stored of m.keys()) {
+    if (typeof stored !== "string" && eq(stored, key)) return stored;
+  }
   return NOT_FOUND;
 }
 

@@ -10,11 +10,13 @@ import { add, concat, contains, div, escapeText, floordiv, mod, mul, neg, pos, p
 import {
   Callable,
   Markup,
+  NOT_FOUND,
   Namespace,
   PyFloat,
   Undefined,
   dictKey,
   eq,
+  findKey,
   isStr,
   iterate,
   order,
@@ -43,6 +45,17 @@ function lookup(ctx: Map<unknown, unknown>, name: string): unknown {
     if (missingNames.size < 10_000) missingNames.set(name, u);
   }
   return u;
+}
+
+/** A dict literal: a key equal to an earlier one (True == 1) updates that entry. */
+function dict(pairs: [unknown, unknown][]): Map<unknown, unknown> {
+  const m = new Map<unknown, unknown>();
+  for (let i = 0; i < pairs.length; i++) {
+    const [k, v] = pairs[i] as [unknown, unknown];
+    const existing = findKey(m, k);
+    m.set(existing === NOT_FOUND ? k : existing, v);
+  }
+  return m;
 }
 
 function unpack(v: unknown, n: number): unknown[] {
@@ -142,6 +155,7 @@ export const runtime = {
   tests,
   lookup,
   unpack,
+  dict,
   nsCheck,
   kwargsMerge,
   macro,
