@@ -19,9 +19,12 @@ export interface VersionCatalog {
   latestMinor(template: string, major: number): Promise<number | undefined>;
 }
 
-/** A catalog that knows no versions: every existing major counts as `N.0`. The CLI's default until a registry is configured. */
-export const emptyCatalog: VersionCatalog = {
-  latestMinor: async () => undefined,
+/**
+ * A stand-in for a registry, for reviews without one: it assumes every major the
+ * base has is at `N.0` (as the issue's "assuming the base's highest is published").
+ */
+export const assumeBaseAtZero: VersionCatalog = {
+  latestMinor: async () => 0,
 };
 
 export type AnnotationLevel = "failure" | "warning" | "notice";

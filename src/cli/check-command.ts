@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { createRenderPool } from "../bundle/render/pool.js";
 import { reviewChange } from "../flows/review-change.js";
 import { gitChangeSource } from "../local/git-change-source.js";
-import { emptyCatalog } from "../ports.js";
+import { assumeBaseAtZero } from "../ports.js";
 import { renderMarkdown } from "../review/markdown.js";
 import { reviewErrors, type ReviewReport } from "../review/report.js";
 import { renderText } from "../review/text.js";
@@ -26,7 +26,7 @@ export async function runCheck(dir: string, options: CheckOptions, out: Out, err
   const renderer = createRenderPool();
   try {
     const input = { ...(options.root ? { root: options.root } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
-    const report = await reviewChange(input, { changes, renderer, versions: emptyCatalog });
+    const report = await reviewChange(input, { changes, renderer, versions: assumeBaseAtZero });
     if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
     else if (options.format === "markdown") out.write(renderMarkdown(report));
     else out.write(renderText(report, out.color));

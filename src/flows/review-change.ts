@@ -94,10 +94,10 @@ function breakingInPlace(change: BundleChange, classification: Classification): 
     { line: 1 });
 }
 
+/** A major the catalog has never recorded starts at `N.0`, whether the folder is new or not. */
 async function nextVersion(change: BundleChange, versions: VersionCatalog): Promise<string> {
-  if (change.status === "added") return `${change.major}.0`;
-  const latest = await versions.latestMinor(change.template, change.major);
-  return `${change.major}.${(latest ?? 0) + 1}`;
+  const latest = change.status === "added" ? undefined : await versions.latestMinor(change.template, change.major);
+  return latest === undefined ? `${change.major}.0` : `${change.major}.${latest + 1}`;
 }
 
 async function renderDiff(change: BundleChange, specs: Spec[], renderer: Renderer, diagnostics: Diagnostic[]) {

@@ -39,6 +39,12 @@ export interface PublishJobDeps {
 export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps): Promise<PublishOutcome[]> {
   const octokit = await deps.probot.auth(data.installationId);
   const { owner, repo } = data;
+  if (data.trigger === "push") {
+    // A merged pull request's commit is published by its pull_request job, which can answer on it;
+    // the push path is for direct pushes, so they are not lost.
+    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: data.commit });
+    if (pulls.some((p) => p.merged_at && p.merge_commit_sha === data.commit)) return [];
+  }
   const config = await loadConfig(octokit, owner, repo);
   if (!config.ok) {
     if (data.pullRequest !== undefined) {

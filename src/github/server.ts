@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, createProbot, type Probot } from "probot";
+import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "probot";
 import type { Logger } from "pino";
 import { createRenderPool } from "../bundle/render/pool.js";
 import { artifactStoreConfigFromEnv, createArtifactStore } from "../artifacts/index.js";
@@ -32,6 +32,11 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Settings that win over the environment (tests: a fake GitHub's baseUrl, a captured logger). */
   probot?: { appId?: number | string; privateKey?: string; secret?: string; baseUrl?: string; log?: Logger };
+  /**
+   * Space writes as GitHub asks (Octokit's throttling, per installation). Default on;
+   * tests against a fake GitHub turn it off so they do not wait seconds between comments.
+   */
+  githubThrottling?: boolean;
   queue?: JobQueue;
   renderer?: Renderer;
   registry?: Registry;
@@ -50,7 +55,11 @@ export interface RunningServer {
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
-  const probot = createProbot({ env, overrides: stripUndefined(options.probot ?? {}) });
+  const overrides = stripUndefined({
+    ...options.probot,
+    ...(options.githubThrottling === false ? { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o.throttle as object), enabled: false } })) } : {}),
+  });
+  const probot = createProbot({ env, overrides });
   const secret = options.probot?.secret ?? env.WEBHOOK_SECRET;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
   const metrics = createMetrics({ defaultMetrics: true });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRenderPool } from "../../src/bundle/render/pool.js";
 import { reviewChange } from "../../src/flows/review-change.js";
 import type { ChangeSource, VersionCatalog } from "../../src/ports.js";
-import { emptyCatalog } from "../../src/ports.js";
+import { assumeBaseAtZero } from "../../src/ports.js";
 import { envTemplate, snapshot } from "../support/snapshot.js";
 
 const renderer = createRenderPool({ size: 1 });
@@ -32,7 +32,7 @@ describe("reviewChange", () => {
 
   it("a breaking change inside v1/ is an error that says to create v2/, and publishes nothing", async () => {
     const head = { ...base, "env/v1/schema/schema.yaml": base["env/v1/schema/schema.yaml"]!.replace("enum: [small, large]", "enum: [small]") } as Record<string, string>;
-    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: assumeBaseAtZero });
     const t = report.templates[0]!;
     expect(t.change).toBe("major");
     expect(t.version).toBeUndefined();
@@ -43,13 +43,13 @@ describe("reviewChange", () => {
 
   it("a new v2/ folder is a new major 2.0 and leaves v1 alone", async () => {
     const head = { ...base, ...envTemplate({}, "env/v2") } as Record<string, string>;
-    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: assumeBaseAtZero });
     expect(report.templates.map((t) => [t.major, t.status, t.change, t.version])).toEqual([[2, "added", "major", "2.0"]]);
   });
 
   it("files outside bundles make no version", async () => {
     const head = { ...base, "env/README.md": "# docs\n", "README.md": "# repo\n" } as Record<string, string>;
-    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(base as Record<string, string>, head), renderer, versions: assumeBaseAtZero });
     expect(report.templates).toEqual([]);
     expect(report.unbundledFiles).toEqual(["README.md", "env/README.md"]);
   });
@@ -59,7 +59,7 @@ describe("reviewChange", () => {
     const withCount = envTemplate({ [CFN]: "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: {{ environment.inputs.vpc_cidr }}\n      Count: {{ environment.inputs.count }}\n" });
     const b = { ...withCount, ...specs } as Record<string, string>;
     const h = { ...b, [CFN]: b[CFN]!.replace("Count:", "Size:") };
-    const report = await reviewChange({}, { changes: source(b, h), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(b, h), renderer, versions: assumeBaseAtZero });
     const diff = report.templates[0]!.diff;
     expect(diff).toMatchObject({ total: 5, changed: 5 });
     expect(diff.groups.map((g) => g.labels.length)).toEqual([3, 2]);
@@ -69,7 +69,7 @@ describe("reviewChange", () => {
 describe("reviewChange lints what the change renders", () => {
   it("reports a broken reference at the template line that printed it", async () => {
     const head = { ...base, [CFN]: base[CFN] + "  Attachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n      VpcId: !Ref Vcp\n" };
-    const report = await reviewChange({}, { changes: source(base, head), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(base, head), renderer, versions: assumeBaseAtZero });
     const problem = report.templates[0]!.diagnostics.find((d) => d.message.includes("Vcp"));
     expect(problem).toMatchObject({ file: CFN, line: 9, severity: "error" });
     expect(problem!.message).toMatch(/!Ref Vcp: no parameter or resource named "Vcp" \(did you mean "Vpc"\?\)/);
@@ -78,7 +78,7 @@ describe("reviewChange lints what the change renders", () => {
   it("warns when a resource disappears or changes Type", async () => {
     const head = { ...base, [CFN]: base[CFN]!.replace("Vpc:\n    Type: AWS::EC2::VPC", "Vpc:\n    Type: AWS::EC2::Subnet") + "  Extra:\n    Type: AWS::S3::Bucket\n" };
     const b2 = { ...base, [CFN]: base[CFN] + "  Logs:\n    Type: AWS::Logs::LogGroup\n" };
-    const report = await reviewChange({}, { changes: source(b2, head), renderer, versions: emptyCatalog });
+    const report = await reviewChange({}, { changes: source(b2, head), renderer, versions: assumeBaseAtZero });
     const warnings = report.templates[0]!.diagnostics.filter((d) => d.severity === "warning").map((d) => [d.code, d.message]);
     expect(warnings).toEqual([
       ["resource-replaced", "env/spec/spec.yaml › environment: resource Vpc changes Type from AWS::EC2::VPC to AWS::EC2::Subnet; CloudFormation will replace it (a new physical resource)"],

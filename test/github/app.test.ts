@@ -44,17 +44,18 @@ const schemaWithRetention = (text: string) => text.replace("        env_vars:", 
 const base = exampleFiles();
 
 describe("Baryon reviews template pull requests", () => {
+  // The registry is empty, so the first version of a template will be 1.0 (publish.test.ts seeds it first).
   it("a valid change: a successful check run and one comment with the version and the diff", async () => {
     const { repo, head, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
     await open(pull);
     const runs = h.fake.state.checkRuns(repo, { headSha: head });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ name: CHECK_NAME, status: "completed", conclusion: "success" });
-    expect(runs[0]!.output.title).toBe("Will publish load-balanced-fargate-svc 1.1");
+    expect(runs[0]!.output.title).toBe("Will publish load-balanced-fargate-svc 1.0");
     const comments = h.fake.state.comments(repo, 7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain(COMMENT_MARKER);
-    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
     expect(comments[0]!.body).toContain("`service_instance.inputs.log_retention_days`: optional input added (default 14)");
     expect(h.fake.apiCalls().length).toBeLessThanOrEqual(8);
   });
@@ -98,7 +99,7 @@ describe("Baryon reviews template pull requests", () => {
     const comment = h.fake.state.comments(repo, 7)[0]!;
     expect(comment.body).toContain("comes from a fork");
     expect(comment.body).toContain("publishing and rollouts never come from forks");
-    expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
   });
 
   it("a pull request that touches no template gets a neutral check and no comment", async () => {
@@ -179,6 +180,6 @@ describe("with BullMQ on the real Redis", () => {
     await h.app.queue.idle();
     expect(h.fake.state.checkRuns(repo, { headSha: head })).toHaveLength(1);
     expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
-    expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
   });
 });

@@ -7,6 +7,11 @@ import { pino } from "pino";
 import { startServer, type RunningServer } from "../../src/github/server.js";
 import type { JobQueue } from "../../src/queue/types.js";
 import type { Renderer } from "../../src/ports.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createLocalArtifactStore } from "../../src/artifacts/local.js";
+import type { VersionMirror } from "../../src/flows/publish-merge.js";
+import { testRegistry, type TestRegistry } from "./registry.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
 import { ROOT } from "./cli.js";
 
@@ -15,6 +20,8 @@ const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, private
 
 export interface Harness {
   fake: FakeGitHub;
+  /** The app's registry: real Postgres, in a schema of this harness's own. */
+  db: TestRegistry;
   app: RunningServer;
   /** Every log line the app wrote, as text. */
   logs: string[];
@@ -22,7 +29,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean } = {}): Promise<Harness> {
   const fake = await startFakeGitHub({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.firstId ? { firstId: options.firstId } : {}),
@@ -30,6 +37,7 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
   });
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const db = await testRegistry();
   const app = await startServer({
     port: 0,
     host: "127.0.0.1",
@@ -37,13 +45,19 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
     probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.renderer ? { renderer: options.renderer } : {}),
+    ...(options.mirror ? { mirror: options.mirror } : {}),
+    registry: db.registry,
+    // Tests do not wait out GitHub's write spacing; the benchmark keeps it.
+    githubThrottling: options.githubThrottling ?? false,
+    artifacts: createLocalArtifactStore({ dir: mkdtempSync(join(tmpdir(), "baryon-artifacts-")) }),
   });
   return {
-    fake, app, logs,
+    fake, app, logs, db,
     webhookUrl: `${app.url}/api/github/webhooks`,
     async close() {
       await app.close();
       await fake.close();
+      await db.drop();
     },
   };
 }

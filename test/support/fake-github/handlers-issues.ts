@@ -47,6 +47,18 @@ export const issueHandlers: Record<string, HandlerSpec> = {
     },
   },
 
+  "repos/list-pull-requests-associated-with-commit": {
+    auth: "token",
+    handle(req, ctx) {
+      const repo = requireRepo(req, ctx);
+      if ("status" in repo) return repo;
+      const sha = String(req.params.commit_sha);
+      const pulls = ctx.state.pulls.filter((p) => p.repo === repo && (p.mergeCommitSha === sha || p.headSha === sha));
+      const page = paginate(req, pulls);
+      return { status: 200, json: page.items.map((p) => pullJson(ctx, p)), headers: page.headers };
+    },
+  },
+
   "pulls/list-files": {
     auth: "token",
     handle(req, ctx) {

@@ -1,0 +1,130 @@
+// Merge to publish, end to end: review, merge, publish, reply — then the next
+// pull request on the same template gets the next minor.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createRenderPool } from "../../src/bundle/render/pool.js";
+import type { VersionMirror } from "../../src/flows/publish-merge.js";
+import { exampleFiles, SECRET, startHarness, type Harness } from "../support/app-harness.js";
+import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
+
+const SVC = "templates/load-balanced-fargate-svc/v1";
+const CONFIG = { ".github/baryon.yml": "templates: templates\n" };
+const renderer = createRenderPool();
+afterAll(() => renderer.close());
+
+let h: Harness;
+beforeEach(async () => (h = await startHarness({ renderer })));
+afterEach(async () => {
+  try {
+    h.fake.assertNoUnexpected();
+  } finally {
+    await h.close();
+  }
+});
+
+function addInput(files: Record<string, string>, name: string): Record<string, string> {
+  const path = `${SVC}/schema/schema.yaml`;
+  return { [path]: files[path]!.replace("        env_vars:", `        ${name}:\n          type: string\n          default: "x"\n        env_vars:`) };
+}
+
+/** A repository whose main branch Baryon has already published (as after installing it). */
+async function publishedRepo() {
+  const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
+  const files = { ...CONFIG, ...exampleFiles() };
+  const main = h.fake.state.commit(repo, files, { branch: "main" });
+  const res = await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET }));
+  expect(res.status).toBe(200);
+  await h.app.queue.idle();
+  return { repo, main, files };
+}
+
+async function mergedPullRequest(repo: ReturnType<typeof h.fake.state.addRepo>, number: number, changes: Record<string, string>) {
+  const baseSha = repo.branches.get("main")!;
+  const head = h.fake.state.commit(repo, changes, { parent: baseSha });
+  const pull = h.fake.state.openPullRequest(repo, { number, base: baseSha, head, author: "octocat" });
+  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET }));
+  await h.app.queue.idle();
+  const merged = h.fake.state.closePullRequest(repo, number, { merged: true });
+  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
+  await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: baseSha, after: merged.mergeCommitSha! }, { secret: SECRET }));
+  await h.app.queue.idle();
+  return merged;
+}
+
+describe("merge to publish", () => {
+  it("a push to main publishes 1.0 of every template; the review then announces 1.1, the merge publishes it and says so", async () => {
+    const { repo, files } = await publishedRepo();
+    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0"]);
+
+    const first = addInput(files, "log_retention");
+    const merged = await mergedPullRequest(repo, 7, first);
+    const comments = h.fake.state.comments(repo, 7);
+    expect(comments).toHaveLength(2);
+    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(comments[0]!.body).toContain("**Merged.** Published load-balanced-fargate-svc 1.1.");
+    expect(comments[1]!.body).toContain("Published load-balanced-fargate-svc 1.1");
+    const v = await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1);
+    expect(v).toMatchObject({ status: "published", source: { repository: "acme/templates", commit: merged.mergeCommitSha, pullRequest: 7 } });
+    // The merge's push and its pull_request event both arrived: still one version.
+    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).map((x) => `${x.major}.${x.minor}`)).toEqual(["1.0", "1.1"]);
+
+    // The next pull request on the same template is reviewed and published as 1.2.
+    const second = await mergedPullRequest(repo, 8, addInput(first, "owner_team"));
+    expect(h.fake.state.comments(repo, 8)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.2 |");
+    expect(h.fake.state.comments(repo, 8)[1]!.body).toContain("Published load-balanced-fargate-svc 1.2");
+    expect((await h.db.registry.recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 2 });
+    void second;
+  });
+
+  it("a redelivered merge changes nothing", async () => {
+    const { repo, files } = await publishedRepo();
+    const merged = await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
+    await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect(h.fake.state.comments(repo, 7)).toHaveLength(2);
+    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).length).toBe(2);
+  });
+
+  it("/publish retries for an authorized user, and is refused with a reason for others", async () => {
+    const { repo, files } = await publishedRepo();
+    await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
+    h.fake.state.setPermission(repo, "maintainer", "write");
+    h.fake.state.setPermission(repo, "visitor", "read");
+
+    const refused = h.fake.state.addComment(repo, 7, { author: "visitor", body: "/publish" });
+    await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", refused, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect(h.fake.state.comments(repo, 7).at(-1)!.body).toContain("@visitor `/publish` needs write access to acme/templates; you have read. Nothing was done.");
+    expect(h.fake.state.comments(repo, 7).find((c) => c.id === refused.id)!.reactions.map((r) => r.content)).toEqual(["-1"]);
+
+    const allowed = h.fake.state.addComment(repo, 7, { author: "maintainer", body: "/publish" });
+    await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", allowed, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect(h.fake.state.comments(repo, 7).find((c) => c.id === allowed.id)!.reactions.map((r) => r.content)).toEqual(["eyes"]);
+    // The versions this merge recorded are confirmed; nothing is recorded twice.
+    expect(h.fake.state.comments(repo, 7).at(-1)!.body).toContain("Published load-balanced-fargate-svc 1.1");
+    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).length).toBe(2);
+  });
+
+  it("an unknown command gets an answer, not silence", async () => {
+    const { repo, files } = await publishedRepo();
+    await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
+    const comment = h.fake.state.addComment(repo, 7, { author: "octocat", body: "/deploy everything" });
+    await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", comment, { secret: SECRET }));
+    expect(h.fake.state.comments(repo, 7).at(-1)!.body).toContain("`/deploy everything` is not a Baryon command");
+  });
+});
+
+describe("merge to publish with the AWS Proton mirror", () => {
+  it("reports a Proton registration failure on the pull request, and keeps Baryon's version", async () => {
+    await h.close();
+    const mirror: VersionMirror = {
+      name: "AWS Proton",
+      publish: async (version) => (version.minor === 1 ? { ok: false, error: "registration failed: Template bundle is missing schema" } : { ok: true }),
+    };
+    h = await startHarness({ renderer, mirror });
+    const { repo, files } = await publishedRepo();
+    await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
+    expect(h.fake.state.comments(repo, 7)[1]!.body).toContain("Published load-balanced-fargate-svc 1.1 (not mirrored: AWS Proton: registration failed: Template bundle is missing schema)");
+    expect(await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1)).toBeDefined();
+  });
+});
