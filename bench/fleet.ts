@@ -7,7 +7,7 @@ import type { Spec } from "../src/bundle/model.js";
 import { createRenderPool } from "../src/bundle/render/pool.js";
 import { reviewChange } from "../src/flows/review-change.js";
 import { readSnapshot } from "../src/local/read-snapshot.js";
-import { emptyCatalog, type ChangeSource } from "../src/ports.js";
+import { assumeBaseAtZero, type ChangeSource } from "../src/ports.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
 const INSTANCES = 1000;
@@ -46,7 +46,7 @@ export async function fleetBench(): Promise<BenchResult[]> {
     let summary = "";
     for (let run = 0; run < RUNS + 1; run++) {
       const start = performance.now();
-      const report = await reviewChange({ extraSpecs: { "load-balanced-fargate-svc": [spec] } }, { changes, renderer, versions: emptyCatalog });
+      const report = await reviewChange({ extraSpecs: { "load-balanced-fargate-svc": [spec] } }, { changes, renderer, versions: assumeBaseAtZero });
       const elapsed = (performance.now() - start) / 1000;
       const t = report.templates.find((x) => x.name === "load-balanced-fargate-svc")!;
       if (t.diagnostics.some((d) => d.severity === "error")) throw new Error(`fleet review failed: ${t.diagnostics[0]!.message}`);
