@@ -112,6 +112,11 @@ export abstract class BlockCompiler extends ExprCompiler {
         this.loopIds.add(id);
         this.emit(`var ${id} = ${loopVar}; ${id}.i0 = ${i};`);
       }
+      if (node.target.kind === "Tuple") {
+        // unpacking fails on the `for` line, after the previous iteration moved L
+        this.emit(`L = ${node.lineno};`);
+        this.line = node.lineno;
+      }
       this.bindTarget(node.target, `${items}[${i}]`);
       this.statements(node.body);
     });
