@@ -2,6 +2,7 @@
 // code the GitHub App uses.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./cli/check-command.js";
+import { runPublish, runVersions } from "./cli/publish-command.js";
 import { runServe, runSetup } from "./cli/serve-command.js";
 import { GitError } from "./local/git-change-source.js";
 import { runRender, UsageError } from "./cli/render-command.js";
@@ -36,6 +37,25 @@ program
   .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
   .action(async (dir: string, opts: { base?: string; specs?: string; format: "text" | "markdown" | "json"; root?: string }) => {
     process.exitCode = await runCheck(dir, opts, stdout(), stderr());
+  });
+
+program
+  .command("publish")
+  .description("publish the templates of the checked-out commit into the registry (embedded under .baryon/ by default)")
+  .argument("[repo-dir]", "a git checkout of a template repository", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (dir: string, opts: { format: "text" | "json" }) => {
+    process.exitCode = await runPublish(dir, opts, stdout(), stderr());
+  });
+
+program
+  .command("versions")
+  .description("list a template's versions with their status; the recommended one is marked")
+  .argument("<template>", "template name")
+  .option("--dir <repo-dir>", "repository whose embedded registry to read", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (template: string, opts: { format: "text" | "json"; dir: string }) => {
+    process.exitCode = await runVersions(template, opts, stdout());
   });
 
 program

@@ -48,12 +48,28 @@ export async function gitChangeSource(dir: string, baseRef?: string): Promise<Ch
   };
 }
 
+export async function gitTop(dir: string): Promise<string> {
+  return (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
+}
+
+export async function headCommit(dir: string): Promise<string> {
+  return (await git(dir, ["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+}
+
+/** "owner/name" from the origin remote (GitHub URL forms), else the folder's name. */
+export async function repositoryName(dir: string): Promise<string> {
+  const url = (await git(dir, ["remote", "get-url", "origin"]).catch(() => "")).trim();
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url);
+  return match ? match[1]! : `local/${dir.split("/").filter(Boolean).at(-1) ?? "repository"}`;
+}
+
 /** The working tree as git sees it: tracked and untracked files, without ignored ones; deleted files are absent. */
 export async function readWorkingTree(dir: string): Promise<Snapshot> {
   const listing = await git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   for (const path of new Set(listing.split("\0").filter(Boolean))) {
+    if (path.startsWith(".baryon/")) continue; // Baryon's own embedded state, even where .gitignore forgets it
     const full = join(dir, path);
     const stat = await lstat(full).catch(() => undefined);
     if (!stat) continue; // deleted in the working tree

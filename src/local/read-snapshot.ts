@@ -3,7 +3,7 @@ import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Snapshot } from "../bundle/files.js";
 
-const SKIPPED_DIRS = new Set([".git", "node_modules"]);
+const SKIPPED_DIRS = new Set([".git", "node_modules", ".baryon"]);
 
 export async function readSnapshot(root: string): Promise<Snapshot> {
   const files = new Map<string, Uint8Array>();

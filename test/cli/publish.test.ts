@@ -1,0 +1,56 @@
+import { cpSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { baryon, ROOT } from "../support/cli.js";
+import { gitRepo } from "../support/git-repo.js";
+
+describe("baryon publish and baryon versions on the embedded registry", () => {
+  it("publishes 1.0 of each template, nothing for the same commit, then the next minor; versions lists them", async () => {
+    const repo = gitRepo(join(ROOT, "examples/templates"));
+    repo.git("remote", "add", "origin", "https://github.com/acme/platform-templates.git");
+    const first = repo.commit("Example templates");
+
+    const r1 = await baryon(["publish", repo.dir]);
+    expect(r1.stderr).toBe("");
+    expect(r1.code).toBe(0);
+    expect(r1.stdout).toBe("Published fargate-env 1.0\nPublished load-balanced-fargate-svc 1.0\nPublished vpc-tf-env 1.0\n");
+
+    const r2 = await baryon(["publish", repo.dir]);
+    expect(r2.stdout).toContain("Published fargate-env 1.0"); // the same commit again: its own versions, recorded once
+
+    cpSync(join(ROOT, "examples/review-change/load-balanced-fargate-svc"), join(repo.dir, "load-balanced-fargate-svc"), { recursive: true });
+    repo.commit("Log retention");
+    const r3 = await baryon(["publish", repo.dir]);
+    expect(r3.code).toBe(0);
+    expect(r3.stdout).toBe("Published load-balanced-fargate-svc 1.1\nUnchanged: fargate-env 1.0, vpc-tf-env 1.0\n");
+
+    const list = await baryon(["versions", "load-balanced-fargate-svc", "--dir", repo.dir]);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("load-balanced-fargate-svc");
+    expect(lines[1]).toMatch(new RegExp(`^  1\\.0 +published +\\d{4}-\\d{2}-\\d{2}  acme/platform-templates@${first.slice(0, 7)}$`));
+    expect(lines[2]).toMatch(/^  1\.1 +published .*\(recommended\)$/);
+
+    const json = JSON.parse((await baryon(["versions", "load-balanced-fargate-svc", "--dir", repo.dir, "--format", "json"])).stdout);
+    expect(json.map((v: { version: string; recommended: boolean }) => [v.version, v.recommended])).toEqual([["1.0", false], ["1.1", true]]);
+  }, 60_000);
+
+  it("refuses a breaking change inside v1 and exits 1", async () => {
+    const repo = gitRepo(join(ROOT, "examples/templates"));
+    repo.commit("Example templates");
+    expect((await baryon(["publish", repo.dir])).code).toBe(0);
+    cpSync(join(ROOT, "examples/review-change/fargate-env"), join(repo.dir, "fargate-env"), { recursive: true });
+    repo.commit("Remove container_insights");
+    const r = await baryon(["publish", repo.dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Not published: fargate-env v1: breaking change inside v1\/ \(environment.inputs.container_insights: input removed\)/);
+  }, 60_000);
+
+  it("says so when a template has no versions", async () => {
+    const repo = gitRepo(join(ROOT, "examples/templates"));
+    repo.commit("Example templates");
+    const r = await baryon(["versions", "nope", "--dir", repo.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no versions of "nope" in the registry');
+  }, 60_000);
+});
