@@ -1,7 +1,7 @@
-// `npm run demo`: review a realistic change to the example templates, with no setup.
-// Builds a throwaway git repository from examples/templates, commits it, applies
-// examples/review-change on top (uncommitted, like a branch being worked on),
-// and runs `baryon check` on it.
+// `npm run demo`: Baryon's main job on its embedded defaults, with no setup:
+// a throwaway git repository of the example templates is published (1.0 of
+// each, into the embedded registry), then a realistic change is reviewed with
+// `baryon check`, and the compatible half of it is merged and published (1.1).
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,22 +10,39 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const repo = mkdtempSync(join(tmpdir(), "baryon-demo-"));
+const format = process.argv.includes("--markdown") ? "markdown" : process.argv.includes("--json") ? "json" : "text";
 const git = (...args) => execFileSync("git", args, {
   cwd: repo,
   stdio: "ignore",
   env: { ...process.env, GIT_AUTHOR_NAME: "Baryon demo", GIT_AUTHOR_EMAIL: "demo@example.com", GIT_COMMITTER_NAME: "Baryon demo", GIT_COMMITTER_EMAIL: "demo@example.com" },
 });
+const baryon = (...args) => spawnSync(process.execPath, [join(root, "bin/baryon.js"), ...args], { stdio: "inherit", env: { ...process.env, DATABASE_URL: "" } }).status;
+const step = (text) => console.log(`\n\u001b[1m== ${text}\u001b[0m\n`);
+
 try {
   cpSync(join(root, "examples/templates"), repo, { recursive: true });
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "Example templates");
+
+  step("1. Publish the templates on main (embedded registry under .baryon/)");
+  baryon("publish", repo);
+
+  step("2. Review a change: a new optional input (service) and a removed input (environment)");
   git("checkout", "-q", "-b", "log-retention");
   cpSync(join(root, "examples/review-change"), repo, { recursive: true, filter: (src) => !src.endsWith("README.md") || src.includes("/v") });
-  console.log(`Reviewing examples/review-change applied to examples/templates (in ${repo}):\n`);
-  const format = process.argv.includes("--markdown") ? "markdown" : process.argv.includes("--json") ? "json" : "text";
-  const result = spawnSync(process.execPath, [join(root, "bin/baryon.js"), "check", repo, "--base", "main", "--format", format], { stdio: "inherit" });
-  console.log(`\nbaryon check exited ${result.status}: ${result.status === 1 ? "the breaking change in fargate-env v1 is an error, as it should be." : "no errors."}`);
+  const status = baryon("check", repo, "--base", "main", "--format", format);
+  console.log(`\nbaryon check exited ${status}${status === 1 ? ": the breaking change in fargate-env v1 is an error, as it should be" : ""}.`);
+
+  step("3. Merge only the compatible change, and publish");
+  git("checkout", "-q", "--", "fargate-env");
+  git("add", "-A");
+  git("commit", "-q", "-m", "Log retention for the Fargate service");
+  git("checkout", "-q", "main");
+  git("merge", "-q", "--no-ff", "-m", "Merge log-retention", "log-retention");
+  baryon("publish", repo);
+  console.log();
+  baryon("versions", "load-balanced-fargate-svc", "--dir", repo);
 } finally {
   rmSync(repo, { recursive: true, force: true });
 }

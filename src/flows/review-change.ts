@@ -91,7 +91,19 @@ function breakingInPlace(change: BundleChange, classification: Classification): 
   return errorAt(file, "breaking-change-in-major",
     `breaking change inside v${change.major}/ (${breaking.join("; ")}). Resources on v${change.major} would break: ` +
     `put this change in a new folder v${change.major + 1}/ (a copy of v${change.major}/ with the change) and leave v${change.major}/ compatible.`,
-    { line: 1 });
+    { line: breakingLine(head, classification) });
+}
+
+/** The schema line of the first breaking input (or of its type's properties, when the input was removed). */
+function breakingLine(head: Bundle, classification: Classification): number {
+  const schema = head.schema;
+  const first = classification.reasons.find((r) => r.breaking);
+  const match = first && /^(environment|service_instance|pipeline)\.inputs\.([^.[\]]+)/.exec(first.path);
+  if (!schema || !match) return 1;
+  const type = match[1] === "environment" ? schema.environmentInputType : match[1] === "service_instance" ? schema.serviceInputType : schema.pipelineInputType;
+  if (!type) return 1;
+  const at = `schema.types.${type}.properties`;
+  return schema.lines[`${at}.${match[2]}`] ?? schema.lines[at] ?? schema.lines[`schema.types.${type}`] ?? 1;
 }
 
 /** A major the catalog has never recorded starts at `N.0`, whether the folder is new or not. */

@@ -38,6 +38,7 @@ describe("reviewChange", () => {
     expect(t.version).toBeUndefined();
     const error = t.diagnostics.find((d) => d.code === "breaking-change-in-major");
     expect(error?.file).toBe("env/v1/schema/schema.yaml");
+    expect(error?.line).toBe(12); // the `size:` input whose enum narrowed
     expect(error?.message).toMatch(/environment.inputs.size: enum narrowed: removed "large".*new folder v2\//);
   });
 
