@@ -77,7 +77,8 @@ function repeat(seq: unknown, times: unknown): unknown {
   }
   const n = Math.max(0, num(times));
   const size = isStr(seq) ? strOf(seq).length : (seq as unknown[]).length;
-  if (size * n > 0x10000000) throw new PyError("MemoryError", "");
+  // fail fast, in the words the sandbox host reports as its memory cap
+  if (size * n > 0x10000000) throw new PyError("MemoryError", "out of memory");
   if (isStr(seq)) return strOf(seq).repeat(n);
   const items = seq as unknown[];
   const out = new Array<unknown>(items.length * n);
