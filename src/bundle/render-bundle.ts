@@ -102,8 +102,12 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
   return { jobs, diagnostics };
 }
 
-/** Placeholder values for every environment output the bundle's templates read. */
+const placeholders = new WeakMap<Bundle, Outputs>();
+
+/** Placeholder values for every environment output the bundle's templates read (computed once per bundle). */
 export function placeholderOutputs(bundle: Bundle): Outputs {
+  const known = placeholders.get(bundle);
+  if (known) return known;
   const decoder = new TextDecoder();
   const outputs: Outputs = {};
   for (const part of bundle.parts) {
@@ -113,6 +117,7 @@ export function placeholderOutputs(bundle: Bundle): Outputs {
       for (const name of findOutputReferences(decoder.decode(bytes))) outputs[name] = `<environment.outputs.${name}>`;
     }
   }
+  placeholders.set(bundle, outputs);
   return outputs;
 }
 

@@ -143,7 +143,7 @@ async function renderDiff(change: BundleChange, specs: Spec[], renderer: Rendere
  * at most LINTED_GROUPS of them, so a 1,000-instance fleet costs a bounded time.
  * Repeated findings (the same problem in several resources) are reported once.
  */
-const LINTED_GROUPS = 50;
+const LINTED_GROUPS = 20;
 
 function lintChanged(bundle: Bundle, groups: DiffGroup[], base: ResourceRender[], head: ResourceRender[]): Diagnostic[] {
   const before = new Map(base.map((r) => [r.label, r]));
