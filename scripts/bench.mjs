@@ -1,5 +1,7 @@
 // Builds the benchmark (bench/*.ts) with esbuild and runs it.
 import { build } from "esbuild";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSandbox } from "./build-sandbox.mjs";
 
@@ -16,4 +18,6 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
+// The registry reads its SQL migrations next to its module; in the bundle that is dist/bench/.
+cpSync(join(root, "src/registry/migrations"), join(root, "dist/bench/migrations"), { recursive: true });
 await import(new URL("../dist/bench/index.js", import.meta.url).href);

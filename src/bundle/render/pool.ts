@@ -154,7 +154,7 @@ class RenderPool implements Renderer {
       env: {},
       execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "json",
+      serialization: "advanced",
     });
     const worker: Worker = { child, state: "starting", stderr: "" };
     this.workers.add(worker);

@@ -1,0 +1,90 @@
+// The layering of DESIGN.md, checked: a pure domain, flows that take ports,
+// adapters that do I/O, and no import cycles.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./support/cli.js";
+
+const SRC = join(ROOT, "src");
+
+function sources(dir = SRC): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return sources(full);
+    return full.endsWith(".ts") && !full.endsWith(".d.ts") ? [full] : [];
+  });
+}
+
+interface Import { from: string; to: string; typeOnly: boolean }
+
+const imports: Import[] = sources().flatMap((file) => {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+"([^"]+)";/gms)].map((m) => {
+    const spec = m[3]!;
+    const to = spec.startsWith(".") ? relative(SRC, resolve(dirname(file), spec.replace(/\.js$/, ".ts"))) : spec;
+    return { from: relative(SRC, file), to, typeOnly: Boolean(m[2]) };
+  });
+});
+
+const isNode = (to: string) => to.startsWith("node:");
+const under = (path: string, ...dirs: string[]) => dirs.some((d) => path.startsWith(`${d}/`) || path === d);
+
+/** Adapters living inside bundle/render: the sandbox pool runs child processes by design. */
+const RENDER_ADAPTERS = ["bundle/render/pool.ts", "bundle/render/sandbox-host.ts", "bundle/render/sandbox-protocol.ts"];
+
+describe("architecture", () => {
+  it("reads the import graph (a broken reader would make every rule below pass)", () => {
+    expect(imports.filter((i) => under(i.from, "bundle")).length).toBeGreaterThan(50);
+    expect(imports).toContainEqual({ from: "flows/review-change.ts", to: "bundle/classify.ts", typeOnly: false });
+  });
+
+  it("the domain imports no flow, adapter, SDK or Node API", () => {
+    const domain = imports.filter((i) => under(i.from, "bundle", "review") && !RENDER_ADAPTERS.includes(i.from));
+    const bad = domain.filter((i) =>
+      (isNode(i.to) && !i.typeOnly) ||
+      under(i.to, "flows", "github", "local", "queue", "registry", "artifacts", "provision", "cli") ||
+      ["probot", "pg", "bullmq", "ioredis", "@electric-sql/pglite", "@aws-sdk/client-s3", "@aws-sdk/client-proton"].some((p) => i.to === p || i.to.startsWith(`${p}/`)) ||
+      RENDER_ADAPTERS.includes(i.to));
+    expect(bad.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it("flows reach the world only through ports (types), never through adapters", () => {
+    const flows = imports.filter((i) => under(i.from, "flows"));
+    const bad = flows.filter((i) =>
+      isNode(i.to) ||
+      under(i.to, "github", "local", "cli", "provision") ||
+      (under(i.to, "queue", "registry", "artifacts") && !i.typeOnly && i.to !== "artifacts/archive.ts") ||
+      RENDER_ADAPTERS.includes(i.to) ||
+      (!i.to.includes("/") && !i.to.startsWith(".") && !i.to.endsWith(".ts")));
+    expect(bad.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it("ports carry no driver or SDK types", () => {
+    const ports = imports.filter((i) => ["ports.ts", "queue/types.ts", "registry/types.ts", "artifacts/types.ts", "bundle/render/types.ts"].includes(i.from));
+    expect(ports.filter((i) => !i.to.endsWith(".ts")).map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  // The render guest is left out: it is an interpreter of Python's semantics, where
+  // printing, attribute lookup and str.format call one another, bundled as one script.
+  it("has no import cycles outside the render guest", () => {
+    const graph = new Map<string, string[]>();
+    for (const i of imports) {
+      if (!i.to.endsWith(".ts") || i.typeOnly || under(i.from, "bundle/render/guest")) continue;
+      graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (node: string, path: string[]) => {
+      if (state.get(node) === "done") return;
+      if (state.get(node) === "visiting") {
+        cycles.push([...path.slice(path.indexOf(node)), node].join(" -> "));
+        return;
+      }
+      state.set(node, "visiting");
+      for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+      state.set(node, "done");
+    };
+    for (const node of graph.keys()) visit(node, []);
+    expect(cycles).toEqual([]);
+  });
+});
