@@ -1,6 +1,7 @@
 // Builds the two sandbox artifacts with esbuild:
-//  - dist/sandbox/guest.js: nunjucks + Baryon's Jinja2 compatibility layer as one
-//    plain script, evaluated inside QuickJS (no imports, no host objects there);
+//  - dist/sandbox/guest.js: Baryon's port of Jinja2 (lexer, parser, a compiler to
+//    JS over a Python value model) as one plain script, evaluated inside QuickJS
+//    (no imports, no host objects there);
 //  - dist/sandbox/host.js: the child-process entry that owns the QuickJS runtime.
 // Tests call this from their global setup so they always run the current source.
 import { build } from "esbuild";

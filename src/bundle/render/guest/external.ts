@@ -1,5 +1,5 @@
 // Adapts filters written against plain JS values (Proton's proton_cfn_*
-// filters, nunjucks' calling convention) to the Python value model: keyword
+// filters, written for plain objects) to the Python value model: keyword
 // arguments arrive as a trailing object marked `__keywords: true`.
 import type { Kwargs } from "./attrs.js";
 import { TemplateError, TemplateRuntimeError } from "./errors.js";

@@ -143,7 +143,7 @@ function entries(name: string, value: unknown): [string, unknown][] {
   return Object.entries(value);
 }
 
-/** `raw` from a positional argument or a keyword argument (nunjucks passes those as a trailing object). */
+/** `raw` from a positional argument or a keyword argument (the guest passes those as a trailing object). */
 function rawArgument(name: string, args: unknown[]): boolean {
   const { positional, keywords } = splitArguments(args);
   if (positional.length > 1) throw new Error(`${name}: takes at most one argument (raw), got ${positional.length}`);
