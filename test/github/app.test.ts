@@ -183,3 +183,45 @@ describe("with BullMQ on the real Redis", () => {
     expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
   });
 });
+
+describe("configuration, annotations and ordering", () => {
+  it("reads settings a repository inherits with _extends from the organisation's .github repository", async () => {
+    const org = h.fake.state.addRepo({ owner: "acme", name: ".github" });
+    h.fake.state.commit(org, { ".github/baryon.yml": "templates: platform\n" }, { branch: "main" });
+    const { repo, head, pull } = setup({ "templates/README.md": "moved\n" }, { config: { ".github/baryon.yml": "_extends: .github\n" } });
+    await open(pull);
+    // The inherited templates folder is "platform": nothing under it changed, so the review is neutral.
+    expect(h.fake.state.checkRuns(repo, { headSha: head })[0]).toMatchObject({ conclusion: "neutral" });
+    expect(h.fake.apiCalls().some((c) => c.path.startsWith("/repos/acme/.github/contents/"))).toBe(true);
+  });
+
+  it("sends more than 50 annotations in batches of 50, and GitHub keeps them all", async () => {
+    const cfn = `${SVC}/instance_infrastructure/cloudformation.yaml`;
+    const extra = Array.from({ length: 60 }, (_, i) => `# {{ service_instance.inputs.missing_${i} }}`).join("\n");
+    const { repo, head, pull } = setup({ [cfn]: `${base[cfn]!}\n${extra}\n` });
+    await open(pull);
+    const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
+    expect(run.conclusion).toBe("failure");
+    expect(run.annotations.filter((a) => a.title === "input-undeclared")).toHaveLength(60);
+    expect(h.fake.apiCalls().filter((c) => c.operationId === "checks/update")).toHaveLength(1);
+  });
+
+  it("a review of an older push never overwrites the comment of a newer one", async () => {
+    const schema = `${SVC}/schema/schema.yaml`;
+    const { repo, pull } = setup({ [schema]: schemaWithRetention(base[schema]!) });
+    const older = { ...pull };
+    // A second push lands and is reviewed first...
+    const newerHead = h.fake.state.commit(repo, { [`${SVC}/notes.txt`]: "newer\n" }, { parent: pull.headSha });
+    await new Promise((r) => setTimeout(r, 1100)); // updated_at has one-second resolution
+    const newer = h.fake.state.pushToPullRequest(repo, 7, newerHead);
+    await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "synchronize", newer, { secret: SECRET, before: older.headSha }));
+    await h.app.queue.idle();
+    const afterNewer = h.fake.state.comments(repo, 7)[0]!.body;
+    expect(afterNewer).toContain("notes.txt");
+    // ...then the older push's delivery arrives late: its review must not replace the newer comment.
+    await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", older, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
+    expect(h.fake.state.comments(repo, 7)[0]!.body).toBe(afterNewer);
+  });
+});

@@ -2,7 +2,13 @@
 // pull request on the same template gets the next minor.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { VersionMirror } from "../../src/flows/publish-merge.js";
+import {
+  CreateEnvironmentTemplateVersionCommand, CreateServiceTemplateVersionCommand, GetEnvironmentTemplateCommand,
+  GetEnvironmentTemplateVersionCommand, GetServiceTemplateCommand, GetServiceTemplateVersionCommand,
+  UpdateEnvironmentTemplateVersionCommand, UpdateServiceTemplateVersionCommand, type TemplateVersionStatus,
+} from "@aws-sdk/client-proton";
+import { protonMirror } from "../../src/provision/proton/version-mirror.js";
+import { meta, rig } from "../provision/proton/helpers.js";
 import { exampleFiles, SECRET, startHarness, type Harness } from "../support/app-harness.js";
 import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
 
@@ -19,6 +25,20 @@ afterEach(async () => {
   } finally {
     await h.close();
   }
+});
+
+const stamp = { createdAt: new Date(0), lastModifiedAt: new Date(0) };
+const envVersion = (major: string, minor: string, status: TemplateVersionStatus) => ({
+  environmentTemplateVersion: { templateName: "x", majorVersion: major, minorVersion: minor, status, arn: `arn:aws:proton:us-east-1:123456789012:environment-template/x:${major}.${minor}`, ...stamp },
+  ...meta,
+});
+const svcVersion = (major: string, minor: string, status: TemplateVersionStatus, statusMessage?: string) => ({
+  serviceTemplateVersion: {
+    templateName: "load-balanced-fargate-svc", majorVersion: major, minorVersion: minor, status, ...(statusMessage ? { statusMessage } : {}),
+    arn: `arn:aws:proton:us-east-1:123456789012:service-template/load-balanced-fargate-svc:${major}.${minor}`,
+    compatibleEnvironmentTemplates: [{ templateName: "fargate-env", majorVersion: "1" }], ...stamp,
+  },
+  ...meta,
 });
 
 function addInput(files: Record<string, string>, name: string): Record<string, string> {
@@ -114,17 +134,32 @@ describe("merge to publish", () => {
   });
 });
 
-describe("merge to publish with the AWS Proton mirror", () => {
+describe("merge to publish with the AWS Proton publisher (AWS mocked)", () => {
   it("reports a Proton registration failure on the pull request, and keeps Baryon's version", async () => {
     await h.close();
-    const mirror: VersionMirror = {
-      name: "AWS Proton",
-      publish: async (version) => (version.minor === 1 ? { ok: false, error: "registration failed: Template bundle is missing schema" } : { ok: true }),
-    };
-    h = await startHarness({ renderer, mirror });
-    const { repo, files } = await publishedRepo();
-    await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
-    expect(h.fake.state.comments(repo, 7)[1]!.body).toContain("Published load-balanced-fargate-svc 1.1 (not mirrored: AWS Proton: registration failed: Template bundle is missing schema)");
-    expect(await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1)).toBeDefined();
+    const r = rig();
+    // 1.0 registers; the 1.1 minor fails registration with Proton's own message.
+    r.proton.on(GetServiceTemplateCommand).resolves({ serviceTemplate: { name: "load-balanced-fargate-svc", arn: "arn:aws:proton:us-east-1:123456789012:service-template/load-balanced-fargate-svc", createdAt: new Date(0), lastModifiedAt: new Date(0) }, ...meta });
+    r.proton.on(GetEnvironmentTemplateCommand).resolves({ environmentTemplate: { name: "x", arn: "arn:aws:proton:us-east-1:123456789012:environment-template/x", createdAt: new Date(0), lastModifiedAt: new Date(0) }, ...meta });
+    r.proton.on(CreateEnvironmentTemplateVersionCommand).resolves(envVersion("1", "0", "REGISTRATION_IN_PROGRESS"));
+    r.proton.on(GetEnvironmentTemplateVersionCommand).resolves(envVersion("1", "0", "DRAFT"));
+    r.proton.on(UpdateEnvironmentTemplateVersionCommand).resolves(envVersion("1", "0", "PUBLISHED"));
+    r.proton.on(CreateServiceTemplateVersionCommand).callsFake((input: { majorVersion?: string }) => svcVersion("1", input.majorVersion ? "1" : "0", "REGISTRATION_IN_PROGRESS"));
+    r.proton.on(GetServiceTemplateVersionCommand).callsFake((input: { minorVersion: string }) => input.minorVersion === "1"
+      ? svcVersion("1", "1", "REGISTRATION_FAILED", "Template bundle is missing a schema")
+      : svcVersion("1", "0", "DRAFT"));
+    r.proton.on(UpdateServiceTemplateVersionCommand).resolves(svcVersion("1", "0", "PUBLISHED"));
+    try {
+      h = await startHarness({ renderer, mirror: protonMirror(r.publisher) });
+      const { repo, files } = await publishedRepo();
+      await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
+      expect(h.fake.state.comments(repo, 7)[1]!.body).toMatch(/Published load-balanced-fargate-svc 1\.1 \(not mirrored: AWS Proton: .*Template bundle is missing a schema/);
+      expect(await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1)).toBeDefined();
+      // The minor went to Proton as a minor of major 1; the first publish as a new major.
+      const creates = r.proton.commandCalls(CreateServiceTemplateVersionCommand).map((c) => c.args[0].input.majorVersion);
+      expect(creates).toEqual([undefined, "1"]);
+    } finally {
+      r.restore();
+    }
   });
 });
