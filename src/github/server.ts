@@ -72,27 +72,20 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const mirror = options.mirror ?? protonMirrorFromEnv(env);
   const deps = { probot, renderer, versions: registry, registry, artifacts, metrics, ...(mirror ? { mirror } : {}) };
 
-  queue.process<ReviewJobData>(REVIEW_JOB, async (job) => {
-    try {
-      await runReviewJob(job.data, deps);
-      metrics.webhooksProcessed.inc({ event: "pull_request" });
-    } catch (error) {
-      metrics.webhooksFailed.inc({ event: "pull_request" });
-      probot.log.error({ err: error, job: job.id, attempt: job.attempt }, "review failed");
-      throw error;
-    }
-  });
-
-  queue.process<PublishJobData>(PUBLISH_JOB, async (job) => {
-    try {
-      await runPublishJob(job.data, deps);
-      metrics.webhooksProcessed.inc({ event: "publish" });
-    } catch (error) {
-      metrics.webhooksFailed.inc({ event: "publish" });
-      probot.log.error({ err: error, job: job.id, attempt: job.attempt }, "publish failed");
-      throw error;
-    }
-  });
+  /** Runs a job kind from the queue, counting and logging each attempt's outcome. */
+  const processJobs = <T>(name: string, event: string, run: (data: T) => Promise<unknown>) =>
+    queue.process<T>(name, async (job) => {
+      try {
+        await run(job.data);
+        metrics.webhooksProcessed.inc({ event });
+      } catch (error) {
+        metrics.webhooksFailed.inc({ event });
+        probot.log.error({ err: error, job: job.id, attempt: job.attempt }, `${name} failed`);
+        throw error;
+      }
+    });
+  processJobs<ReviewJobData>(REVIEW_JOB, "pull_request", (data) => runReviewJob(data, deps));
+  processJobs<PublishJobData>(PUBLISH_JOB, "publish", (data) => runPublishJob(data, deps));
 
   const middleware = await createNodeMiddleware(baryonApp({ queue, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
