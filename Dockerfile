@@ -11,7 +11,11 @@ RUN node scripts/build.mjs && npm prune --omit=dev
 
 # Runtime stage: production dependencies, the build, nothing else; runs as the non-root `node` user.
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production PORT=3000
+# The embedded registry and the bundle store live on a volume the unprivileged user owns;
+# set DATABASE_URL and BARYON_ARTIFACT_BUCKET to keep them in Postgres and S3 instead.
+ENV NODE_ENV=production PORT=3000 BARYON_DATA_DIR=/data/registry BARYON_ARTIFACT_DIR=/data/artifacts
+RUN mkdir -p /data && chown node:node /data
+VOLUME /data
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
