@@ -10,7 +10,7 @@
 //   5. mirror new versions to AWS Proton when a publisher is configured.
 import { packBundle, unpackBundle } from "../artifacts/archive.js";
 import type { ArtifactStore } from "../artifacts/types.js";
-import { classifyChange, type ChangeReason } from "../bundle/classify.js";
+import { classifyChange, sameBytes, type ChangeReason } from "../bundle/classify.js";
 import type { Snapshot } from "../bundle/files.js";
 import { parseRepository } from "../bundle/load.js";
 import type { Bundle } from "../bundle/model.js";
@@ -35,6 +35,12 @@ export interface VersionMirror {
 
 export interface PublishPorts {
   head(): Promise<Snapshot>;
+  /**
+   * The commit before the change (a merge's base, a push's `before`). When given,
+   * only bundles the change touched are published, so a late or retried job of an
+   * older merge cannot republish templates that later merges changed.
+   */
+  base?(): Promise<Snapshot>;
   registry: Registry;
   artifacts: ArtifactStore;
   mirror?: VersionMirror;
@@ -47,11 +53,13 @@ export type PublishOutcome =
 
 export async function publishMerge(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
   const snapshot = await ports.head();
+  const before = ports.base ? await ports.base() : undefined;
   const repo = parseRepository(snapshot, input.root !== undefined ? { root: input.root } : {});
   const diagnostics = validateRepository(repo);
   const outcomes: PublishOutcome[] = [];
   for (const template of repo.templates) {
     for (const bundle of template.bundles) {
+      if (before && !touched(bundle, before)) continue;
       const errors = diagnostics.filter((d) => d.severity === "error" && (d.file === bundle.dir || d.file.startsWith(`${bundle.dir}/`)));
       if (errors.length) {
         outcomes.push(refused(bundle, `${errors.length} error${errors.length === 1 ? "" : "s"}, first: ${errors[0]!.file}${errors[0]!.line ? `:${errors[0]!.line}` : ""}: ${errors[0]!.message}`));
@@ -68,6 +76,10 @@ async function publishBundle(bundle: Bundle, input: PublishInput, ports: Publish
   const packed = await packBundle(bundle);
   const latestMinor = await ports.registry.latestMinor(template, major);
   const latest = latestMinor === undefined ? undefined : await ports.registry.getVersion(template, major, latestMinor);
+  // Template names are the registry's keys: the first repository to publish one owns it.
+  if (latest && latest.source.repository !== input.repository) {
+    return refused(bundle, `template "${template}" is published from ${latest.source.repository}; a template of the same name in ${input.repository} is not published (rename it)`);
+  }
   if (latest && latest.digest === packed.digest) {
     // Already recorded: by this very commit (a retry, a second worker) or by an earlier one.
     if (latest.source.commit === input.commit) return published(latest, true, latest.reasons);
@@ -92,6 +104,17 @@ async function publishBundle(bundle: Bundle, input: PublishInput, ports: Publish
     if (!mirrored.ok) outcome.mirrorError = `${ports.mirror.name}: ${mirrored.error}`;
   }
   return outcome;
+}
+
+/** Whether the change added or edited any file of the bundle (or removed one). */
+function touched(bundle: Bundle, before: Snapshot): boolean {
+  const prefix = `${bundle.dir}/`;
+  const old = [...before.files.keys()].filter((p) => p.startsWith(prefix));
+  if (old.length !== bundle.files.size) return true;
+  return old.some((path) => {
+    const now = bundle.files.get(path);
+    return !now || !sameBytes(now, before.files.get(path)!);
+  });
 }
 
 /** The bundle of a recorded version, read back from the artifact store, laid out where `like` is. */

@@ -39,15 +39,16 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
     app.on("pull_request.closed", async (context) => {
       const { pull_request: pr, repository, installation } = context.payload;
       if (!installation || !pr.merged || !pr.merge_commit_sha || pr.base.ref !== repository.default_branch) return;
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, pullRequest: pr.number, trigger: "merge" });
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "merge" });
     });
 
     // Direct pushes to the default branch publish too, so no change is lost; a merge's
     // push and its pull_request event both arrive, and the registry records each version once.
     app.on("push", async (context) => {
-      const { repository, installation, ref, after, deleted } = context.payload;
+      const { repository, installation, ref, before, after, deleted } = context.payload;
       if (!installation || deleted || !repository.owner || ref !== `refs/heads/${repository.default_branch}`) return;
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, trigger: "push" });
+      const created = /^0+$/.test(before); // a new branch has no "before" to compare with
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push" });
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -72,7 +73,10 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
       }
       const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
       if (!pr.merged || !pr.merge_commit_sha) return reply("`/publish` publishes a merged pull request; this one is not merged. Nothing was done.", "-1");
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, pullRequest: pr.number, trigger: "command", commentId: comment.id });
+      if (pr.base.ref !== repository.default_branch) {
+        return reply(`\`/publish\` publishes what merged into ${repository.default_branch}; this pull request merged into ${pr.base.ref}. Nothing was done.`, "-1");
+      }
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "command", commentId: comment.id });
       await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
     });
 

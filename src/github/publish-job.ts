@@ -18,6 +18,8 @@ export interface PublishJobData {
   repo: string;
   /** The commit on the default branch: a merge commit or a push's head. */
   commit: string;
+  /** The commit the change started from (a pull request's base, a push's `before`); only bundles changed since are published. */
+  baseCommit?: string;
   pullRequest?: number;
   /** What asked for it; only changes the job id, so a `/publish` retry runs again. */
   trigger: "merge" | "push" | "command";
@@ -55,7 +57,11 @@ export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps):
   }
   const outcomes = await publishMerge(
     { repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { root: config.config.templates } : {}) },
-    { head: () => fetchTarball(octokit, owner, repo, data.commit, config.config.templates), registry: deps.registry, artifacts: deps.artifacts, ...(deps.mirror ? { mirror: deps.mirror } : {}) },
+    {
+      head: () => fetchTarball(octokit, owner, repo, data.commit, config.config.templates),
+      ...(data.baseCommit ? { base: () => fetchTarball(octokit, owner, repo, data.baseCommit!, config.config.templates) } : {}),
+      registry: deps.registry, artifacts: deps.artifacts, ...(deps.mirror ? { mirror: deps.mirror } : {}),
+    },
   );
   const summary = publishSummary(outcomes) ?? (data.trigger === "command" ? nothingNew(outcomes) : undefined);
   if (data.pullRequest !== undefined && summary) {

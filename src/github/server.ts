@@ -73,7 +73,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const deps = { probot, renderer, versions: registry, registry, artifacts, metrics, ...(mirror ? { mirror } : {}) };
 
   /** Runs a job kind from the queue, counting and logging each attempt's outcome. */
-  const processJobs = <T>(name: string, event: string, run: (data: T) => Promise<unknown>) =>
+  const processJobs = <T>(name: string, event: string, run: (data: T) => Promise<unknown>, concurrency?: number) =>
     queue.process<T>(name, async (job) => {
       try {
         await run(job.data);
@@ -83,9 +83,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         probot.log.error({ err: error, job: job.id, attempt: job.attempt }, `${name} failed`);
         throw error;
       }
-    });
+    }, concurrency ? { concurrency } : undefined);
   processJobs<ReviewJobData>(REVIEW_JOB, "pull_request", (data) => runReviewJob(data, deps));
-  processJobs<PublishJobData>(PUBLISH_JOB, "publish", (data) => runPublishJob(data, deps));
+  // One publish at a time per process: merges of one template are then published in the order they arrive.
+  processJobs<PublishJobData>(PUBLISH_JOB, "publish", (data) => runPublishJob(data, deps), 1);
 
   const middleware = await createNodeMiddleware(baryonApp({ queue, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {

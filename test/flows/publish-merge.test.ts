@@ -26,10 +26,14 @@ beforeEach(async () => {
 });
 afterEach(() => db.drop());
 
-const publish = (files: Record<string, string>, commit: string, extra: { registry?: Registry; status?: "draft" | "published"; mirror?: VersionMirror; pullRequest?: number } = {}) =>
+const publish = (files: Record<string, string>, commit: string, extra: { registry?: Registry; status?: "draft" | "published"; mirror?: VersionMirror; pullRequest?: number; base?: Record<string, string>; repository?: string } = {}) =>
   publishMerge(
-    { repository: "acme/templates", commit, status: extra.status ?? "published", ...(extra.pullRequest ? { pullRequest: extra.pullRequest } : {}) },
-    { head: async () => snapshot(files), registry: extra.registry ?? db.registry, artifacts, ...(extra.mirror ? { mirror: extra.mirror } : {}) },
+    { repository: extra.repository ?? "acme/templates", commit, status: extra.status ?? "published", ...(extra.pullRequest ? { pullRequest: extra.pullRequest } : {}) },
+    {
+      head: async () => snapshot(files), registry: extra.registry ?? db.registry, artifacts,
+      ...(extra.base ? { base: async () => snapshot(extra.base!) } : {}),
+      ...(extra.mirror ? { mirror: extra.mirror } : {}),
+    },
   );
 
 const brief = (outcomes: PublishOutcome[]) => outcomes.map((o) => `${o.template} v${o.major}: ${o.result}${"version" in o ? ` ${o.version}` : ""}`);
@@ -62,6 +66,26 @@ describe("publishMerge", () => {
     expect(publishSummary(outcomes)).toBe("Published load-balanced-fargate-svc 1.1");
     expect((await db.registry.getVersion("load-balanced-fargate-svc", 1, 1))?.reasons).toContainEqual({ path: "service_instance.inputs.log_retention_days", change: "optional input added (default 14)", breaking: false });
     expect((await db.registry.recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 1 });
+  });
+
+  it("publishes only what the change touched, so a late job of an older merge cannot undo a newer one", async () => {
+    await publish(base, "c1");
+    const newer = withRetention(base);
+    await publish(newer, "c3", { base }); // a later merge of the service template: 1.1
+    // The job of an earlier merge (it changed only fargate-env) runs late, from a tree without the service change.
+    const older = { ...base, "templates/fargate-env/v1/infrastructure/cloudformation.yaml": base["templates/fargate-env/v1/infrastructure/cloudformation.yaml"] + "# tuned\n" };
+    const outcomes = await publish(older, "c2", { base });
+    expect(brief(outcomes)).toEqual(["fargate-env v1: published 1.1"]);
+    expect((await db.registry.recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 1, source: expect.objectContaining({ commit: "c3" }) });
+  });
+
+  it("refuses a template whose name another repository already publishes", async () => {
+    await publish(base, "c1");
+    const outcomes = await publish(withRetention(base), "x1", { repository: "someone/else" });
+    expect(outcomes.find((o) => o.template === "load-balanced-fargate-svc")).toMatchObject({
+      result: "refused", reason: 'template "load-balanced-fargate-svc" is published from acme/templates; a template of the same name in someone/else is not published (rename it)',
+    });
+    expect(await db.registry.latestMinor("load-balanced-fargate-svc", 1)).toBe(0);
   });
 
   it("refuses a breaking change merged into an existing major, and says how to fix it", async () => {
