@@ -60,6 +60,8 @@ function diffSchemas(base: InputSchema | undefined, head: InputSchema | undefine
       continue;
     }
     reasons.push(...diffObject(`${role}.inputs`, before!, after!));
+    // Keywords on the input type itself, such as additionalProperties: false.
+    diffOtherKeywords(before!, after!, (change, breaking) => reasons.push({ path: `${role}.inputs`, change, breaking }));
   }
   return reasons;
 }
@@ -119,6 +121,7 @@ function diffProperty(path: string, was: PropertySchema, now: PropertySchema, re
   for (const doc of ["description", "title"] as const) {
     if (was[doc] !== now[doc]) add(`${doc} changed`, false);
   }
+  diffOtherKeywords(was, now, add);
   if (was.items || now.items) {
     if (was.items && now.items) {
       reasons.push(...diffProperty(`${path}[]`, was.items, now.items, false));
@@ -127,6 +130,30 @@ function diffProperty(path: string, was: PropertySchema, now: PropertySchema, re
   }
   if ((was.properties || now.properties) && was.type === "object") reasons.push(...diffObject(path, was, now));
   return reasons;
+}
+
+/** Keywords compared above, or that only annotate. */
+const COMPARED = new Set([
+  "type", "enum", "pattern", "default", "description", "title", "items", "properties", "required",
+  ...LOWER_BOUNDS, ...UPPER_BOUNDS, "example", "deprecated", "readOnly", "writeOnly", "xml", "externalDocs",
+]);
+
+/**
+ * Every other keyword (additionalProperties, multipleOf, uniqueItems, nullable,
+ * allOf, ...): removing one only accepts more, so it is compatible; adding or
+ * changing one may reject specs that pass today, so it is breaking unless shown
+ * otherwise. `nullable` is the exception: losing it rejects null.
+ */
+function diffOtherKeywords(was: PropertySchema, now: PropertySchema, add: (change: string, breaking: boolean) => void): void {
+  const keys = new Set([...Object.keys(was), ...Object.keys(now)].filter((k) => !COMPARED.has(k) && !k.startsWith("x-")));
+  for (const key of [...keys].sort()) {
+    const before = JSON.stringify(was[key]);
+    const after = JSON.stringify(now[key]);
+    if (before === after) continue;
+    if (key === "nullable") add(now.nullable === true ? "now accepts null" : "no longer accepts null", now.nullable !== true);
+    else if (after === undefined) add(`${key} removed`, false);
+    else add(`${key} ${before === undefined ? "added" : "changed"}: ${after}`, true);
+  }
 }
 
 function diffEnum(was: unknown[] | undefined, now: unknown[] | undefined, add: (change: string, breaking: boolean) => void): void {

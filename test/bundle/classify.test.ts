@@ -81,6 +81,10 @@ describe("classifyChange", () => {
     ] },
     { name: "compatible environment removed", base: { envs: ["env:1", "other:2"] }, head: { envs: ["env:1"] }, change: "major", reasons: [{ path: "compatible_environments.other:2", change: "compatible environment removed", breaking: true }] },
     { name: "compatible environment added", base: {}, head: { envs: ["env:1", "other:2"] }, change: "minor", reasons: [{ path: "compatible_environments.other:2", change: "compatible environment added", breaking: false }] },
+    { name: "multipleOf added", base: { properties: "port: {type: number}" }, head: { properties: "port: {type: number, multipleOf: 10}" }, change: "major", reasons: [reason("port", "multipleOf added: 10", true)] },
+    { name: "uniqueItems removed", base: { properties: "ids: {type: array, items: {type: string}, uniqueItems: true}" }, head: { properties: "ids: {type: array, items: {type: string}}" }, change: "minor", reasons: [reason("ids", "uniqueItems removed", false)] },
+    { name: "nullable dropped", base: { properties: "name: {type: string, nullable: true}" }, head: { properties: "name: {type: string}" }, change: "major", reasons: [reason("name", "no longer accepts null", true)] },
+    { name: "nullable added", base: { properties: "name: {type: string}" }, head: { properties: "name: {type: string, nullable: true}" }, change: "minor", reasons: [reason("name", "now accepts null", false)] },
     { name: "IaC-only change", base: {}, head: { iac: "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n" }, change: "minor", reasons: [{ path: "instance_infrastructure/cloudformation.yaml", change: "file changed", breaking: false }] },
   ];
 
@@ -88,6 +92,15 @@ describe("classifyChange", () => {
     const result = classify(base, head);
     expect(result.change).toBe(change);
     expect(result.reasons).toEqual(reasons);
+  });
+
+  it("additionalProperties: false on an input type is breaking (specs with other keys stop validating)", () => {
+    const base = service();
+    const head = service();
+    const type = head.schema!.types.SvcInput!;
+    const edited = { ...head, schema: { ...head.schema!, types: { SvcInput: { ...type, additionalProperties: false } } } };
+    expect(classifyChange(base, edited).reasons).toContainEqual({ path: "service_instance.inputs", change: "additionalProperties added: false", breaking: true });
+    expect(classifyChange(base, edited).change).toBe("major");
   });
 
   it("a schema edit that changes no input (comments, order) is still a minor, reported as a file change", () => {
