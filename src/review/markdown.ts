@@ -84,7 +84,7 @@ function section(t: TemplateReview, blocks: Block[]): string {
   const head = `<details${t.diagnostics.some((d) => d.severity === "error") ? " open" : ""}><summary><b>${escape(title)}</b> — ${changeCell(t)}, ${t.diff.changed} of ${t.diff.total} specs change</summary>`;
   const parts = [head, ""];
   if (t.reasons.length) {
-    parts.push(`**Why ${changeCell(t)}**`, "", ...t.reasons.slice(0, 50).map((r) => `- ${r.breaking ? "💥 " : ""}\`${escape(r.path)}\`: ${escape(r.change)}`));
+    parts.push(`**Why ${changeCell(t)}**`, "", ...t.reasons.slice(0, 50).map((r) => `- ${r.breaking ? "💥 " : ""}${code(r.path)}: ${escape(r.change)}`));
     if (t.reasons.length > 50) parts.push(`- …and ${t.reasons.length - 50} more`);
     parts.push("");
   }
@@ -106,7 +106,7 @@ function diffBlocks(group: DiffGroup): Block[] {
     return [{ text, cut: text }];
   }
   return group.diffs.map((d) => {
-    const header = `${who} — \`${d.path}\` (+${d.additions} −${d.deletions})`;
+    const header = `${who} — ${code(d.path)} (+${d.additions} −${d.deletions})`;
     const fence = "`".repeat(Math.max(3, longestBacktickRun(d.patch) + 1));
     return {
       text: `${header}\n\n${fence}diff\n${d.patch.trimEnd()}\n${fence}\n`,
@@ -122,13 +122,22 @@ function longestBacktickRun(text: string): number {
 }
 
 const icon = (severity: string) => (severity === "error" ? "❌" : severity === "warning" ? "⚠️" : "ℹ️");
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** A code span that no content can close or break across lines. */
+const code = (s: string) => `\`${s.replace(/[`\r\n]/g, (c) => (c === "`" ? "'" : " "))}\``;
 
 function list(items: string[], max: number): string {
   return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
 }
 
-/** Neutralises Markdown and HTML in text that comes from templates or users. */
+/**
+ * Text from templates, specs and file names, made inert: one line (so no
+ * headings or lists), no HTML, no links or images (brackets escaped), no
+ * emphasis or table cells, no @-mentions.
+ */
 function escape(text: string): string {
-  return text.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!).replace(/\|/g, "\\|");
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!)
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replace(/@/g, "@\u200b");
 }

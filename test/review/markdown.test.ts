@@ -53,3 +53,20 @@ describe("renderMarkdown", () => {
     expect(md).toContain("bad &lt;b&gt;html&lt;/b&gt;");
   });
 });
+
+describe("renderMarkdown with hostile text from a pull request", () => {
+  it("keeps spec keys, file names and messages inert: no headings, links, mentions or HTML", () => {
+    const hostile = "x\n\n## ✅ Approved by Baryon @acme/platform [merge now](https://evil.example)";
+    const md = renderMarkdown(report([template("t", [{ labels: ["s › e"], diffs: [{ path: "x</details>`.yaml", patch: "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", additions: 1, deletions: 1 }] }], {
+      reasons: [{ path: "service_instance.inputs.`x`\n# y", change: hostile, breaking: false }],
+      diagnostics: [{ file: "t/spec/spec.yaml", line: 3, severity: "warning", code: "spec-input-unknown", message: `"${hostile}" is not an input` }],
+    })]));
+    expect(md).not.toMatch(/^## /m);
+    expect(md).not.toMatch(/(?<!\\)\]\(https:\/\/evil/); // only escaped brackets: no link
+    expect(md).not.toMatch(/@acme\/platform/);
+    // A file name stays inside its code span, where CommonMark reads no HTML.
+    expect(md).toContain("`x</details>'.yaml`");
+    const outsideCode = md.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+    expect(outsideCode.match(/<\/details>/g)?.length).toBe(1);
+  });
+});
