@@ -11,8 +11,12 @@ import type { RenderResult } from "../../src/bundle/render/types.js";
 
 export const CANARY = "secret-xyz";
 
-/** Children the pool forked with their fork options, and the guest to load instead of dist/sandbox/guest.js. */
-export const forks: { guest?: string; children: ChildProcess[]; options: ForkOptions[] } = { children: [], options: [] };
+/** Children the pool forked with their fork options and the messages sent to each, and the guest to load instead of dist/sandbox/guest.js. */
+export const forks: { guest?: string; children: ChildProcess[]; options: ForkOptions[]; sent: unknown[][] } = {
+  children: [],
+  options: [],
+  sent: [],
+};
 
 /** The vi.mock factory for node:child_process (see the test files). */
 export function spyOnFork(actual: typeof import("node:child_process")): typeof import("node:child_process") {
@@ -20,12 +24,19 @@ export function spyOnFork(actual: typeof import("node:child_process")): typeof i
     const child = actual.fork(modulePath, forks.guest ? [forks.guest, ...args.slice(1)] : [...args], options);
     forks.children.push(child);
     forks.options.push(options);
+    const sent: unknown[] = [];
+    forks.sent.push(sent);
+    const send = child.send.bind(child) as (...args: unknown[]) => boolean;
+    child.send = ((...args: unknown[]) => {
+      sent.push(args[0]);
+      return send(...args);
+    }) as ChildProcess["send"];
     return child;
   }) as typeof forkFn;
   return { ...actual, fork };
 }
 
-export type TestGuest = "eval-guest" | "locked-eval-guest";
+export type TestGuest = "eval-guest" | "locked-eval-guest" | "reply-guest";
 
 /** Bundles a guest from test/render/fixtures the way scripts/build-sandbox.mjs bundles the real one. */
 export async function buildTestGuest(name: TestGuest): Promise<string> {

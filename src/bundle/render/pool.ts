@@ -8,6 +8,12 @@
 // flight keeps the process alive through its deadline timer. close() kills the
 // children at once; call it when the renderer's owner shuts down.
 //
+// A template source crosses to a child once: the pool numbers each distinct
+// source and sends the number alone to a child that already holds it (see
+// RenderRequestMessage). Each worker records what its child holds in a
+// SourceCache evicted exactly like the child's own; a replacement child is a
+// new worker with an empty record.
+//
 // render() resolves with a RenderResult for everything a template or the
 // sandbox can do, including a killed child or a closed pool. It rejects only
 // when the context cannot be encoded as JSON, which is a bug in the caller.
@@ -19,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import {
   type RenderRequestMessage,
   type SandboxLimits,
+  SourceCache,
   failure,
   parseChildMessage,
   timeoutMessage,
@@ -43,8 +50,13 @@ const CHILD_HEAP_MB = 256;
 const MIN_MEMORY_BYTES = 8 * 1024 * 1024;
 const STDERR_TAIL_CHARS = 2000;
 
+/** Distinct sources the pool remembers a number for; a forgotten source gets a new number. */
+const SOURCE_KEYS = 1024;
+const SOURCE_KEY_CHARS = 32 * 1024 * 1024;
+
 interface Job {
   name: string;
+  key: number;
   source: string;
   contextJson: string;
   resolve(result: RenderResult): void;
@@ -59,6 +71,8 @@ interface Worker {
   /** Why the child could not start, as it told us, or the tail of its stderr. */
   startFailure?: string;
   stderr: string;
+  /** The source keys this child holds, as its own SourceCache holds them. */
+  sent: SourceCache<number, true>;
 }
 
 export function createRenderPool(options: RenderPoolOptions = {}): Renderer {
@@ -80,6 +94,9 @@ class RenderPool implements Renderer {
   private readonly workers = new Set<Worker>();
   private nextJobId = 1;
   private closed = false;
+  /** Source -> key. Keys are never reused, so a child never confuses two sources. */
+  private readonly keys = new SourceCache<string, number>(SOURCE_KEYS, SOURCE_KEY_CHARS);
+  private nextKey = 1;
 
   constructor(
     private readonly size: number,
@@ -90,8 +107,15 @@ class RenderPool implements Renderer {
     if (this.closed) return failure("sandbox", "the renderer is closed");
     // Serialized here, in the host: the guest only ever sees a string.
     const contextJson = JSON.stringify(request.context) ?? "{}";
+    const { source } = request;
+    let key = this.keys.get(source);
+    if (key === undefined) {
+      key = this.nextKey++;
+      this.keys.add(source, key, source.length);
+    }
+    const job = { name: request.name, key, source, contextJson };
     return new Promise((resolve) => {
-      this.queue.push({ name: request.name, source: request.source, contextJson, resolve });
+      this.queue.push({ ...job, resolve });
       this.pump();
     });
   }
@@ -135,7 +159,12 @@ class RenderPool implements Renderer {
       this.retire(worker, failure("timeout", timeoutMessage(this.limits.deadlineMs)));
       this.pump();
     }, this.limits.deadlineMs + GRACE_MS);
-    const message: RenderRequestMessage = { type: "render", id, name: job.name, source: job.source, contextJson: job.contextJson };
+    let source: string | null = null;
+    if (!worker.sent.has(job.key)) {
+      source = job.source;
+      worker.sent.add(job.key, true, source.length);
+    }
+    const message: RenderRequestMessage = { type: "render", id, name: job.name, key: job.key, source, contextJson: job.contextJson };
     worker.child.send(message, (error) => {
       if (error) this.lost(worker, `could not reach the render sandbox: ${error.message}`);
     });
@@ -156,7 +185,7 @@ class RenderPool implements Renderer {
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });
-    const worker: Worker = { child, state: "starting", stderr: "" };
+    const worker: Worker = { child, state: "starting", stderr: "", sent: new SourceCache() };
     this.workers.add(worker);
     worker.timer = setTimeout(() => this.lost(worker, "the render sandbox did not start in time"), START_TIMEOUT_MS);
 

@@ -4,8 +4,10 @@
 // serves one render at a time over IPC. Only strings cross into QuickJS: the
 // guest is never given a host function or object.
 //   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
-//   2. Per request: arm the deadline, call __baryon.render(name, source,
-//      contextJson), check the JSON it returns, reply.
+//   2. Per request: remember the template source if the request carries one
+//      (later requests name it by key only, see RenderRequestMessage), arm the
+//      deadline, call __baryon.render(name, key, source, contextJson) (again
+//      with the source if the guest asks for it), check its reply, reply.
 //   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
 //      build a fresh one, so nothing of that render survives into the next.
 //   4. If the engine itself fails (a WebAssembly trap, e.g. the native stack ran
@@ -27,6 +29,7 @@ import {
   type RenderRequestMessage,
   type SandboxLimits,
   POISONING_KINDS,
+  SourceCache,
   failure,
   isRenderRequestMessage,
   memoryMessage,
@@ -34,7 +37,7 @@ import {
   timeoutMessage,
   toRenderResult,
 } from "./sandbox-protocol.js";
-import { GUEST_GLOBAL, type RenderResult } from "./types.js";
+import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX, type RenderResult } from "./types.js";
 
 /**
  * QuickJS's own recursion limit. It turns most runaway recursion into a
@@ -125,15 +128,23 @@ function disposeGuest(guest: Guest): void {
   guest.runtime.dispose();
 }
 
-function render(guest: Guest, request: RenderRequestMessage, limits: SandboxLimits): [RenderResult, Aftermath] {
+/**
+ * Renders `request`, whose template source is `source` (from the request or
+ * this child's cache). The guest is first given the source only if the request
+ * carried it (a source new to this child is new to its guest too); otherwise
+ * the key alone, and the source on a second call if the guest asks for it.
+ */
+function render(guest: Guest, request: RenderRequestMessage, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
   const { runtime, context } = guest;
   let interrupted = false;
   const deadline = Date.now() + limits.deadlineMs;
   runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
   try {
-    const args = [request.name, request.source, request.contextJson].map((s) => context.newString(s));
-    const call = context.callFunction(guest.render, guest.api, args);
-    for (const arg of args) arg.dispose();
+    let call = callGuest(guest, request, request.source);
+    if (!call.error && request.source === null && context.typeof(call.value) === "string" && context.getString(call.value) === GUEST_NEED_SOURCE) {
+      call.value.dispose();
+      call = callGuest(guest, request, source);
+    }
     if (call.error) {
       const thrown = describeException(context, call.error);
       call.error.dispose();
@@ -145,6 +156,7 @@ function render(guest: Guest, request: RenderRequestMessage, limits: SandboxLimi
     const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
     call.value.dispose();
     if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+    // GUEST_NEED_SOURCE after being given the source is malformed too.
     const result = reply === undefined ? undefined : parseReply(reply);
     if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
     // The guest catches QuickJS's own limit errors and reports them as runtime errors.
@@ -168,7 +180,24 @@ function render(guest: Guest, request: RenderRequestMessage, limits: SandboxLimi
   }
 }
 
+function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null) {
+  const { context } = guest;
+  const args = [
+    context.newString(request.name),
+    context.newNumber(request.key),
+    source === null ? context.null : context.newString(source),
+    context.newString(request.contextJson),
+  ];
+  try {
+    return context.callFunction(guest.render, guest.api, args);
+  } finally {
+    for (const arg of args) arg.dispose();
+  }
+}
+
+/** The guest's reply: the output after GUEST_OK_PREFIX, or a JSON RenderResult checked field by field. */
 function parseReply(reply: string): RenderResult | undefined {
+  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
   try {
     return toRenderResult(JSON.parse(reply));
   } catch {
@@ -214,11 +243,22 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The template sources the pool has sent us, evicted exactly as the pool's copy of this record is.
+  const sources = new SourceCache<number, string>();
   process.on("disconnect", () => process.exit(0));
   process.on("message", (message: unknown) => {
     if (!isRenderRequestMessage(message)) process.exit(1); // only the pool talks to us; anything else is a bug
+    if (message.source !== null) sources.add(message.key, message.source, message.source.length);
+    const templateSource = sources.get(message.key);
+    if (templateSource === undefined) {
+      // The pool and this child disagree about what it holds (a bug): answer, and let a fresh child take over.
+      send({ type: "result", id: message.id, result: failure("sandbox", "the render sandbox lost the template source"), retiring: true }, () =>
+        process.exit(1),
+      );
+      return;
+    }
     guest ??= loadGuest(module, source, limits);
-    const [result, aftermath] = render(guest, message, limits);
+    const [result, aftermath] = render(guest, message, templateSource, limits);
     send({ type: "result", id: message.id, result, retiring: aftermath === "exit" }, (error) => {
       if (error || aftermath === "exit") process.exit(1);
       if (aftermath !== "rebuild" || !guest) return;

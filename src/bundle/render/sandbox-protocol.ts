@@ -10,12 +10,74 @@ export interface SandboxLimits {
   memoryLimitBytes: number;
 }
 
+/**
+ * One render. A template source crosses the IPC channel once per child: the
+ * first request for it carries `source`, later ones only its `key` (null
+ * source). Pool and child each keep a {@link SourceCache} per child and apply
+ * the same additions in the same order, so they evict the same keys and agree
+ * on what the child holds; a restarted child starts empty on both sides.
+ */
 export interface RenderRequestMessage {
   type: "render";
   id: number;
   name: string;
-  source: string;
+  /** The pool's number for this source: never reused for another source. */
+  key: number;
+  /** The source, when the pool has not sent this key to this child yet (or the child evicted it). */
+  source: string | null;
   contextJson: string;
+}
+
+/** How many sources a child holds at most, and how many characters in all (the newest is always kept). */
+export const SOURCE_CACHE_ENTRIES = 64;
+export const SOURCE_CACHE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * A first-in-first-out map bounded by entry count and total size. Deterministic:
+ * the same sequence of add() calls evicts the same keys, which is what keeps the
+ * pool's record of a child's sources in step with the child's own copy. Lookups
+ * do not reorder entries.
+ */
+export class SourceCache<K, V> {
+  private readonly entries = new Map<K, { value: V; size: number }>();
+  private total = 0;
+
+  constructor(
+    private readonly maxEntries = SOURCE_CACHE_ENTRIES,
+    private readonly maxSize = SOURCE_CACHE_CHARS,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  get(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  keys(): K[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Adds (or replaces, as the newest) `key`, then evicts the oldest entries while over either bound. */
+  add(key: K, value: V, size: number): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.total -= old.size;
+    }
+    this.entries.set(key, { value, size });
+    this.total += size;
+    while (this.entries.size > 1 && (this.entries.size > this.maxEntries || this.total > this.maxSize)) {
+      const [oldest, entry] = this.entries.entries().next().value as [K, { value: V; size: number }];
+      this.entries.delete(oldest);
+      this.total -= entry.size;
+    }
+  }
 }
 
 export type ChildMessage =
@@ -56,7 +118,8 @@ export function isRenderRequestMessage(value: unknown): value is RenderRequestMe
     m.type === "render" &&
     typeof m.id === "number" &&
     typeof m.name === "string" &&
-    typeof m.source === "string" &&
+    Number.isSafeInteger(m.key) &&
+    (m.source === null || typeof m.source === "string") &&
     typeof m.contextJson === "string"
   );
 }

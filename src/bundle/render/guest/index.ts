@@ -6,7 +6,7 @@
 // jinja2/lexer.py and jinja2/parser.py, templates compile to JS over a Python
 // value model (python.ts), and the builtin filters and tests are ports of
 // Jinja2's. See docs/rendering.md for what differs and why.
-import type { RenderError, RenderResult } from "../types.js";
+import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX, type RenderError } from "../types.js";
 import { TemplateSyntaxError, UndefinedError } from "./errors.js";
 import { mutationCount } from "./attrs.js";
 import { adaptFilter, externalFilterCalls } from "./external.js";
@@ -23,9 +23,12 @@ for (const [name, fn] of Object.entries(protonFilters)) filters.set(name, adaptF
 
 type Compiled = { ok: true; render: RenderFn; markers: boolean } | { ok: false; error: RenderError };
 
+// Keyed by the host's number for the source (see GUEST_GLOBAL in ../types.ts):
+// no hashing or comparing of long sources per render.
 const cache = new TemplateCache<Compiled>(200);
-// Hashing a long source for the cache lookup costs more than comparing it with the last one.
-let last: { source: string; compiled: Compiled } | null = null;
+let last: { key: string; compiled: Compiled } | null = null;
+/** Thrown by compile's cache miss when the host sent no source; never leaves compile. */
+const MISSING = {};
 
 /** Proton's block markers (private-use characters, see proton-filters.ts). */
 const hasMarkers = (s: string): boolean => s.indexOf(BLOCK_START) !== -1 || s.indexOf(BLOCK_END) !== -1;
@@ -40,17 +43,25 @@ function toRenderError(e: unknown): RenderError {
   return error;
 }
 
-function compile(source: string): Compiled {
-  if (last?.source === source) return last.compiled;
-  const compiled = cache.get(source, () => {
-    try {
-      return { ok: true, render: compileTemplate(source), markers: hasMarkers(source) };
-    } catch (e) {
-      if (!(e instanceof TemplateSyntaxError)) throw e;
-      return { ok: false, error: toRenderError(e) };
-    }
-  });
-  last = { source, compiled };
+/** The compiled template for `key`, or undefined when it is not cached and `source` is null. */
+function compile(key: string, source: string | null): Compiled | undefined {
+  if (last?.key === key) return last.compiled;
+  let compiled: Compiled;
+  try {
+    compiled = cache.get(key, () => {
+      if (source === null) throw MISSING;
+      try {
+        return { ok: true, render: compileTemplate(source), markers: hasMarkers(source) };
+      } catch (e) {
+        if (!(e instanceof TemplateSyntaxError)) throw e;
+        return { ok: false, error: toRenderError(e) };
+      }
+    });
+  } catch (e) {
+    if (e === MISSING) return undefined;
+    throw e;
+  }
+  last = { key, compiled };
   return compiled;
 }
 
@@ -64,26 +75,27 @@ function context(json: string): { value: Map<unknown, unknown>; markers: boolean
   return { value: value instanceof Map ? value : new Map(), markers: hasMarkers(json) };
 }
 
-function render(_name: string, source: string, contextJson: string): string {
-  let result: RenderResult;
+function render(_name: string, key: number, source: string | null, contextJson: string): string {
   const mutationsBefore = mutationCount();
   const filterCallsBefore = externalFilterCalls();
   let ctx: { value: Map<unknown, unknown>; markers: boolean } | null = null;
   try {
-    const compiled = compile(source);
+    const compiled = compile(String(key), typeof source === "string" ? source : null);
+    if (!compiled) return GUEST_NEED_SOURCE;
     if (!compiled.ok) return JSON.stringify({ ok: false, error: compiled.error });
     ctx = context(contextJson);
     let output = compiled.render(ctx.value);
     // Markers come from proton_cfn_* filters (or, unusually, the inputs); scanning
     // every output for them would cost more than a typical render.
     if (externalFilterCalls() !== filterCallsBefore || compiled.markers || ctx.markers) output = applyBlockIndentation(output);
-    result = { ok: true, output };
+    // Not JSON: encoding the output here and decoding it in the host costs more than the render's tail.
+    // A NUL would cut the reply short on its way out of QuickJS; JSON escapes it.
+    return output.indexOf("\u0000") === -1 ? GUEST_OK_PREFIX + output : JSON.stringify({ ok: true, output });
   } catch (e) {
-    result = { ok: false, error: toRenderError(e) };
+    return JSON.stringify({ ok: false, error: toRenderError(e) });
   } finally {
     lastContext = ctx && mutationCount() === mutationsBefore ? { json: contextJson, ...ctx } : null;
   }
-  return JSON.stringify(result);
 }
 
 (globalThis as Record<string, unknown>).__baryon = { render };
