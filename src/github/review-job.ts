@@ -11,6 +11,8 @@ import { pullRequestChangeSource } from "./change-source.js";
 import { checkConfig, CONFIG_PATH, type RepoConfig } from "./config.js";
 import type { Metrics } from "./metrics.js";
 import { pullRequestReporter } from "./reporter.js";
+import { SnapshotTooLargeError } from "./tarball.js";
+import { PermanentJobError } from "../queue/types.js";
 
 export const REVIEW_JOB = "review";
 
@@ -56,10 +58,17 @@ export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Pr
     return;
   }
   const changes = pullRequestChangeSource(octokit, { owner, repo, baseSha: data.baseSha, headSha: data.headSha }, config.config.templates);
-  const report = await reviewPullRequest(
-    { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
-    { changes, renderer: deps.renderer, versions: deps.versions, reporter },
-  );
+  let report;
+  try {
+    report = await reviewPullRequest(
+      { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
+      { changes, renderer: deps.renderer, versions: deps.versions, reporter },
+    );
+  } catch (error) {
+    if (!(error instanceof SnapshotTooLargeError)) throw error;
+    await reporter.ensureCheckRun({ name: CHECK_NAME, headSha: data.headSha, conclusion: "failure", title: "Too large to review", summary: error.message, annotations: [] });
+    throw new PermanentJobError(error.message, { cause: error }); // retrying cannot help
+  }
   deps.metrics.reviewDuration.observe({ outcome: report.templates.length ? "reviewed" : "no-templates" }, (performance.now() - started) / 1000);
 }
 

@@ -25,7 +25,9 @@ describe("readTarball", () => {
     ]);
     const snapshot = await readTarball(body);
     expect([...snapshot.files.keys()].sort()).toEqual(["README.md", "env/v1/schema/schema.yaml"]);
-    expect(Buffer.from(snapshot.files.get("README.md")!).toString()).toBe("# hi\n");
+    // Bundle files keep their content; other files only a digest that tells changes apart.
+    expect(Buffer.from(snapshot.files.get("env/v1/schema/schema.yaml")!).toString()).toBe("schema: {}\n");
+    expect(snapshot.files.get("README.md")!.length).toBe(32);
     expect([...snapshot.symlinks!]).toEqual([["env/v1/link.yaml", "/etc/passwd"]]);
   });
 
@@ -43,6 +45,12 @@ describe("readTarball", () => {
     const big = Buffer.alloc(7 * 1024 * 1024, 0x61);
     const snapshot = await readTarball(await tarball([{ name: "r-1/env/v1/big.yaml", content: big }]));
     expect(snapshot.files.get("env/v1/big.yaml")!.length).toBe(5 * 1024 * 1024 + 1);
+  });
+
+  it("refuses to hold more than its budget, with a message that says what to do", async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024, 0x61);
+    const entries = Array.from({ length: 14 }, (_, i) => ({ name: `r-1/t${i}/v1/big.yaml`, content: big }));
+    await expect(readTarball(await tarball(entries))).rejects.toThrow(/more than 64 MB.*set `templates:` in .github\/baryon.yml/);
   });
 
   it("rejects a body that is not a gzip'd tar", async () => {
