@@ -4,6 +4,10 @@ import { errorAt, type Diagnostic } from "./diagnostics.js";
 import type { ServiceInstanceSpec, Spec, SpecKind } from "./model.js";
 import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 
+const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]*$/;
+/** Resource names the renderer uses for an environment spec and a pipeline. */
+const RESERVED = new Set(["environment", "pipeline"]);
+
 export interface ParsedSpec {
   spec?: Spec;
   diagnostics: Diagnostic[];
@@ -47,10 +51,14 @@ export function parseSpec(file: string, text: string): ParsedSpec {
       const at = ["instances", i];
       if (!isRecord(item)) return void fail("each instance must be a mapping with name, environment and spec", at);
       if (typeof item.name !== "string" || !item.name) return void fail("each instance needs a `name`", at);
+      // Proton's rule for names; it also keeps a name from being a path or a reserved resource.
+      if (!NAME.test(item.name) || item.name.length > 100 || RESERVED.has(item.name)) {
+        return void fail(`instance name ${JSON.stringify(item.name)} must be 1-100 letters, digits, "-" or "_", starting with a letter or digit${RESERVED.has(item.name) ? `, and not "${item.name}"` : ""}`, [...at, "name"]);
+      }
       if (seen.has(item.name)) return void fail(`instance name "${item.name}" appears twice`, [...at, "name"]);
       seen.add(item.name);
-      if (typeof item.environment !== "string" || !item.environment) {
-        return void fail(`instance "${item.name}" needs an \`environment\``, at);
+      if (typeof item.environment !== "string" || !NAME.test(item.environment)) {
+        return void fail(`instance "${item.name}" needs an \`environment\` name (letters, digits, "-" or "_")`, at);
       }
       if (item.spec !== undefined && !isRecord(item.spec)) return void fail("`spec` must be a mapping of input names to values", [...at, "spec"]);
       instances.push({ name: item.name, environment: item.environment, spec: isRecord(item.spec) ? item.spec : {} });

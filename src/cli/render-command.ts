@@ -86,8 +86,10 @@ async function renderVersionDir(dir: string, options: RenderCommandOptions, out:
     [...diagnostics, ...result.diagnostics.map(toDisk)].forEach((d) => printDiagnostic(err, d));
     if (hasErrors(result.diagnostics)) return 1;
     if (options.out) {
+      const outDir = resolve(options.out);
       for (const f of result.files) {
-        const path = join(options.out, f.path);
+        const path = resolve(outDir, f.path);
+        if (!path.startsWith(`${outDir}/`)) throw new UsageError(`refusing to write ${f.path} outside ${options.out}`);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, f.content);
       }

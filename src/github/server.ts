@@ -66,6 +66,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const queue = options.queue ?? createQueue({ ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}) });
   const ownRenderer = options.renderer === undefined;
   const renderer = options.renderer ?? createRenderPool();
+  // Several processes sharing a Redis queue must share one registry too: PGlite belongs to one process.
+  if (!options.registry && env.REDIS_URL && !env.DATABASE_URL) {
+    throw new Error("REDIS_URL is set but DATABASE_URL is not: Baryon processes that share a queue must share a Postgres registry (the embedded one serves one process)");
+  }
   const ownRegistry = options.registry === undefined;
   const registry = options.registry ?? (await createRegistry({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), ...(env.BARYON_DATA_DIR ? { dataDir: env.BARYON_DATA_DIR } : {}) }));
   const artifacts = options.artifacts ?? createArtifactStore(artifactStoreConfigFromEnv(env));
@@ -107,6 +111,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       return;
     }
     if (req.method === "POST" && path === WEBHOOK_PATH) {
+      // Refuse what cannot be a GitHub delivery before reading its body.
+      const declared = Number(req.headers["content-length"] ?? 0);
+      if (typeof req.headers["x-hub-signature-256"] !== "string" || declared > MAX_BODY_BYTES) {
+        probot.log.warn({ event: req.headers["x-github-event"], delivery: req.headers["x-github-delivery"], bytes: declared }, "webhook refused: unsigned or too large");
+        res.writeHead(declared > MAX_BODY_BYTES ? 413 : 401, { "content-type": "application/json", connection: "close" })
+          .end(JSON.stringify({ error: declared > MAX_BODY_BYTES ? "payload too large" : "signature missing" }));
+        req.resume();
+        return;
+      }
       const body = await readBody(req);
       if (body === undefined || !signatureMatches(secret!, body, req.headers["x-hub-signature-256"])) {
         // Never log the payload of a delivery that is not GitHub's: only who it claims to be.

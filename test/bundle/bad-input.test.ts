@@ -113,3 +113,11 @@ describe("bad input gets a clear diagnostic at its file and line", () => {
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   });
 });
+
+describe("spec names that could escape or collide", () => {
+  it.each([["../../etc/x"], ["a/b"], ["pipeline"], [""]])("refuses instance name %j", (name) => {
+    const files = { ...envTemplate(), "env/spec/spec.yaml": `proton: ServiceSpec\ninstances:\n  - name: ${JSON.stringify(name)}\n    environment: dev\n` };
+    const errors = check(files).filter((d) => d.file === "env/spec/spec.yaml" && d.code === "spec-invalid");
+    expect(errors[0]?.message).toMatch(name ? /instance name .* must be 1-100 letters/ : /needs a `name`/);
+  });
+});

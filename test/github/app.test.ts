@@ -1,6 +1,7 @@
 // The GitHub App end to end: signed webhooks in, the real server and queue,
 // and every GitHub request checked against GitHub's OpenAPI description.
 import { randomUUID } from "node:crypto";
+import { request } from "node:http";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRenderPool } from "../../src/bundle/render/pool.js";
 import { createBullmqQueue } from "../../src/queue/bullmq.js";
@@ -223,5 +224,23 @@ describe("configuration, annotations and ordering", () => {
     await h.app.queue.idle();
     expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
     expect(h.fake.state.comments(repo, 7)[0]!.body).toBe(afterNewer);
+  });
+});
+
+describe("webhook hygiene", () => {
+  it("refuses an unsigned delivery without reading it, and an oversized one by its declared length", async () => {
+    const unsigned = await fetch(h.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "1" }, body: "{}" });
+    expect(unsigned.status).toBe(401);
+    // Declares 30 MB and sends none of it: the answer must not wait for the body.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(h.webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "2", "x-hub-signature-256": "sha256=00", "content-length": String(30 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.flushHeaders();
+    });
+    expect(status).toBe(413);
+    expect(h.logs.join("\n")).toContain("webhook refused: unsigned or too large");
   });
 });

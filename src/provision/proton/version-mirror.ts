@@ -14,7 +14,8 @@ export function protonMirror(publisher: ProtonPublisher): VersionMirror {
           template: version.template, kind: version.kind, major: version.major, minor: version.minor, isNewMajor,
           bundle: bytes, digest: version.digest,
           description: `Baryon ${version.major}.${version.minor} from ${version.source.repository}@${version.source.commit.slice(0, 7)}`,
-          ...(bundle.kind === "service" ? { compatibleEnvironments: bundle.compatibleEnvironments } : {}),
+          draft: version.status === "draft",
+          ...(bundle.kind === "service" ? { compatibleEnvironments: bundle.compatibleEnvironments, supportedComponentSources: bundle.supportedComponentSources } : {}),
         });
         return result.ok ? { ok: true as const } : { ok: false as const, error: result.error };
       } catch (error) {
