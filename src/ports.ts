@@ -1,6 +1,8 @@
 // Ports: what flows need from the world, with no SDK or driver types in them.
 // Adapters implement them (src/local, src/github, src/registry, ...).
 import type { Snapshot } from "./bundle/files.js";
+import type { Bundle } from "./bundle/model.js";
+import type { VersionRecord } from "./registry/types.js";
 
 export type { Renderer } from "./bundle/render/types.js";
 
@@ -64,4 +66,10 @@ export interface Reporter {
   ensureComment(marker: string, body: string, options?: { createIfMissing?: boolean; keep?: (existing: string) => boolean }): Promise<CommentOutcome>;
   /** Rewrites the comment that carries `marker`, if there is one (e.g. a header added after a merge). */
   editComment(marker: string, edit: (existing: string) => string): Promise<CommentOutcome>;
+}
+
+/** Registers published versions elsewhere too: the optional AWS Proton publisher. A failure is reported, never fatal. */
+export interface VersionMirror {
+  name: string;
+  publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { artifactStoreConfigFromEnv, createArtifactStore } from "../artifacts/index.js";
 import { publishMerge, publishSummary, type PublishOutcome } from "../flows/publish-merge.js";
-import { checkConfig, CONFIG_PATH, DEFAULT_CONFIG, type RepoConfig } from "../github/config.js";
+import { checkConfig, CONFIG_PATH, DEFAULT_CONFIG, type RepoConfig } from "../repo-config.js";
 import { parseYaml } from "../bundle/yaml.js";
 import { gitTop, readCommit, headCommit, repositoryName } from "../local/git-change-source.js";
 import { createRegistry } from "../registry/index.js";

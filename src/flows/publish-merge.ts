@@ -15,7 +15,10 @@ import type { Snapshot } from "../bundle/files.js";
 import { parseRepository } from "../bundle/load.js";
 import type { Bundle } from "../bundle/model.js";
 import { validateRepository } from "../bundle/validate.js";
+import type { VersionMirror } from "../ports.js";
 import type { Registry, VersionRecord } from "../registry/types.js";
+
+export type { VersionMirror };
 
 export interface PublishInput {
   /** "owner/name" */
@@ -25,12 +28,6 @@ export interface PublishInput {
   /** From `.github/baryon.yml`: publish at once, or keep as draft. */
   status: "draft" | "published";
   root?: string;
-}
-
-/** Registers published versions elsewhere too: the optional AWS Proton publisher. */
-export interface VersionMirror {
-  name: string;
-  publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
 }
 
 export interface PublishPorts {

@@ -12,6 +12,8 @@ export interface PullRequestTarget {
   owner: string;
   repo: string;
   number: number;
+  /** This GitHub App's id: only its own check runs are found again (another app or a workflow may use the same name). */
+  appId?: number;
 }
 
 export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestTarget): Reporter {
@@ -25,7 +27,10 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
         annotations,
       });
       // A retried job finds the run it created before instead of adding a second one.
-      const existing = await octokit.rest.checks.listForRef({ owner, repo, ref: report.headSha, check_name: report.name, filter: "latest", per_page: 1 });
+      const existing = await octokit.rest.checks.listForRef({
+        owner, repo, ref: report.headSha, check_name: report.name, filter: "latest", per_page: 1,
+        ...(target.appId !== undefined ? { app_id: target.appId } : {}),
+      });
       const fields = { status: "completed" as const, conclusion: report.conclusion, completed_at: new Date().toISOString() };
       const first = batches[0] ?? [];
       let id = existing.data.check_runs[0]?.id;

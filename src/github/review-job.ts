@@ -8,7 +8,7 @@ import { parseYaml } from "../bundle/yaml.js";
 import { CHECK_NAME, reviewPullRequest } from "../flows/review-pull-request.js";
 import type { Renderer, VersionCatalog } from "../ports.js";
 import { pullRequestChangeSource } from "./change-source.js";
-import { checkConfig, CONFIG_PATH, type RepoConfig } from "./config.js";
+import { checkConfig, CONFIG_PATH, type RepoConfig } from "../repo-config.js";
 import type { Metrics } from "./metrics.js";
 import { pullRequestReporter } from "./reporter.js";
 import { SnapshotTooLargeError } from "./tarball.js";
@@ -34,6 +34,8 @@ export const reviewJobId = (d: Pick<ReviewJobData, "owner" | "repo" | "number" |
 
 export interface ReviewJobDeps {
   probot: Probot;
+  /** The app's id, to tell its check runs from other apps' of the same name. */
+  appId?: number;
   renderer: Renderer;
   versions: VersionCatalog;
   metrics: Metrics;
@@ -44,7 +46,7 @@ export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Pr
   const octokit = await deps.probot.auth(data.installationId);
   countRequests(octokit, deps.metrics);
   const { owner, repo } = data;
-  const reporter = pullRequestReporter(octokit, { owner, repo, number: data.number });
+  const reporter = pullRequestReporter(octokit, { owner, repo, number: data.number, ...(deps.appId !== undefined ? { appId: deps.appId } : {}) });
 
   const config = await loadConfig(octokit, owner, repo);
   if (!config.ok) {

@@ -8,14 +8,14 @@ import type { Logger } from "pino";
 import { createRenderPool } from "../bundle/render/pool.js";
 import { artifactStoreConfigFromEnv, createArtifactStore } from "../artifacts/index.js";
 import type { ArtifactStore } from "../artifacts/types.js";
-import type { VersionMirror } from "../flows/publish-merge.js";
+import type { VersionMirror } from "../ports.js";
 import type { Renderer } from "../ports.js";
 import { createProtonPublisher, protonConfigFromEnv } from "../provision/proton/index.js";
 import { protonMirror } from "../provision/proton/version-mirror.js";
 import { createRegistry } from "../registry/index.js";
 import type { Registry } from "../registry/types.js";
 import { createQueue } from "../queue/index.js";
-import type { JobQueue } from "../queue/types.js";
+import { PermanentJobError, type JobQueue } from "../queue/types.js";
 import { baryonApp } from "./app.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { PUBLISH_JOB, runPublishJob, type PublishJobData } from "./publish-job.js";
@@ -74,7 +74,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const registry = options.registry ?? (await createRegistry({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), ...(env.BARYON_DATA_DIR ? { dataDir: env.BARYON_DATA_DIR } : {}) }));
   const artifacts = options.artifacts ?? createArtifactStore(artifactStoreConfigFromEnv(env));
   const mirror = options.mirror ?? protonMirrorFromEnv(env);
-  const deps = { probot, renderer, versions: registry, registry, artifacts, metrics, ...(mirror ? { mirror } : {}) };
+  const appId = Number(options.probot?.appId ?? env.APP_ID);
+  const deps = { probot, renderer, versions: registry, registry, artifacts, metrics, ...(Number.isInteger(appId) ? { appId } : {}), ...(mirror ? { mirror } : {}) };
 
   /** Runs a job kind from the queue, counting and logging each attempt's outcome. */
   const processJobs = <T>(name: string, event: string, run: (data: T) => Promise<unknown>, concurrency?: number) =>
@@ -85,6 +86,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       } catch (error) {
         metrics.webhooksFailed.inc({ event });
         probot.log.error({ err: error, job: job.id, attempt: job.attempt }, `${name} failed`);
+        // GitHub no longer knows the installation or repository: retrying cannot help.
+        const status = (error as { status?: number }).status;
+        if (status === 401 || status === 404) throw new PermanentJobError(`GitHub answered ${status}: ${(error as Error).message}`, { cause: error });
         throw error;
       }
     }, concurrency ? { concurrency } : undefined);

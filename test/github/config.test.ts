@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkConfig, DEFAULT_CONFIG } from "../../src/github/config.js";
+import { checkConfig, DEFAULT_CONFIG } from "../../src/repo-config.js";
 
 describe("checkConfig", () => {
   it("fills in the defaults for an empty or missing config", () => {

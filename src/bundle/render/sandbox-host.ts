@@ -140,21 +140,18 @@ function render(guest: Guest, request: RenderRequestMessage, source: string, lim
   const deadline = Date.now() + limits.deadlineMs;
   runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
   try {
-    let call = callGuest(guest, request, request.source);
-    if (!call.error && request.source === null && context.typeof(call.value) === "string" && context.getString(call.value) === GUEST_NEED_SOURCE) {
-      call.value.dispose();
-      call = callGuest(guest, request, source);
+    let answer = callGuest(guest, request, request.source);
+    if (request.source === null && "reply" in answer && answer.reply === GUEST_NEED_SOURCE) {
+      answer = callGuest(guest, request, source);
     }
-    if (call.error) {
-      const thrown = describeException(context, call.error);
-      call.error.dispose();
+    if ("thrown" in answer) {
+      const { thrown } = answer;
       if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
       if (OUT_OF_MEMORY.test(thrown)) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
       if (OUT_OF_STACK.test(thrown)) return [failure("memory", STACK_MESSAGE), "rebuild"];
       return [failure("sandbox", `the render guest threw instead of answering: ${thrown}`), "rebuild"];
     }
-    const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
-    call.value.dispose();
+    const { reply } = answer;
     if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
     // GUEST_NEED_SOURCE after being given the source is malformed too.
     const result = reply === undefined ? undefined : parseReply(reply);
@@ -180,7 +177,8 @@ function render(guest: Guest, request: RenderRequestMessage, source: string, lim
   }
 }
 
-function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null) {
+/** One call of the guest's render: what it threw, or its reply if that is a string. */
+function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null): { thrown: string } | { reply: string | undefined } {
   const { context } = guest;
   const args = [
     context.newString(request.name),
@@ -188,11 +186,20 @@ function callGuest(guest: Guest, request: RenderRequestMessage, source: string |
     source === null ? context.null : context.newString(source),
     context.newString(request.contextJson),
   ];
+  let call;
   try {
-    return context.callFunction(guest.render, guest.api, args);
+    call = context.callFunction(guest.render, guest.api, args);
   } finally {
     for (const arg of args) arg.dispose();
   }
+  if (call.error) {
+    const thrown = describeException(context, call.error);
+    call.error.dispose();
+    return { thrown };
+  }
+  const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
+  call.value.dispose();
+  return { reply };
 }
 
 /** The guest's reply: the output after GUEST_OK_PREFIX, or a JSON RenderResult checked field by field. */

@@ -1,7 +1,7 @@
 // The Proton publisher as the publish flow's VersionMirror: a failure in Proton
 // is reported on the pull request, never a reason to lose Baryon's own version.
 import type { Bundle } from "../../bundle/model.js";
-import type { VersionMirror } from "../../flows/publish-merge.js";
+import type { VersionMirror } from "../../ports.js";
 import type { VersionRecord } from "../../registry/types.js";
 import type { ProtonPublisher } from "./types.js";
 

@@ -2,8 +2,8 @@
 // editors use to complete it). Mistakes are data, reported in the check run.
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
-import { errorAt, type Diagnostic } from "../bundle/diagnostics.js";
-import { parseYaml } from "../bundle/yaml.js";
+import { errorAt, type Diagnostic } from "./bundle/diagnostics.js";
+import { parseYaml } from "./bundle/yaml.js";
 
 export const CONFIG_PATH = ".github/baryon.yml";
 
@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG: RepoConfig = {
   stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
 };
 
-const schema = JSON.parse(readFileSync(new URL("../../schema/baryon.schema.json", import.meta.url), "utf8")) as object;
+const schema = JSON.parse(readFileSync(new URL("../schema/baryon.schema.json", import.meta.url), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] };
