@@ -50,9 +50,9 @@ const CHILD_HEAP_MB = 256;
 const MIN_MEMORY_BYTES = 8 * 1024 * 1024;
 const STDERR_TAIL_CHARS = 2000;
 
-/** Distinct sources the pool remembers a number for; a forgotten source gets a new number. */
-const SOURCE_KEYS = 1024;
-const SOURCE_KEY_CHARS = 32 * 1024 * 1024;
+/** Distinct sources the pool remembers a number for (it holds their text); a forgotten source gets a new number. */
+const SOURCE_KEYS = 256;
+const SOURCE_KEY_CHARS = 8 * 1024 * 1024;
 
 interface Job {
   name: string;
