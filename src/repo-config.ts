@@ -1,6 +1,8 @@
 // `.github/baryon.yml`: validated against schema/baryon.schema.json (the same file
 // editors use to complete it). Mistakes are data, reported in the check run.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
 import { errorAt, type Diagnostic } from "./bundle/diagnostics.js";
 import { parseYaml } from "./bundle/yaml.js";
@@ -24,7 +26,16 @@ export const DEFAULT_CONFIG: RepoConfig = {
   stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
 };
 
-const schema = JSON.parse(readFileSync(new URL("../schema/baryon.schema.json", import.meta.url), "utf8")) as object;
+/** schema/baryon.schema.json at the package root, found from src/, dist/ or a bundle in dist/bench/. */
+function schemaPath(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, "schema", "baryon.schema.json");
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error("schema/baryon.schema.json is missing from the Baryon package");
+  }
+}
+
+const schema = JSON.parse(readFileSync(schemaPath(), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] };
