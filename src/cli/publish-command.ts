@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { artifactStoreConfigFromEnv, createArtifactStore } from "../artifacts/index.js";
+import { createRenderPool } from "../bundle/render/pool.js";
 import { publishMerge, publishSummary, type PublishOutcome } from "../flows/publish-merge.js";
 import { checkConfig, CONFIG_PATH, DEFAULT_CONFIG, type RepoConfig } from "../repo-config.js";
 import { parseYaml } from "../bundle/yaml.js";
@@ -39,16 +40,17 @@ export async function runPublish(dir: string, options: { format: "text" | "json"
   if (!config) return 1;
   const commit = await headCommit(top);
   const { registry, artifacts } = await openState(top);
+  const renderer = createRenderPool();
   try {
     const outcomes = await publishMerge(
       { repository: await repositoryName(top), commit, status: config.publish, ...(config.templates ? { root: config.templates } : {}) },
-      { head: () => readCommit(top, commit), registry, artifacts },
+      { head: () => readCommit(top, commit), registry, artifacts, renderer },
     );
     if (options.format === "json") out.write(JSON.stringify({ commit, outcomes }, null, 2) + "\n");
     else out.write(`${publishSummary(outcomes) ?? "Nothing new to publish."}\n${unchanged(outcomes)}`);
     return outcomes.some((o) => o.result === "refused") ? 1 : 0;
   } finally {
-    await registry.close();
+    await Promise.all([registry.close(), renderer.close()]);
   }
 }
 

@@ -1,5 +1,6 @@
 // Publish what a merge (or a direct push) put on the default branch:
-//   1. load the templates of the pushed commit and validate them;
+//   1. load the templates of the pushed commit and validate them (and, with a
+//      renderer, render their example specs and parse their Terraform, as review does);
 //   2. per bundle, pack it deterministically; the same bytes as the latest
 //      version of its major publish nothing;
 //   3. classify it against that latest version's stored bundle: a breaking
@@ -13,9 +14,12 @@ import type { ArtifactStore } from "../artifacts/types.js";
 import { classifyChange, sameBytes, type ChangeReason } from "../bundle/classify.js";
 import type { Snapshot } from "../bundle/files.js";
 import { parseRepository } from "../bundle/load.js";
-import type { Bundle } from "../bundle/model.js";
+import type { Diagnostic } from "../bundle/diagnostics.js";
+import { lintTerraformBundle } from "../bundle/lint-render.js";
+import type { Bundle, Spec } from "../bundle/model.js";
+import { renderBundle } from "../bundle/render-bundle.js";
 import { validateRepository } from "../bundle/validate.js";
-import type { VersionMirror } from "../ports.js";
+import type { Renderer, VersionMirror } from "../ports.js";
 import type { Registry, VersionRecord } from "../registry/types.js";
 
 export type { VersionMirror };
@@ -41,6 +45,8 @@ export interface PublishPorts {
   registry: Registry;
   artifacts: ArtifactStore;
   mirror?: VersionMirror;
+  /** When given, a bundle is published only if its example specs render and its Terraform parses, as in review. */
+  renderer?: Renderer;
 }
 
 export type PublishOutcome =
@@ -58,6 +64,7 @@ export async function publishMerge(input: PublishInput, ports: PublishPorts): Pr
     for (const bundle of template.bundles) {
       if (before && !touched(bundle, before)) continue;
       const errors = diagnostics.filter((d) => d.severity === "error" && (d.file === bundle.dir || d.file.startsWith(`${bundle.dir}/`)));
+      if (ports.renderer) errors.push(...(await renderGate(bundle, bundle === template.bundles.at(-1) ? template.specs : [], ports.renderer)));
       if (errors.length) {
         outcomes.push(refused(bundle, `${errors.length} error${errors.length === 1 ? "" : "s"}, first: ${errors[0]!.file}${errors[0]!.line ? `:${errors[0]!.line}` : ""}: ${errors[0]!.message}`));
         continue;
@@ -101,6 +108,13 @@ async function publishBundle(bundle: Bundle, input: PublishInput, ports: Publish
     if (!mirrored.ok) outcome.mirrorError = `${ports.mirror.name}: ${mirrored.error}`;
   }
   return outcome;
+}
+
+/** What review would have failed on: example specs that do not render, Terraform that does not parse. */
+async function renderGate(bundle: Bundle, specs: Spec[], renderer: Renderer): Promise<Diagnostic[]> {
+  const rendered = await Promise.all(specs.map((spec) => renderBundle(bundle, spec, renderer)));
+  const problems = [...rendered.flatMap((r) => r.diagnostics), ...(await lintTerraformBundle(bundle))];
+  return problems.filter((d) => d.severity === "error");
 }
 
 /** Whether the change added or edited any file of the bundle (or removed one). */

@@ -2,7 +2,8 @@
 // branch, then answer on the pull request, if there is one.
 import type { Probot } from "probot";
 import type { ArtifactStore } from "../artifacts/types.js";
-import { publishMerge, publishSummary, type PublishOutcome, type VersionMirror } from "../flows/publish-merge.js";
+import { publishMerge, publishSummary, type PublishOutcome } from "../flows/publish-merge.js";
+import type { Renderer, VersionMirror } from "../ports.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import type { Registry } from "../registry/types.js";
 import { fetchTarball } from "./change-source.js";
@@ -36,6 +37,7 @@ export interface PublishJobDeps {
   artifacts: ArtifactStore;
   metrics: Metrics;
   mirror?: VersionMirror;
+  renderer?: Renderer;
 }
 
 export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps): Promise<PublishOutcome[]> {
@@ -60,7 +62,7 @@ export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps):
     {
       head: () => fetchTarball(octokit, owner, repo, data.commit, config.config.templates),
       ...(data.baseCommit ? { base: () => fetchTarball(octokit, owner, repo, data.baseCommit!, config.config.templates) } : {}),
-      registry: deps.registry, artifacts: deps.artifacts, ...(deps.mirror ? { mirror: deps.mirror } : {}),
+      registry: deps.registry, artifacts: deps.artifacts, ...(deps.mirror ? { mirror: deps.mirror } : {}), ...(deps.renderer ? { renderer: deps.renderer } : {}),
     },
   );
   const summary = publishSummary(outcomes) ?? (data.trigger === "command" ? nothingNew(outcomes) : undefined);

@@ -169,3 +169,22 @@ describe("publishMerge under concurrency and crashes", () => {
     for (const v of versions) expect((await artifacts.get(v.artifact)).length).toBeGreaterThan(0); // get() re-checks the digest
   });
 });
+
+describe("publishMerge with the render gate", () => {
+  it("does not publish a bundle whose example spec fails to render, and says where", async () => {
+    const { createRenderPool } = await import("../../src/bundle/render/pool.js");
+    const renderer = createRenderPool({ size: 1 });
+    try {
+      const cfn = `${SVC}/instance_infrastructure/cloudformation.yaml`;
+      const broken = { ...base, [cfn]: base[cfn]!.replace("{{ service_instance.inputs.port }}", "{{ service_instance.inputs.port | no_such_filter }}") };
+      const outcomes = await publishMerge(
+        { repository: "acme/templates", commit: "c1", status: "published" },
+        { head: async () => snapshot(broken), registry: db.registry, artifacts, renderer },
+      );
+      expect(outcomes.find((o) => o.template === "load-balanced-fargate-svc")).toMatchObject({ result: "refused", reason: expect.stringMatching(new RegExp(`first: ${cfn}:\\d+: .*no_such_filter`)) });
+      expect(outcomes.find((o) => o.template === "fargate-env")).toMatchObject({ result: "published", version: "1.0" });
+    } finally {
+      await renderer.close();
+    }
+  });
+});
