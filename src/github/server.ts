@@ -92,7 +92,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         throw error;
       }
     }, concurrency ? { concurrency } : undefined);
-  processJobs<ReviewJobData>(REVIEW_JOB, "pull_request", (data) => runReviewJob(data, deps));
+  // Reviews of one pull request run one after another in a process, so two pushes
+  // in quick succession cannot both create the living comment.
+  const perPullRequest = serialized();
+  processJobs<ReviewJobData>(REVIEW_JOB, "pull_request", (data) => perPullRequest(`${data.owner}/${data.repo}#${data.number}`, () => runReviewJob(data, deps)));
   // One publish at a time per process: merges of one template are then published in the order they arrive.
   processJobs<PublishJobData>(PUBLISH_JOB, "publish", (data) => runPublishJob(data, deps), 1);
 
@@ -175,6 +178,19 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
   const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Runs tasks with the same key one after another; different keys run concurrently. */
+function serialized(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, task) => {
+    const run = (tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
+    tails.set(key, run);
+    void run.catch(() => undefined).then(() => {
+      if (tails.get(key) === run) tails.delete(key);
+    });
+    return run;
+  };
 }
 
 /** The optional AWS Proton mirror; a half-configured one stops the server rather than silently doing nothing. */

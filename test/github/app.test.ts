@@ -244,3 +244,21 @@ describe("webhook hygiene", () => {
     expect(h.logs.join("\n")).toContain("webhook refused: unsigned or too large");
   });
 });
+
+describe("concurrent reviews of one pull request", () => {
+  it("two pushes in quick succession leave one comment, describing the newer push", async () => {
+    const schema = `${SVC}/schema/schema.yaml`;
+    const { repo, pull } = setup({ [schema]: schemaWithRetention(base[schema]!) });
+    const first = { ...pull };
+    await new Promise((r) => setTimeout(r, 1100)); // updated_at has one-second resolution
+    const second = h.fake.state.pushToPullRequest(repo, 7, h.fake.state.commit(repo, { [`${SVC}/notes.txt`]: "second\n" }, { parent: pull.headSha }));
+    await Promise.all([
+      deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", first, { secret: SECRET })),
+      deliver(h.webhookUrl, pullRequestDelivery(h.fake, "synchronize", second, { secret: SECRET, before: first.headSha })),
+    ]);
+    await h.app.queue.idle();
+    const comments = h.fake.state.comments(repo, 7);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("notes.txt");
+  });
+});
