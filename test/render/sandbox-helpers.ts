@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { expect } from "vitest";
-import type { RenderResult } from "../../src/bundle/render/types.js";
+import { afterEach, expect } from "vitest";
+import type { RenderPoolOptions } from "../../src/bundle/render/pool.js";
+import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
 
 export const CANARY = "secret-xyz";
 
@@ -68,4 +69,23 @@ export function expectNoCanary(result: RenderResult): void {
 export function expectFailure(result: RenderResult, kind: string, message?: RegExp): void {
   expect(result.ok ? { ok: true, output: result.output.slice(0, 200) } : result.error).toMatchObject({ kind });
   if (message && !result.ok) expect(result.error.message).toMatch(message);
+}
+
+/**
+ * A pool factory whose pools are closed, and the test guest reset, after each test.
+ * `createRenderPool` is passed in: this module is loaded by the node:child_process
+ * mock, so it must not import the pool itself.
+ */
+export function trackedPools(createRenderPool: (options: RenderPoolOptions) => Renderer): (options: RenderPoolOptions) => Renderer {
+  let pools: Renderer[] = [];
+  afterEach(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+    pools = [];
+    forks.guest = undefined;
+  });
+  return (options) => {
+    const created = createRenderPool(options);
+    pools.push(created);
+    return created;
+  };
 }

@@ -1,10 +1,10 @@
 // The pool around the sandbox processes: queueing, concurrency, processes that
 // die or hang, start failures and close(). Uses the production guest.
 import { existsSync, readFileSync } from "node:fs";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
-import { expectFailure, forks, timed } from "./sandbox-helpers.js";
+import type { RenderResult } from "../../src/bundle/render/types.js";
+import { expectFailure, forks, timed, trackedPools } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>
   (await import("./sandbox-helpers.js")).spyOnFork(await importOriginal()),
@@ -14,18 +14,7 @@ const greet = (who: string) => ({ name: "greet.txt", source: "hello {{ who | upp
 const SLOW = { name: "slow.txt", source: "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", context: {} };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let pools: Renderer[] = [];
-function pool(options: Parameters<typeof createRenderPool>[0]): Renderer {
-  const created = createRenderPool(options);
-  pools.push(created);
-  return created;
-}
-
-afterEach(async () => {
-  await Promise.all(pools.map((p) => p.close()));
-  pools = [];
-  forks.guest = undefined;
-});
+const pool = trackedPools(createRenderPool);
 
 /** Forks made by `fn`, so a test can reach the process serving its renders. */
 async function forkedDuring(fn: () => Promise<unknown>): Promise<number> {

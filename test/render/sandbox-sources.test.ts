@@ -1,28 +1,17 @@
 // The pool sends each template source to a child once and names it by key
 // afterwards (RenderRequestMessage): what is sent, what a restarted child gets,
 // eviction staying in step on both sides, and the guest's reply still checked.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createRenderPool } from "../../src/bundle/render/pool.js";
 import { SOURCE_CACHE_ENTRIES, SourceCache, type RenderRequestMessage } from "../../src/bundle/render/sandbox-protocol.js";
-import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX, type Renderer } from "../../src/bundle/render/types.js";
-import { buildTestGuest, expectFailure, forks } from "./sandbox-helpers.js";
+import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "../../src/bundle/render/types.js";
+import { buildTestGuest, expectFailure, forks, trackedPools } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>
   (await import("./sandbox-helpers.js")).spyOnFork(await importOriginal()),
 );
 
-let pools: Renderer[] = [];
-function pool(options: Parameters<typeof createRenderPool>[0]): Renderer {
-  const created = createRenderPool(options);
-  pools.push(created);
-  return created;
-}
-
-afterEach(async () => {
-  await Promise.all(pools.map((p) => p.close()));
-  pools = [];
-  forks.guest = undefined;
-});
+const pool = trackedPools(createRenderPool);
 
 /** The render requests sent to the most recent child since `from`. */
 function requests(from = 0): RenderRequestMessage[] {
