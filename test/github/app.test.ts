@@ -2,29 +2,17 @@
 // and every GitHub request checked against GitHub's OpenAPI description.
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
+import { describe, expect, it } from "vitest";
 import { createBullmqQueue } from "../../src/queue/bullmq.js";
 import { CHECK_NAME, COMMENT_MARKER } from "../../src/flows/review-pull-request.js";
-import { exampleFiles, SECRET, startHarness, type Harness } from "../support/app-harness.js";
+import { exampleFiles, harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, pullRequestDelivery, signedDelivery, exampleOf } from "../support/fake-github/webhooks.js";
 
 const SVC = "templates/load-balanced-fargate-svc/v1";
 const CONFIG = { ".github/baryon.yml": "templates: templates\n" };
 
-// One sandbox pool for the whole file: starting QuickJS children is the slow part of a harness.
-const renderer = createRenderPool();
-afterAll(() => renderer.close());
-
 let h: Harness;
-beforeEach(async () => (h = await startHarness({ renderer })));
-afterEach(async () => {
-  try {
-    h.fake.assertNoUnexpected();
-  } finally {
-    await h.close();
-  }
-});
+const harness = harnessPerTest((next) => (h = next));
 
 function setup(headChanges: Record<string, string | null>, options: { fork?: boolean; config?: Record<string, string> } = {}) {
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
@@ -172,8 +160,7 @@ describe("with BullMQ on the real Redis", () => {
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
   it("reviews once, however often the webhook arrives, through Redis", async () => {
-    await h.close();
-    h = await startHarness({ renderer, queue: createBullmqQueue({ connection: redisUrl, prefix: `baryon-test-${randomUUID()}`, idlePollMs: 20 }) });
+    await harness.restart({ queue: createBullmqQueue({ connection: redisUrl, prefix: `baryon-test-${randomUUID()}`, idlePollMs: 20 }) });
     const { repo, head, pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
     const delivery = pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET });
     const [a, b] = await Promise.all([deliver(h.webhookUrl, delivery), deliver(h.webhookUrl, delivery)]);

@@ -1,7 +1,6 @@
 // Merge to publish, end to end: review, merge, publish, reply — then the next
 // pull request on the same template gets the next minor.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
+import { describe, expect, it } from "vitest";
 import {
   CreateEnvironmentTemplateVersionCommand, CreateServiceTemplateVersionCommand, GetEnvironmentTemplateCommand,
   GetEnvironmentTemplateVersionCommand, GetServiceTemplateCommand, GetServiceTemplateVersionCommand,
@@ -9,23 +8,13 @@ import {
 } from "@aws-sdk/client-proton";
 import { protonMirror } from "../../src/provision/proton/version-mirror.js";
 import { meta, rig } from "../provision/proton/helpers.js";
-import { exampleFiles, SECRET, startHarness, type Harness } from "../support/app-harness.js";
+import { exampleFiles, harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
 
 const SVC = "templates/load-balanced-fargate-svc/v1";
 const CONFIG = { ".github/baryon.yml": "templates: templates\n" };
-const renderer = createRenderPool();
-afterAll(() => renderer.close());
-
 let h: Harness;
-beforeEach(async () => (h = await startHarness({ renderer })));
-afterEach(async () => {
-  try {
-    h.fake.assertNoUnexpected();
-  } finally {
-    await h.close();
-  }
-});
+const harness = harnessPerTest((next) => (h = next));
 
 const stamp = { createdAt: new Date(0), lastModifiedAt: new Date(0) };
 const envVersion = (major: string, minor: string, status: TemplateVersionStatus) => ({
@@ -136,7 +125,6 @@ describe("merge to publish", () => {
 
 describe("merge to publish with the AWS Proton publisher (AWS mocked)", () => {
   it("reports a Proton registration failure on the pull request, and keeps Baryon's version", async () => {
-    await h.close();
     const r = rig();
     // 1.0 registers; the 1.1 minor fails registration with Proton's own message.
     r.proton.on(GetServiceTemplateCommand).resolves({ serviceTemplate: { name: "load-balanced-fargate-svc", arn: "arn:aws:proton:us-east-1:123456789012:service-template/load-balanced-fargate-svc", createdAt: new Date(0), lastModifiedAt: new Date(0) }, ...meta });
@@ -150,7 +138,7 @@ describe("merge to publish with the AWS Proton publisher (AWS mocked)", () => {
       : svcVersion("1", "0", "DRAFT"));
     r.proton.on(UpdateServiceTemplateVersionCommand).resolves(svcVersion("1", "0", "PUBLISHED"));
     try {
-      h = await startHarness({ renderer, mirror: protonMirror(r.publisher) });
+      await harness.restart({ mirror: protonMirror(r.publisher) });
       const { repo, files } = await publishedRepo();
       await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
       expect(h.fake.state.comments(repo, 7)[1]!.body).toMatch(/Published load-balanced-fargate-svc 1\.1 \(not mirrored: AWS Proton: .*Template bundle is missing a schema/);

@@ -4,6 +4,8 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
+import { afterAll, afterEach, beforeEach } from "vitest";
+import { createRenderPool } from "../../src/bundle/render/pool.js";
 import { startServer, type RunningServer } from "../../src/github/server.js";
 import type { JobQueue } from "../../src/queue/types.js";
 import type { Renderer } from "../../src/ports.js";
@@ -77,3 +79,34 @@ export function exampleFiles(prefix = "templates", dir = join(ROOT, "examples/te
 }
 
 export const uuid = () => randomUUID();
+
+/**
+ * A fresh harness for each test, all sharing one render pool (starting QuickJS
+ * children is the slow part); after each test, any request GitHub's description
+ * does not allow fails it. `use` receives each new harness; `restart` swaps in
+ * one with other options (a BullMQ queue, a mirror).
+ */
+export function harnessPerTest(use: (h: Harness) => void): { restart(options: Parameters<typeof startHarness>[0]): Promise<Harness> } {
+  const renderer = createRenderPool();
+  let current: Harness | undefined;
+  const start = async (options: Parameters<typeof startHarness>[0] = {}) => {
+    current = await startHarness({ renderer, ...options });
+    use(current);
+    return current;
+  };
+  afterAll(() => renderer.close());
+  beforeEach(async () => void (await start()));
+  afterEach(async () => {
+    try {
+      current?.fake.assertNoUnexpected();
+    } finally {
+      await current?.close();
+    }
+  });
+  return {
+    async restart(options) {
+      await current?.close();
+      return start(options);
+    },
+  };
+}
