@@ -4,10 +4,11 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Spec } from "../src/bundle/model.js";
-import { createRenderPool } from "../src/bundle/render/pool.js";
+import { createRenderPool } from "../src/jinja/pool.js";
 import { reviewChange } from "../src/flows/review-change.js";
-import { readSnapshot } from "../src/local/read-snapshot.js";
-import { assumeBaseAtZero, type ChangeSource } from "../src/ports.js";
+import { readSnapshot } from "../src/adapters/local/read-snapshot.js";
+import { assumeBaseAtZero } from "../src/ports/version-catalog.js";
+import { type ChangeSource } from "../src/ports/change-source.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
 const INSTANCES = 1000;

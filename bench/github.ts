@@ -1,7 +1,7 @@
 // The GitHub App against the fake GitHub with 50 ms added to every response:
 // webhook acknowledgement, webhook-to-comment latency for a pull request that
 // touches 5 templates, and how many GitHub requests that review made.
-import { createRenderPool } from "../src/bundle/render/pool.js";
+import { createRenderPool } from "../src/jinja/pool.js";
 import { exampleFiles, SECRET, startHarness } from "../test/support/app-harness.js";
 import { deliver, pullRequestDelivery } from "../test/support/fake-github/webhooks.js";
 import { median, type BenchResult } from "./stats.js";

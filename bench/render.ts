@@ -2,11 +2,11 @@
 // template and context, measured in one run.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { parseRepository } from "../src/bundle/load.js";
-import { planRenders } from "../src/bundle/render-bundle.js";
-import { createRenderPool } from "../src/bundle/render/pool.js";
-import type { Renderer } from "../src/bundle/render/types.js";
-import { readSnapshot } from "../src/local/read-snapshot.js";
+import { parseRepository } from "../src/bundle/parse/repository.js";
+import { planRenders } from "../src/bundle/render/render-bundle.js";
+import { createRenderPool } from "../src/jinja/pool.js";
+import type { Renderer } from "../src/ports/renderer.js";
+import { readSnapshot } from "../src/adapters/local/read-snapshot.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
 const RUNS = 5;

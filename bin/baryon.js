@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const cli = new URL("../dist/cli.js", import.meta.url);
+const cli = new URL("../dist/main/cli.js", import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error("baryon: dist/ is missing; run `npm run build` (npm ci does it for you).");
   process.exit(2);

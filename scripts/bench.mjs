@@ -19,5 +19,5 @@ await build({
   logLevel: "warning",
 });
 // The registry reads its SQL migrations next to its module; in the bundle that is dist/bench/.
-cpSync(join(root, "src/registry/migrations"), join(root, "dist/bench/migrations"), { recursive: true });
+cpSync(join(root, "src/adapters/registry/migrations"), join(root, "dist/bench/migrations"), { recursive: true });
 await import(new URL("../dist/bench/index.js", import.meta.url).href);

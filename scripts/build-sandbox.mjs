@@ -13,7 +13,7 @@ export async function buildSandbox() {
   await Promise.all([
     build({
       absWorkingDir: root,
-      entryPoints: ["src/bundle/render/guest/index.ts"],
+      entryPoints: ["src/jinja/guest/index.ts"],
       outfile: "dist/sandbox/guest.js",
       bundle: true,
       format: "iife",
@@ -25,7 +25,7 @@ export async function buildSandbox() {
     }),
     build({
       absWorkingDir: root,
-      entryPoints: ["src/bundle/render/sandbox-host.ts"],
+      entryPoints: ["src/jinja/sandbox-host.ts"],
       outfile: "dist/sandbox/host.js",
       bundle: true,
       format: "esm",

@@ -8,4 +8,4 @@ await buildSandbox();
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
 // The registry loads its SQL migrations from beside its compiled module; tsc copies no .sql.
-cpSync("src/registry/migrations", "dist/registry/migrations", { recursive: true });
+cpSync("src/adapters/registry/migrations", "dist/adapters/registry/migrations", { recursive: true });

@@ -9,18 +9,19 @@
 //      version: the registry assigns the number inside one transaction, so a
 //      redelivery, two workers or a retry after a crash yield it exactly once;
 //   5. mirror new versions to AWS Proton when a publisher is configured.
-import { packBundle, unpackBundle } from "../artifacts/archive.js";
-import type { ArtifactStore } from "../artifacts/types.js";
-import { classifyChange, sameBytes, type ChangeReason } from "../bundle/classify.js";
+import { packBundle, unpackBundle } from "../bundle/archive/archive.js";
+import type { ArtifactStore } from "../ports/artifact-store.js";
+import { classifyChange, sameBytes, type ChangeReason } from "../bundle/classify/classify.js";
 import type { Snapshot } from "../bundle/files.js";
-import { parseRepository } from "../bundle/load.js";
+import { parseRepository } from "../bundle/parse/repository.js";
 import type { Diagnostic } from "../bundle/diagnostics.js";
-import { lintTerraformBundle } from "../bundle/lint-render.js";
+import { lintTerraformBundle } from "../bundle/lint/rendered.js";
 import type { Bundle, Spec } from "../bundle/model.js";
-import { renderBundle } from "../bundle/render-bundle.js";
-import { validateRepository } from "../bundle/validate.js";
-import type { Renderer, VersionMirror } from "../ports.js";
-import type { Registry, VersionRecord } from "../registry/types.js";
+import { renderBundle } from "../bundle/render/render-bundle.js";
+import { validateRepository } from "../bundle/check/validate.js";
+import type { Renderer } from "../ports/renderer.js";
+import type { VersionMirror } from "../ports/version-mirror.js";
+import type { Registry, VersionRecord } from "../ports/registry.js";
 
 export type { VersionMirror };
 

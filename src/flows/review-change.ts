@@ -8,17 +8,19 @@
 //      diff them per resource and group identical diffs;
 //   6. lint what head renders (CloudFormation references, Terraform syntax) and
 //      warn about resources the change deletes or replaces.
-import { detectChanges, type BundleChange } from "../bundle/changes.js";
-import { classifyChange, type Classification } from "../bundle/classify.js";
+import { detectChanges, type BundleChange } from "../bundle/classify/changes.js";
+import { classifyChange, type Classification } from "../bundle/classify/classify.js";
 import { errorAt, sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
-import { byResource, diffRenders, type DiffGroup, type ResourceRender } from "../bundle/diff.js";
-import { destructiveChanges, lintRenderedResource, lintTerraformBundle } from "../bundle/lint-render.js";
-import { parseRepository } from "../bundle/load.js";
+import { byResource, diffRenders, type DiffGroup, type ResourceRender } from "../bundle/diff/diff.js";
+import { destructiveChanges, lintRenderedResource, lintTerraformBundle } from "../bundle/lint/rendered.js";
+import { parseRepository } from "../bundle/parse/repository.js";
 import type { Bundle, Spec } from "../bundle/model.js";
-import { renderBundle } from "../bundle/render-bundle.js";
-import { validateSpec, validateTemplate } from "../bundle/validate.js";
-import type { ChangeSource, Renderer, VersionCatalog } from "../ports.js";
-import type { ReviewReport, TemplateReview } from "../review/report.js";
+import { renderBundle } from "../bundle/render/render-bundle.js";
+import { validateSpec, validateTemplate } from "../bundle/check/validate.js";
+import type { ChangeSource } from "../ports/change-source.js";
+import type { Renderer } from "../ports/renderer.js";
+import type { VersionCatalog } from "../ports/version-catalog.js";
+import type { ReviewReport, TemplateReview } from "../present/review-report.js";
 
 export interface ReviewInput {
   /** Only templates under this folder. */

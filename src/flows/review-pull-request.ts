@@ -9,9 +9,12 @@
 // The comment goes first: GitHub asks apps to space writes a second apart
 // (Octokit's throttling enforces it), and the comment is what people read.
 import type { Diagnostic } from "../bundle/diagnostics.js";
-import type { Annotation, ChangeSource, Renderer, Reporter, VersionCatalog } from "../ports.js";
-import { renderMarkdown } from "../review/markdown.js";
-import { reviewErrors, reviewWarnings, type ReviewReport } from "../review/report.js";
+import type { Annotation, Reporter } from "../ports/reporter.js";
+import type { ChangeSource } from "../ports/change-source.js";
+import type { Renderer } from "../ports/renderer.js";
+import type { VersionCatalog } from "../ports/version-catalog.js";
+import { renderMarkdown } from "../present/review-markdown.js";
+import { reviewErrors, reviewWarnings, type ReviewReport } from "../present/review-report.js";
 import { reviewChange } from "./review-change.js";
 
 export const CHECK_NAME = "baryon / templates";

@@ -7,12 +7,12 @@
 //   4. file each diagnostic under the template version it belongs to.
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Snapshot } from "../bundle/files.js";
-import { parseRepository } from "../bundle/load.js";
+import { parseRepository } from "../bundle/parse/repository.js";
 import type { TemplateKind } from "../bundle/model.js";
-import { lintTerraformBundle } from "../bundle/lint-render.js";
-import { renderBundle, type RenderedFile } from "../bundle/render-bundle.js";
-import type { Renderer } from "../bundle/render/types.js";
-import { validateRepository } from "../bundle/validate.js";
+import { lintTerraformBundle } from "../bundle/lint/rendered.js";
+import { renderBundle, type RenderedFile } from "../bundle/render/render-bundle.js";
+import type { Renderer } from "../ports/renderer.js";
+import { validateRepository } from "../bundle/check/validate.js";
 
 export interface ValidateInput {
   snapshot: Snapshot;

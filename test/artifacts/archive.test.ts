@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
-import { BundleArchiveError, packBundle, packTar, sha256Hex, unpackBundle } from "../../src/artifacts/archive.js";
-import { gzipDeterministic } from "../../src/artifacts/gzip.js";
+import { BundleArchiveError, packBundle, packTar, sha256Hex, unpackBundle } from "../../src/bundle/archive/archive.js";
+import { gzipDeterministic } from "../../src/bundle/archive/gzip.js";
 import { bundleOf, exampleBundle, SMALL_BUNDLE } from "./helpers.js";
 
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);

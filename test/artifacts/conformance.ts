@@ -1,10 +1,10 @@
 // The ArtifactStore contract, run against every adapter (local.test.ts, s3rver.test.ts, s3-fake.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { packBundle, sha256Hex, unpackBundle } from "../../src/artifacts/archive.js";
+import { packBundle, sha256Hex, unpackBundle } from "../../src/bundle/archive/archive.js";
 import {
   ArtifactNotFoundError, CorruptArtifactError, DigestMismatchError, ForeignLocationError, InvalidDigestError,
   type ArtifactStore,
-} from "../../src/artifacts/types.js";
+} from "../../src/ports/artifact-store.js";
 import { bundleOf, exampleBundle, SMALL_BUNDLE } from "./helpers.js";
 
 /** One test's store, apart from every other test's. */

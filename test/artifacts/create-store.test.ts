@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { artifactStoreConfigFromEnv, createArtifactStore, S3ArtifactStore, sha256Hex } from "../../src/artifacts/index.js";
+import { artifactStoreConfigFromEnv, createArtifactStore, S3ArtifactStore, sha256Hex } from "../../src/adapters/artifacts/index.js";
 
 describe("createArtifactStore", () => {
   it("keeps bundles in a local folder unless a bucket is configured", async () => {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { gzipDeterministic } from "../../src/artifacts/gzip.js";
+import { gzipDeterministic } from "../../src/bundle/archive/gzip.js";
 
 const text = readFileSync(join(import.meta.dirname, "..", "..", "package-lock.json"));
 

@@ -1,6 +1,6 @@
 // Bundles for artifact tests: small inline ones, and the example service bundle read from disk.
 import { join } from "node:path";
-import { readSnapshot } from "../../src/local/read-snapshot.js";
+import { readSnapshot } from "../../src/adapters/local/read-snapshot.js";
 
 export interface BundleFiles {
   dir: string;

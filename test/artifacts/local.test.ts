@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/artifacts/archive.js";
-import { createLocalArtifactStore } from "../../src/artifacts/local.js";
+import { sha256Hex } from "../../src/bundle/archive/archive.js";
+import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
 import { describeArtifactStore } from "./conformance.js";
 
 const digestOf = (text: string): string => sha256Hex(new TextEncoder().encode(text));

@@ -7,9 +7,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/artifacts/archive.js";
-import { createS3ArtifactStore } from "../../src/artifacts/s3.js";
-import { ArtifactStoreError } from "../../src/artifacts/types.js";
+import { sha256Hex } from "../../src/bundle/archive/archive.js";
+import { createS3ArtifactStore } from "../../src/adapters/artifacts/s3.js";
+import { ArtifactStoreError } from "../../src/ports/artifact-store.js";
 import { describeArtifactStore } from "./conformance.js";
 
 const BUCKET = "bundles";

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/artifacts/archive.js";
-import { createS3ArtifactStore } from "../../src/artifacts/s3.js";
-import { ArtifactStoreError } from "../../src/artifacts/types.js";
+import { sha256Hex } from "../../src/bundle/archive/archive.js";
+import { createS3ArtifactStore } from "../../src/adapters/artifacts/s3.js";
+import { ArtifactStoreError } from "../../src/ports/artifact-store.js";
 import { describeArtifactStore } from "./conformance.js";
 
 const BUCKET = "baryon-artifacts";

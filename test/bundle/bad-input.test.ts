@@ -2,8 +2,8 @@
 // line, and nothing throws. (Hostile *templates* are in test/render/sandbox.test.ts.)
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/bundle/diagnostics.js";
-import { parseRepository } from "../../src/bundle/load.js";
-import { validateRepository } from "../../src/bundle/validate.js";
+import { parseRepository } from "../../src/bundle/parse/repository.js";
+import { validateRepository } from "../../src/bundle/check/validate.js";
 import { CFN_MANIFEST, ENV_SCHEMA, envTemplate, snapshot } from "../support/snapshot.js";
 
 const SCHEMA = "env/v1/schema/schema.yaml";

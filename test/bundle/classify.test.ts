@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyChange, type ChangeReason } from "../../src/bundle/classify.js";
-import { parseRepository } from "../../src/bundle/load.js";
+import { classifyChange, type ChangeReason } from "../../src/bundle/classify/classify.js";
+import { parseRepository } from "../../src/bundle/parse/repository.js";
 import type { Bundle } from "../../src/bundle/model.js";
 import { CFN_MANIFEST, snapshot } from "../support/snapshot.js";
 

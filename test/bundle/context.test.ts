@@ -7,7 +7,7 @@ import {
   resolveCurrentValues,
   resolveInputs,
   serviceInstanceContext,
-} from "../../src/bundle/context.js";
+} from "../../src/bundle/render/context.js";
 import { CURRENT_VALUE, type InputType } from "../../src/bundle/model.js";
 
 const svcInput: InputType = {

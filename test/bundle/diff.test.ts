@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byResource, diffRenders, diffResource } from "../../src/bundle/diff.js";
+import { byResource, diffRenders, diffResource } from "../../src/bundle/diff/diff.js";
 
 const file = (content: string) => ({ path: "infrastructure/cloudformation.yaml", content });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/bundle/diagnostics.js";
-import { lintCloudFormation, resourceTypes } from "../../src/bundle/lint-cloudformation.js";
+import { lintCloudFormation, resourceTypes } from "../../src/bundle/lint/cloudformation.js";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/lint/${name}`, import.meta.url), "utf8");
 const lint = (text: string) => lintCloudFormation(text, "dev/infrastructure/cloudformation.yaml");

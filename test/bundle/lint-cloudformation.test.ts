@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/bundle/diagnostics.js";
-import { lintCloudFormation } from "../../src/bundle/lint-cloudformation.js";
+import { lintCloudFormation } from "../../src/bundle/lint/cloudformation.js";
 
 // Rendered with Jinja2 from copies of the example templates (see fixtures/lint/render.py).
 const fixture = (name: string) => readFileSync(new URL(`fixtures/lint/${name}`, import.meta.url), "utf8");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lintTerraform } from "../../src/bundle/lint-terraform.js";
+import { lintTerraform } from "../../src/bundle/lint/terraform.js";
 
 const example = (name: string) => {
   const path = `examples/templates/vpc-tf-env/v1/infrastructure/${name}`;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseRepository } from "../../src/bundle/load.js";
-import { readSnapshot } from "../../src/local/read-snapshot.js";
+import { parseRepository } from "../../src/bundle/parse/repository.js";
+import { readSnapshot } from "../../src/adapters/local/read-snapshot.js";
 import { envTemplate, snapshot } from "../support/snapshot.js";
 
 const examples = fileURLToPath(new URL("../../examples/templates", import.meta.url));

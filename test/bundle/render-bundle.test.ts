@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseRepository } from "../../src/bundle/load.js";
-import { placeholderOutputs, planRenders, renderBundle } from "../../src/bundle/render-bundle.js";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import { readSnapshot } from "../../src/local/read-snapshot.js";
+import { parseRepository } from "../../src/bundle/parse/repository.js";
+import { placeholderOutputs, planRenders, renderBundle } from "../../src/bundle/render/render-bundle.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import { readSnapshot } from "../../src/adapters/local/read-snapshot.js";
 import { envTemplate, snapshot } from "../support/snapshot.js";
 
 const examples = fileURLToPath(new URL("../../examples/templates", import.meta.url));

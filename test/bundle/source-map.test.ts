@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { lintCloudFormation } from "../../src/bundle/lint-cloudformation.js";
-import { traceDiagnostics, traceRenderedLine, traceRenderedLines } from "../../src/bundle/source-map.js";
+import { lintCloudFormation } from "../../src/bundle/lint/cloudformation.js";
+import { traceDiagnostics, traceRenderedLine, traceRenderedLines } from "../../src/bundle/lint/source-map.js";
 
 // Template copies and their Jinja2 renders (see fixtures/lint/render.py).
 const fixture = (name: string) => readFileSync(new URL(`fixtures/lint/${name}`, import.meta.url), "utf8");

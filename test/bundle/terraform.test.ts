@@ -10,8 +10,8 @@ import {
   serviceInstanceContext,
   type ContextByKind,
   type ContextKind,
-} from "../../src/bundle/context.js";
-import { TFVARS_FILE, terraformVariableFiles, variablesFileName } from "../../src/bundle/terraform.js";
+} from "../../src/bundle/render/context.js";
+import { TFVARS_FILE, terraformVariableFiles, variablesFileName } from "../../src/bundle/render/terraform-vars.js";
 
 const dev = { name: "dev", accountId: "123456789012", outputs: { VpcId: "vpc-1", ClusterName: "dev-cluster" } };
 const service = { name: "api", branchName: "main", repositoryId: "org/api", repositoryConnectionArn: "arn:aws:codestar-connections:c" };

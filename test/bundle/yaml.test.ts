@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseYaml } from "../../src/bundle/yaml.js";
+import { parseYaml } from "../../src/bundle/parse/yaml.js";
 
 describe("parseYaml", () => {
   it("parses values and finds the line of nested nodes", () => {

@@ -2,11 +2,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { unpackBundle } from "../../src/artifacts/archive.js";
-import { createLocalArtifactStore } from "../../src/artifacts/local.js";
-import type { ArtifactStore } from "../../src/artifacts/types.js";
+import { unpackBundle } from "../../src/bundle/archive/archive.js";
+import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
+import type { ArtifactStore } from "../../src/ports/artifact-store.js";
 import { publishMerge, publishSummary, type PublishOutcome, type VersionMirror } from "../../src/flows/publish-merge.js";
-import type { Registry } from "../../src/registry/types.js";
+import type { Registry } from "../../src/ports/registry.js";
 import { exampleFiles } from "../support/app-harness.js";
 import { testRegistry, type TestRegistry } from "../support/registry.js";
 import { snapshot } from "../support/snapshot.js";
@@ -172,7 +172,7 @@ describe("publishMerge under concurrency and crashes", () => {
 
 describe("publishMerge with the render gate", () => {
   it("does not publish a bundle whose example spec fails to render, and says where", async () => {
-    const { createRenderPool } = await import("../../src/bundle/render/pool.js");
+    const { createRenderPool } = await import("../../src/jinja/pool.js");
     const renderer = createRenderPool({ size: 1 });
     try {
       const cfn = `${SVC}/instance_infrastructure/cloudformation.yaml`;

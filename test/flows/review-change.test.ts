@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
 import { reviewChange } from "../../src/flows/review-change.js";
-import type { ChangeSource, VersionCatalog } from "../../src/ports.js";
-import { assumeBaseAtZero } from "../../src/ports.js";
+import type { ChangeSource } from "../../src/ports/change-source.js";
+import type { VersionCatalog } from "../../src/ports/version-catalog.js";
+import { assumeBaseAtZero } from "../../src/ports/version-catalog.js";
 import { envTemplate, snapshot } from "../support/snapshot.js";
 
 const renderer = createRenderPool({ size: 1 });

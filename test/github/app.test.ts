@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createBullmqQueue } from "../../src/queue/bullmq.js";
+import { createBullmqQueue } from "../../src/adapters/queue/bullmq.js";
 import { CHECK_NAME, COMMENT_MARKER } from "../../src/flows/review-pull-request.js";
 import { exampleFiles, harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, pullRequestDelivery, signedDelivery, exampleOf } from "../support/fake-github/webhooks.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../src/github/commands.js";
+import { parseCommand } from "../../src/adapters/github/commands.js";
 
 describe("parseCommand", () => {
   it.each([

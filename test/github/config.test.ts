@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkConfig, DEFAULT_CONFIG } from "../../src/repo-config.js";
+import { checkConfig, DEFAULT_CONFIG } from "../../src/config/repo-config.js";
 
 describe("checkConfig", () => {
   it("fills in the defaults for an empty or missing config", () => {
@@ -34,7 +34,7 @@ describe("checkConfig", () => {
 describe("the repository's own example .github/baryon.yml", () => {
   it("is valid against schema/baryon.schema.json", async () => {
     const { readFile } = await import("node:fs/promises");
-    const { parseYaml } = await import("../../src/bundle/yaml.js");
+    const { parseYaml } = await import("../../src/bundle/parse/yaml.js");
     const text = await readFile(new URL("../../.github/baryon.yml", import.meta.url), "utf8");
     const result = checkConfig(parseYaml(".github/baryon.yml", text).value, text);
     expect(result).toEqual({ ok: true, config: { templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }] } });

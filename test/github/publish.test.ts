@@ -6,7 +6,7 @@ import {
   GetEnvironmentTemplateVersionCommand, GetServiceTemplateCommand, GetServiceTemplateVersionCommand,
   UpdateEnvironmentTemplateVersionCommand, UpdateServiceTemplateVersionCommand, type TemplateVersionStatus,
 } from "@aws-sdk/client-proton";
-import { protonMirror } from "../../src/provision/proton/version-mirror.js";
+import { protonMirror } from "../../src/adapters/proton/version-mirror.js";
 import { meta, rig } from "../provision/proton/helpers.js";
 import { exampleFiles, harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";

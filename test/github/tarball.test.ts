@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
-import { readTarball } from "../../src/github/tarball.js";
+import { readTarball } from "../../src/adapters/github/tarball.js";
 
 async function tarball(entries: { name: string; content?: string | Buffer; type?: "file" | "symlink" | "directory"; linkname?: string }[]): Promise<Buffer> {
   const pack = tar.pack();

@@ -3,8 +3,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBullmqQueue, fromBullmqJobId, toBullmqJobId } from "../../src/queue/bullmq.js";
-import { PermanentJobError } from "../../src/queue/types.js";
+import { createBullmqQueue, fromBullmqJobId, toBullmqJobId } from "../../src/adapters/queue/bullmq.js";
+import { PermanentJobError } from "../../src/ports/job-queue.js";
 import { describeJobQueue } from "./conformance.js";
 import { recordingLogger } from "./helpers.js";
 

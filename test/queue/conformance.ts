@@ -1,6 +1,6 @@
 // The JobQueue contract, run against every adapter (bullmq.test.ts, in-process.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PermanentJobError, QueueClosedError, type JobQueue, type QueuedJob, type QueueLogger } from "../../src/queue/types.js";
+import { PermanentJobError, QueueClosedError, type JobQueue, type QueuedJob, type QueueLogger } from "../../src/ports/job-queue.js";
 import { gate, recordingLogger, sleep, tally, waitFor } from "./helpers.js";
 
 /** Where one test's queues live, apart from every other test's. */

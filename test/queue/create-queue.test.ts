@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { createQueue } from "../../src/queue/index.js";
+import { createQueue } from "../../src/adapters/queue/index.js";
 import { recordingLogger } from "./helpers.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";

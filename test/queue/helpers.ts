@@ -1,5 +1,5 @@
 // Small tools for queue tests: a logger that remembers, gates, and waiting with a deadline.
-import type { QueueLogger } from "../../src/queue/types.js";
+import type { QueueLogger } from "../../src/ports/job-queue.js";
 
 export interface LogEntry {
   level: "warn" | "error";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInProcessQueue } from "../../src/queue/in-process.js";
+import { createInProcessQueue } from "../../src/adapters/queue/in-process.js";
 import { describeJobQueue } from "./conformance.js";
 import { recordingLogger, waitFor } from "./helpers.js";
 

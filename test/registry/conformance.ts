@@ -1,9 +1,9 @@
 // The Registry contract, run against every adapter (postgres.test.ts, pglite.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InputSchema } from "../../src/bundle/model.js";
-import type { Db } from "../../src/registry/db.js";
-import { loadMigrations, runMigrations } from "../../src/registry/migrate.js";
-import { MigrationError, RegistryError, VersionNotFoundError, type Registry } from "../../src/registry/types.js";
+import type { Db } from "../../src/adapters/registry/db.js";
+import { loadMigrations, runMigrations } from "../../src/adapters/registry/migrate.js";
+import { MigrationError, RegistryError, VersionNotFoundError, type Registry } from "../../src/ports/registry.js";
 import { commitOf, digestOf, newVersion } from "./helpers.js";
 
 /** One test's database, apart from every other test's (its own schema). */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { NewVersion } from "../../src/registry/types.js";
+import type { NewVersion } from "../../src/ports/registry.js";
 
 /** A sha256 hex digest standing for the bundle archive called `label`. */
 export function digestOf(label: string): string {

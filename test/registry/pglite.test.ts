@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistry } from "../../src/registry/index.js";
-import { createPgliteRegistry, pgliteDb, registryOnPglite } from "../../src/registry/pglite.js";
+import { createRegistry } from "../../src/adapters/registry/index.js";
+import { createPgliteRegistry, pgliteDb, registryOnPglite } from "../../src/adapters/registry/pglite.js";
 import { describeRegistry } from "./conformance.js";
 import { newVersion, uniqueSchema } from "./helpers.js";
 

@@ -2,9 +2,9 @@
 // Every test gets its own schema and drops it, so runs never collide.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRegistry } from "../../src/registry/index.js";
-import { createPostgresRegistry, openPostgresDb } from "../../src/registry/postgres.js";
-import { RegistryError } from "../../src/registry/types.js";
+import { createRegistry } from "../../src/adapters/registry/index.js";
+import { createPostgresRegistry, openPostgresDb } from "../../src/adapters/registry/postgres.js";
+import { RegistryError } from "../../src/ports/registry.js";
 import { describeRegistry } from "./conformance.js";
 import { newVersion, uniqueSchema } from "./helpers.js";
 

@@ -3,8 +3,8 @@
 // Jinja2 and by the sandbox pool. Complements the hand-written corpus with
 // combinations nobody thought to write down.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { RenderResult, Renderer } from "../../src/ports/renderer.js";
 import { expectedKind, renderWithJinja2, type Jinja2Result } from "../support/jinja2.js";
 
 /** mulberry32: small, seedable, good enough to spread cases. */

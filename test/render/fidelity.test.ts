@@ -3,8 +3,8 @@
 // through the real sandbox pool. Outputs must be identical; a template Jinja2
 // rejects must be rejected with the same kind of error, on the same line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { Renderer } from "../../src/ports/renderer.js";
 import { expectedKind, renderWithJinja2, type Jinja2Result } from "../support/jinja2.js";
 import { loadCorpus } from "./fidelity-corpus.js";
 

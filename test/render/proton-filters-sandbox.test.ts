@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { serviceInstanceContext } from "../../src/bundle/context.js";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
+import { serviceInstanceContext } from "../../src/bundle/render/context.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
 
 // Through the real sandbox: the guest registers the proton_cfn_* filters and
 // re-indents their blocks after every render.

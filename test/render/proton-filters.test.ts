@@ -10,7 +10,7 @@ import {
   protonFilters,
   sanitize,
   yamlScalar,
-} from "../../src/bundle/render/guest/proton-filters.js";
+} from "../../src/jinja/guest/proton-filters.js";
 
 // How nunjucks hands keyword arguments to a filter: a trailing object so marked.
 const kw = (args: Record<string, unknown>) => ({ ...args, __keywords: true });

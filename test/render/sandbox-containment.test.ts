@@ -1,8 +1,8 @@
 // What the sandbox host guarantees on its own, with a guest that runs each
 // request as raw JavaScript (a template engine an attacker fully controls).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { Renderer } from "../../src/ports/renderer.js";
 import { CANARY, buildTestGuest, expectFailure, expectNoCanary, forks, timed } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>

@@ -3,8 +3,8 @@
 // of Jinja2 (into Python's object graph) must not reach the host, its
 // environment or its secrets.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { RenderResult, Renderer } from "../../src/ports/renderer.js";
 import { CANARY, expectNoCanary } from "./sandbox-helpers.js";
 
 process.env.BARYON_CANARY = CANARY;

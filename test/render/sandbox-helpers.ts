@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterEach, expect } from "vitest";
-import type { RenderPoolOptions } from "../../src/bundle/render/pool.js";
-import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
+import type { RenderPoolOptions } from "../../src/jinja/pool.js";
+import type { RenderResult, Renderer } from "../../src/ports/renderer.js";
 
 export const CANARY = "secret-xyz";
 

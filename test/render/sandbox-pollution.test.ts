@@ -2,8 +2,8 @@
 // the raw-JavaScript guest after lockdown() (fixtures/) checks the freeze
 // against arbitrary code; the production guest, against hostile templates.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { Renderer } from "../../src/ports/renderer.js";
 import { buildTestGuest, forks } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>

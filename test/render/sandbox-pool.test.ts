@@ -2,8 +2,8 @@
 // die or hang, start failures and close(). Uses the production guest.
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { RenderResult } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { RenderResult } from "../../src/ports/renderer.js";
 import { expectFailure, forks, timed, trackedPools } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>

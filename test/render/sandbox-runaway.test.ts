@@ -2,8 +2,8 @@
 // guest through the real pool: each fails with a clear error within its limit,
 // and the next render in the same pool succeeds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import type { RenderResult, Renderer } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { RenderResult, Renderer } from "../../src/ports/renderer.js";
 import { expectFailure, timed } from "./sandbox-helpers.js";
 
 const template = (source: string) => ({ name: "svc/v1/instance_infrastructure/main.tf", source, context: { n: 3 } });

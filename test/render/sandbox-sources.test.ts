@@ -2,9 +2,9 @@
 // afterwards (RenderRequestMessage): what is sent, what a restarted child gets,
 // eviction staying in step on both sides, and the guest's reply still checked.
 import { describe, expect, it, vi } from "vitest";
-import { createRenderPool } from "../../src/bundle/render/pool.js";
-import { SOURCE_CACHE_ENTRIES, SourceCache, type RenderRequestMessage } from "../../src/bundle/render/sandbox-protocol.js";
-import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "../../src/bundle/render/types.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import { SOURCE_CACHE_ENTRIES, SourceCache, type RenderRequestMessage } from "../../src/jinja/sandbox-protocol.js";
+import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "../../src/jinja/guest-contract.js";
 import { buildTestGuest, expectFailure, forks, trackedPools } from "./sandbox-helpers.js";
 
 vi.mock("node:child_process", async (importOriginal) =>

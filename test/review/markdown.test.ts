@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { DiffGroup, FileDiff } from "../../src/bundle/diff.js";
-import { MARKDOWN_BUDGET, renderMarkdown } from "../../src/review/markdown.js";
-import type { ReviewReport, TemplateReview } from "../../src/review/report.js";
+import type { DiffGroup, FileDiff } from "../../src/bundle/diff/diff.js";
+import { MARKDOWN_BUDGET, renderMarkdown } from "../../src/present/review-markdown.js";
+import type { ReviewReport, TemplateReview } from "../../src/present/review-report.js";
 
 function patch(lines: number, tag: string): FileDiff {
   const body = Array.from({ length: lines }, (_, i) => `+  Line${i}: ${tag} ${"x".repeat(40)}`).join("\n");

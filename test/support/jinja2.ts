@@ -2,7 +2,7 @@
 // process per batch (starting Python per template would dominate the run).
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { RenderErrorKind } from "../../src/bundle/render/types.js";
+import type { RenderErrorKind } from "../../src/ports/renderer.js";
 
 const SCRIPT = fileURLToPath(new URL("./render_jinja2.py", import.meta.url));
 

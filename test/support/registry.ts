@@ -2,8 +2,8 @@
 // never see each other's versions.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { createPostgresRegistry } from "../../src/registry/postgres.js";
-import type { Registry } from "../../src/registry/types.js";
+import { createPostgresRegistry } from "../../src/adapters/registry/postgres.js";
+import type { Registry } from "../../src/ports/registry.js";
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 

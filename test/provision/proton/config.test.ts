@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { protonConfigFromEnv } from "../../../src/provision/proton/config.js";
+import { protonConfigFromEnv } from "../../../src/adapters/proton/config.js";
 
 describe("protonConfigFromEnv", () => {
   it("is off, with no error, unless BARYON_PROTON_REGION is set", () => {

@@ -2,9 +2,9 @@
 import { ProtonClient } from "@aws-sdk/client-proton";
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { packBundle, type PackedBundle } from "../../../src/artifacts/archive.js";
-import { createProtonPublisher } from "../../../src/provision/proton/publisher.js";
-import type { ProtonPublisher, ProtonVersion } from "../../../src/provision/proton/types.js";
+import { packBundle, type PackedBundle } from "../../../src/bundle/archive/archive.js";
+import { createProtonPublisher } from "../../../src/adapters/proton/publisher.js";
+import type { ProtonPublisher, ProtonVersion } from "../../../src/adapters/proton/types.js";
 import { bundleOf, SMALL_BUNDLE } from "../../artifacts/helpers.js";
 
 export const BUCKET = "proton-bundles";

@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-proton";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { packBundle } from "../../../src/artifacts/archive.js";
-import { ProtonApiError, ProtonTimeoutError } from "../../../src/provision/proton/types.js";
+import { packBundle } from "../../../src/bundle/archive/archive.js";
+import { ProtonApiError, ProtonTimeoutError } from "../../../src/adapters/proton/types.js";
 import { bundleOf, SMALL_BUNDLE } from "../../artifacts/helpers.js";
 import { bundle, BUCKET, environmentVersion, meta, rig, serviceVersion, type Rig } from "./helpers.js";
 

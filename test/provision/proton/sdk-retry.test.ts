@@ -5,7 +5,7 @@ import { ProtonClient, type ProtonClientConfig } from "@aws-sdk/client-proton";
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { createProtonPublisher } from "../../../src/provision/proton/publisher.js";
+import { createProtonPublisher } from "../../../src/adapters/proton/publisher.js";
 import { BUCKET, environmentVersion, FAST_WAIT } from "./helpers.js";
 
 interface Scripted {

@@ -1,0 +1,37 @@
+// The composition root's way in: S3 when a bucket is configured, a local directory otherwise.
+import { createLocalArtifactStore, DEFAULT_ARTIFACT_DIR } from "./local.js";
+import { createS3ArtifactStore, type S3ArtifactConfig } from "./s3.js";
+import type { ArtifactStore } from "../../ports/artifact-store.js";
+
+export * from "../../ports/artifact-store.js";
+export { BundleArchiveError, packBundle, sha256Hex, unpackBundle, type PackedBundle, type UnpackOptions } from "../../bundle/archive/archive.js";
+export { createLocalArtifactStore, DEFAULT_ARTIFACT_DIR, type LocalArtifactStoreOptions } from "./local.js";
+export { createS3ArtifactStore, createS3Client, S3ArtifactStore, type S3ArtifactConfig, type S3ArtifactStoreOptions } from "./s3.js";
+
+export interface ArtifactStoreConfig {
+  /** Store bundles in this bucket; when absent, in `dir`. */
+  s3?: S3ArtifactConfig;
+  /** Local folder (default `.baryon/artifacts`); ignored when `s3` is set. */
+  dir?: string;
+}
+
+export function createArtifactStore(config: ArtifactStoreConfig = {}): ArtifactStore {
+  return config.s3 ? createS3ArtifactStore(config.s3) : createLocalArtifactStore({ dir: config.dir ?? DEFAULT_ARTIFACT_DIR });
+}
+
+/**
+ * Reads BARYON_ARTIFACT_BUCKET (S3 when set), BARYON_ARTIFACT_PREFIX, BARYON_ARTIFACT_REGION
+ * (else AWS_REGION), BARYON_ARTIFACT_ENDPOINT, BARYON_ARTIFACT_FORCE_PATH_STYLE ("true"),
+ * and BARYON_ARTIFACT_DIR. Credentials come from the AWS SDK's usual chain.
+ */
+export function artifactStoreConfigFromEnv(env: Record<string, string | undefined>): ArtifactStoreConfig {
+  const bucket = env.BARYON_ARTIFACT_BUCKET?.trim();
+  if (!bucket) return env.BARYON_ARTIFACT_DIR ? { dir: env.BARYON_ARTIFACT_DIR } : {};
+  const s3: S3ArtifactConfig = { bucket };
+  if (env.BARYON_ARTIFACT_PREFIX) s3.prefix = env.BARYON_ARTIFACT_PREFIX;
+  const region = env.BARYON_ARTIFACT_REGION ?? env.AWS_REGION;
+  if (region) s3.region = region;
+  if (env.BARYON_ARTIFACT_ENDPOINT) s3.endpoint = env.BARYON_ARTIFACT_ENDPOINT;
+  if (env.BARYON_ARTIFACT_FORCE_PATH_STYLE) s3.forcePathStyle = env.BARYON_ARTIFACT_FORCE_PATH_STYLE === "true";
+  return { s3 };
+}

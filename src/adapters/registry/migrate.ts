@@ -1,0 +1,70 @@
+// Applies the SQL files of ./migrations in name order, each in its own transaction,
+// and records them in schema_migrations. The whole run holds one lock, so several
+// processes starting at once apply each file exactly once: the first does the work,
+// the others wait, then find everything recorded.
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { checkSchemaName, lockKey, type Db } from "./db.js";
+import { MigrationError } from "../../ports/registry.js";
+
+/** The .sql files ship beside the compiled module (scripts/build.mjs copies them into dist/). */
+export const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
+
+export interface Migration {
+  /** File name, e.g. "001-initial.sql". */
+  name: string;
+  sql: string;
+  /** sha256 of the SQL, so an edit to an applied file is noticed rather than silently skipped. */
+  checksum: string;
+}
+
+const MIGRATION_NAME = /^\d{3}-[a-z0-9-]+\.sql$/;
+
+export async function loadMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migration[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith(".sql")).sort();
+  const migrations: Migration[] = [];
+  for (const name of names) {
+    if (!MIGRATION_NAME.test(name)) throw new MigrationError(`migration file ${name} must be named NNN-name.sql`);
+    const sql = await readFile(new URL(name, dir), "utf8");
+    migrations.push({ name, sql, checksum: createHash("sha256").update(sql).digest("hex") });
+  }
+  return migrations;
+}
+
+export interface MigrateOptions {
+  /** Create and migrate this schema (the connection's search_path must name it). */
+  schema?: string;
+  /** Defaults to the files of ./migrations. */
+  migrations?: Migration[];
+}
+
+/** Brings the database up to date; returns the names applied by this call (none when up to date). */
+export async function runMigrations(db: Db, options: MigrateOptions = {}): Promise<string[]> {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  const migrations = options.migrations ?? (await loadMigrations());
+  // One lock per schema, so that test schemas (or tenants) do not wait for each other.
+  return db.exclusive(lockKey(`baryon.registry.migrate:${schema ?? ""}`), async (session) => {
+    if (schema) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await session.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name        text PRIMARY KEY,
+      checksum    text NOT NULL,
+      applied_at  timestamptz NOT NULL DEFAULT now()
+    )`);
+    const rows = await session.query<{ name: string; checksum: string }>("SELECT name, checksum FROM schema_migrations");
+    const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const checksum = recorded.get(migration.name);
+      if (checksum === migration.checksum) continue;
+      if (checksum !== undefined) {
+        throw new MigrationError(`migration ${migration.name} was changed after it was applied; add a new migration instead`);
+      }
+      await session.transaction(async (tx) => {
+        await tx.exec(migration.sql);
+        await tx.query("INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", [migration.name, migration.checksum]);
+      });
+      applied.push(migration.name);
+    }
+    return applied;
+  });
+}

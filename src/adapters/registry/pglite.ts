@@ -1,0 +1,87 @@
+// The Registry on PGlite: Postgres compiled to WebAssembly, embedded in this process,
+// persisted to a data directory (or in memory). The default when no DATABASE_URL is set.
+// One process per data directory: PGlite cannot share its files with another process.
+import { mkdir } from "node:fs/promises";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row } from "./db.js";
+import { runMigrations } from "./migrate.js";
+import { createSqlRegistry } from "./sql-registry.js";
+import type { Registry } from "../../ports/registry.js";
+
+export interface PgliteRegistryOptions {
+  /** Keep Baryon's tables in this schema (created when missing), e.g. to share one instance between tests. */
+  schema?: string;
+}
+
+function txQueryable(tx: Transaction): Queryable {
+  return {
+    query: async <R extends Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<R>(sql, [...params])).rows,
+    exec: async (script) => void (await tx.exec(script)),
+  };
+}
+
+// exclusive() needs no cross-process lock (one process per data directory), only one per instance.
+const instanceLocks = new WeakMap<PGlite, Promise<unknown>>();
+
+/**
+ * A Db on an open PGlite instance. PGlite runs one statement or transaction at a time,
+ * so concurrent callers queue rather than interleave. With a schema, every call runs in a
+ * transaction that sets its search_path first, so registries on different schemas can share
+ * the instance. close() closes the instance only when `owned`.
+ */
+export function pgliteDb(instance: PGlite, options: PgliteRegistryOptions & { owned?: boolean } = {}): Db {
+  const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+  const transaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+    instance.transaction(async (tx) => {
+      if (schema) await tx.exec(`SET LOCAL search_path TO ${schema}`);
+      return fn(txQueryable(tx));
+    });
+  const db: Db = {
+    query: <R extends Row>(sql: string, params: readonly unknown[] = []) =>
+      schema ? transaction((tx) => tx.query<R>(sql, params)) : instance.query<R>(sql, [...params]).then((result) => result.rows),
+    exec: (script) => (schema ? transaction((tx) => tx.exec(script)) : instance.exec(script).then(() => undefined)),
+    transaction,
+    exclusive: (_key, fn) => {
+      const run = (instanceLocks.get(instance) ?? Promise.resolve()).then(() => fn(db));
+      instanceLocks.set(
+        instance,
+        run.catch(() => undefined),
+      );
+      return run;
+    },
+    close: async () => {
+      if (options.owned && !instance.closed) await instance.close();
+    },
+  };
+  return db;
+}
+
+/** Migrates and returns a Registry on an instance the caller opened and will close. */
+export async function registryOnPglite(instance: PGlite, options: PgliteRegistryOptions = {}): Promise<Registry> {
+  const db = pgliteDb(instance, options);
+  try {
+    await runMigrations(db, { schema: options.schema });
+  } catch (error) {
+    throw toRegistryError("migration", error);
+  }
+  return createSqlRegistry(db);
+}
+
+/** Opens PGlite on `dataDir` (created when missing; in memory when undefined), migrates it, and returns the Registry. */
+export async function createPgliteRegistry(dataDir?: string, options: PgliteRegistryOptions = {}): Promise<Registry> {
+  let instance: PGlite;
+  try {
+    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+    instance = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  } catch (error) {
+    throw toRegistryError("open", error);
+  }
+  const db = pgliteDb(instance, { ...options, owned: true });
+  try {
+    await runMigrations(db, { schema: options.schema });
+  } catch (error) {
+    await db.close();
+    throw toRegistryError("migration", error);
+  }
+  return createSqlRegistry(db);
+}

@@ -1,0 +1,136 @@
+// Checks that need more than one file: input types against the bundle's parts,
+// template input references against the schema, and specs against the schema.
+import { applyDefaults } from "../render/context.js";
+import { errorAt, warningAt, type Diagnostic } from "../diagnostics.js";
+import { findInputReferences, type InputScope } from "./input-references.js";
+import { compileInputType, SchemaCompileError } from "./input-schema.js";
+import type { LoadedRepository } from "../parse/repository.js";
+import type { Bundle, InputSchema, InputType, Spec, Template } from "../model.js";
+import { checkInputTypes } from "../parse/schema.js";
+
+/** Every diagnostic of a loaded repository: loading's own plus the cross-file checks. */
+export function validateRepository(repo: LoadedRepository): Diagnostic[] {
+  return [...repo.diagnostics, ...repo.templates.flatMap(validateTemplate)];
+}
+
+export function validateTemplate(template: Template): Diagnostic[] {
+  const diagnostics = template.bundles.flatMap(validateBundle);
+  // Example specs sit beside the version folders; they describe the newest major.
+  const latest = template.bundles[template.bundles.length - 1];
+  if (latest) for (const spec of template.specs) diagnostics.push(...validateSpec(spec, latest));
+  return diagnostics;
+}
+
+export function validateBundle(bundle: Bundle): Diagnostic[] {
+  const { schema } = bundle;
+  if (!schema) return [];
+  const diagnostics: Diagnostic[] = [];
+  const hasPipeline = bundle.parts.some((p) => p.name === "pipeline_infrastructure");
+  for (const problem of checkInputTypes(schema, bundle.kind, hasPipeline)) {
+    diagnostics.push(errorAt(schema.file, "schema-input-type", problem.message, { line: schemaLine(schema, [problem.key]) }));
+  }
+  for (const name of new Set([schema.environmentInputType, schema.serviceInputType, schema.pipelineInputType])) {
+    const type = name ? schema.types[name] : undefined;
+    if (type) diagnostics.push(...checkType(schema, name!, type));
+  }
+  diagnostics.push(...checkReferences(bundle, schema));
+  return diagnostics;
+}
+
+function checkType(schema: InputSchema, name: string, type: InputType): Diagnostic[] {
+  try {
+    compileInputType(type);
+  } catch (e) {
+    if (!(e instanceof SchemaCompileError)) throw e;
+    return [errorAt(schema.file, "schema-invalid", `input type ${name} does not compile: ${e.message}`, { line: schemaLine(schema, ["types", name]) })];
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const [prop, definition] of Object.entries(type.properties ?? {})) {
+    if (definition.default === undefined) continue;
+    const problems = compileInputType({ type: "object", properties: { [prop]: definition } }).check({ [prop]: definition.default });
+    for (const p of problems) {
+      diagnostics.push(errorAt(schema.file, "schema-default-invalid", `the default of ${name}.${prop} does not satisfy its own schema: ${p.message}`,
+        { line: schemaLine(schema, ["types", name, "properties", prop, "default"]) }));
+    }
+  }
+  return diagnostics;
+}
+
+function schemaLine(schema: InputSchema, path: string[]): number {
+  return schema.lines[["schema", ...path].join(".")] ?? schema.lines["schema"] ?? 1;
+}
+
+function inputTypeFor(schema: InputSchema, scope: InputScope): string | undefined {
+  return scope === "environment" ? schema.environmentInputType
+    : scope === "service_instance" ? schema.serviceInputType
+      : schema.pipelineInputType;
+}
+
+function checkReferences(bundle: Bundle, schema: InputSchema): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const decoder = new TextDecoder();
+  for (const part of bundle.parts) {
+    // In service templates, `environment` is the target environment: its inputs are not the service's to read.
+    const scopes: InputScope[] = part.name === "infrastructure" ? ["environment"]
+      : part.name === "instance_infrastructure" ? ["service_instance"] : ["pipeline", "service_instance"];
+    for (const file of part.files) {
+      const bytes = bundle.files.get(file);
+      if (!bytes) continue;
+      const language = file.endsWith(".tf") ? "terraform" : "jinja";
+      for (const ref of findInputReferences(decoder.decode(bytes), language)) {
+        if (!scopes.includes(ref.scope)) continue;
+        const typeName = inputTypeFor(schema, ref.scope);
+        const type = typeName ? schema.types[typeName] : undefined;
+        if (!type || (type.properties && ref.input in type.properties)) continue;
+        const declared = Object.keys(type.properties ?? {});
+        const hint = declared.find((d) => d.toLowerCase() === ref.input.toLowerCase());
+        diagnostics.push(errorAt(file, "input-undeclared",
+          `${ref.scope}.inputs.${ref.input} is not declared in schema type ${typeName}${hint ? ` (did you mean "${hint}"?)` : ""}; declared inputs: ${declared.join(", ") || "none"}`,
+          { line: ref.line, column: ref.column }));
+      }
+    }
+  }
+  return diagnostics;
+}
+
+/** Checks a spec against the input types of `bundle`, with the schema's defaults applied. */
+export function validateSpec(spec: Spec, bundle: Bundle): Diagnostic[] {
+  const expected = bundle.kind === "environment" ? "EnvironmentSpec" : "ServiceSpec";
+  if (spec.kind !== expected) {
+    return [errorAt(spec.file, "spec-kind", `${bundle.template} is a ${bundle.kind} template, so its spec is \`proton: ${expected}\` (got ${spec.kind})`, { line: spec.lines["proton"] ?? 1 })];
+  }
+  const schema = bundle.schema;
+  if (!schema) return [];
+  const diagnostics: Diagnostic[] = [];
+  const check = (typeName: string | undefined, values: Record<string, unknown>, prefix: (string | number)[]) => {
+    const type = typeName ? schema.types[typeName] : undefined;
+    if (!type) return;
+    let compiled;
+    try {
+      compiled = compileInputType(type);
+    } catch {
+      return; // Reported on the schema itself.
+    }
+    const line = (path: (string | number)[]) => {
+      for (let n = path.length; n >= 0; n--) {
+        const found = spec.lines[[...prefix, ...path.slice(0, n)].join(".")];
+        if (found !== undefined) return found;
+      }
+      return 1;
+    };
+    for (const problem of compiled.check(applyDefaults(type, values))) {
+      diagnostics.push(errorAt(spec.file, "spec-invalid", `${problem.message} (schema type ${typeName})`, { line: line(problem.path) }));
+    }
+    for (const key of Object.keys(values)) {
+      if (!type.properties || !(key in type.properties)) {
+        diagnostics.push(warningAt(spec.file, "spec-input-unknown", `"${key}" is not an input of ${typeName}; it is ignored`, { line: line([key]) }));
+      }
+    }
+  };
+  if (spec.kind === "EnvironmentSpec") check(schema.environmentInputType, spec.spec ?? {}, ["spec"]);
+  else {
+    (spec.instances ?? []).forEach((instance, i) => check(schema.serviceInputType, instance.spec, ["instances", i, "spec"]));
+    if (schema.pipelineInputType) check(schema.pipelineInputType, spec.pipeline ?? {}, ["pipeline"]);
+  }
+  return diagnostics;
+}

@@ -1,0 +1,71 @@
+// Spec files: the input values of an environment (EnvironmentSpec) or of a
+// service's instances and pipeline (ServiceSpec).
+import { errorAt, type Diagnostic } from "../diagnostics.js";
+import type { ServiceInstanceSpec, Spec, SpecKind } from "../model.js";
+import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
+
+const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]*$/;
+/** Resource names the renderer uses for an environment spec and a pipeline. */
+const RESERVED = new Set(["environment", "pipeline"]);
+
+export interface ParsedSpec {
+  spec?: Spec;
+  diagnostics: Diagnostic[];
+}
+
+export function parseSpec(file: string, text: string): ParsedSpec {
+  const yaml = parseYaml(file, text);
+  const diagnostics = [...yaml.diagnostics];
+  if (yaml.value === undefined) return { diagnostics };
+  const fail = (message: string, path: YamlPath) => diagnostics.push(errorAt(file, "spec-invalid", message, yaml.positionOf(path)));
+
+  const root = yaml.value;
+  if (!isRecord(root) || (root.proton !== "EnvironmentSpec" && root.proton !== "ServiceSpec")) {
+    fail("a spec file starts with `proton: EnvironmentSpec` or `proton: ServiceSpec`", isRecord(root) ? ["proton"] : []);
+    return { diagnostics };
+  }
+  const kind = root.proton as SpecKind;
+  const lines = lineIndex(yaml);
+  const inventory: Pick<Spec, "template" | "stage"> = {};
+  if (root.template !== undefined) {
+    const match = typeof root.template === "string" ? /^([0-9A-Za-z][0-9A-Za-z_-]*)(?::([1-9]\d*))?$/.exec(root.template) : null;
+    if (match) inventory.template = { name: match[1]!, ...(match[2] ? { major: Number(match[2]) } : {}) };
+    else fail('`template` names the template this spec deploys: "<template>" or "<template>:<major>"', ["template"]);
+  }
+  if (root.stage !== undefined) {
+    if (typeof root.stage === "string" && root.stage) inventory.stage = root.stage;
+    else fail("`stage` must be a stage name such as test or prod", ["stage"]);
+  }
+  if (kind === "EnvironmentSpec") {
+    if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
+    const spec = isRecord(root.spec) ? root.spec : {};
+    return { spec: { file, kind, spec, lines, ...inventory }, diagnostics };
+  }
+
+  const instances: ServiceInstanceSpec[] = [];
+  if (!Array.isArray(root.instances) || root.instances.length === 0) {
+    fail("a ServiceSpec needs `instances:`, a list of {name, environment, spec}", ["instances"]);
+  } else {
+    const seen = new Set<string>();
+    root.instances.forEach((item: unknown, i) => {
+      const at = ["instances", i];
+      if (!isRecord(item)) return void fail("each instance must be a mapping with name, environment and spec", at);
+      if (typeof item.name !== "string" || !item.name) return void fail("each instance needs a `name`", at);
+      // Proton's rule for names; it also keeps a name from being a path or a reserved resource.
+      if (!NAME.test(item.name) || item.name.length > 100 || RESERVED.has(item.name)) {
+        return void fail(`instance name ${JSON.stringify(item.name)} must be 1-100 letters, digits, "-" or "_", starting with a letter or digit${RESERVED.has(item.name) ? `, and not "${item.name}"` : ""}`, [...at, "name"]);
+      }
+      if (seen.has(item.name)) return void fail(`instance name "${item.name}" appears twice`, [...at, "name"]);
+      seen.add(item.name);
+      if (typeof item.environment !== "string" || !NAME.test(item.environment)) {
+        return void fail(`instance "${item.name}" needs an \`environment\` name (letters, digits, "-" or "_")`, at);
+      }
+      if (item.spec !== undefined && !isRecord(item.spec)) return void fail("`spec` must be a mapping of input names to values", [...at, "spec"]);
+      instances.push({ name: item.name, environment: item.environment, spec: isRecord(item.spec) ? item.spec : {} });
+    });
+  }
+  if (root.pipeline !== undefined && !isRecord(root.pipeline)) fail("`pipeline` must be a mapping of input names to values", ["pipeline"]);
+  const spec: Spec = { file, kind, instances, lines, ...inventory };
+  if (isRecord(root.pipeline)) spec.pipeline = root.pipeline;
+  return { spec, diagnostics };
+}

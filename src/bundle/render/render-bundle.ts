@@ -1,0 +1,162 @@
+// Rendering a whole bundle for one spec: plan what to render for which
+// resource (pure), then run the plan through a Renderer (the sandbox port).
+import {
+  environmentContext, pipelineContext, resolveInputs, serviceInstanceContext,
+  type ContextByKind, type ContextKind, type Outputs,
+} from "./context.js";
+import { errorAt, type Diagnostic } from "../diagnostics.js";
+import type { Bundle, BundlePart, PartName, Spec } from "../model.js";
+import { findOutputReferences } from "../check/input-references.js";
+import type { Renderer } from "../../ports/renderer.js";
+import { terraformVariableFiles } from "./terraform-vars.js";
+
+export interface RenderOptions {
+  /** Environment name for an EnvironmentSpec, service name for a ServiceSpec. Default: the template's name. */
+  name?: string;
+  /** Only this service instance (and no pipeline). */
+  instance?: string;
+  /**
+   * Outputs of the environments instances deploy into, by environment name. An
+   * environment without an entry gets placeholders (`<environment.outputs.X>`)
+   * for the outputs the templates read, so previews render without a deployment.
+   */
+  environmentOutputs?: Record<string, Outputs>;
+  /** AWS account of each environment, by name; a placeholder when unknown. */
+  environmentAccounts?: Record<string, string>;
+}
+
+/** One resource's rendering of one bundle part. */
+export interface RenderJob {
+  /** "environment", "pipeline", or the service instance's name. */
+  resource: string;
+  kind: ContextKind;
+  part: BundlePart;
+  context: ContextByKind[ContextKind];
+}
+
+export interface RenderedFile {
+  /** `<resource>/<part>/<file>`, e.g. "frontend-dev/instance_infrastructure/cloudformation.yaml". */
+  path: string;
+  /** The template file it came from (repository-relative), or undefined for generated files. */
+  source?: string;
+  content: string;
+}
+
+export interface RenderPlan {
+  jobs: RenderJob[];
+  diagnostics: Diagnostic[];
+}
+
+export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions = {}): RenderPlan {
+  const diagnostics: Diagnostic[] = [];
+  const jobs: RenderJob[] = [];
+  const schema = bundle.schema;
+  const part = (name: PartName) => bundle.parts.find((p) => p.name === name);
+  const inputs = (typeName: string | undefined, values: Record<string, unknown>, what: string) => {
+    const resolved = resolveInputs(typeName ? schema?.types[typeName] : undefined, values);
+    if (resolved.ok) return resolved.inputs;
+    diagnostics.push(errorAt(spec.file, "spec-current-value", `${what}: ${resolved.error.message}`, { line: 1 }));
+    return undefined;
+  };
+  const name = options.name ?? bundle.template;
+
+  if (spec.kind === "EnvironmentSpec") {
+    const infrastructure = part("infrastructure");
+    const values = inputs(schema?.environmentInputType, spec.spec ?? {}, "environment");
+    if (infrastructure && values) {
+      jobs.push({ resource: "environment", kind: "environment", part: infrastructure, context: environmentContext({ name, inputs: values }) });
+    }
+    return { jobs, diagnostics };
+  }
+
+  const instancePart = part("instance_infrastructure");
+  const instances = (spec.instances ?? []).filter((i) => !options.instance || i.name === options.instance);
+  if (options.instance && instances.length === 0) {
+    const known = (spec.instances ?? []).map((i) => i.name).join(", ") || "none";
+    diagnostics.push(errorAt(spec.file, "instance-unknown", `no instance named "${options.instance}" in this spec (instances: ${known})`, { line: 1 }));
+  }
+  const resolved = instances.map((instance) => ({ instance, values: inputs(schema?.serviceInputType, instance.spec, `instance ${instance.name}`) }));
+  const outputsOf = (environment: string) => options.environmentOutputs?.[environment] ?? placeholderOutputs(bundle);
+  // Proton always knew the account; a preview without one shows a visible placeholder.
+  const environmentOf = (environment: string) => ({ name: environment, outputs: outputsOf(environment), accountId: options.environmentAccounts?.[environment] ?? "<environment.account_id>" });
+  for (const { instance, values } of resolved) {
+    if (!instancePart || !values) continue;
+    const context = serviceInstanceContext({
+      service: { name }, name: instance.name, inputs: values,
+      environment: environmentOf(instance.environment),
+    });
+    jobs.push({ resource: instance.name, kind: "service_instance", part: instancePart, context });
+  }
+  const pipelinePart = part("pipeline_infrastructure");
+  const pipelineValues = pipelinePart && !options.instance ? inputs(schema?.pipelineInputType, spec.pipeline ?? {}, "pipeline") : undefined;
+  if (pipelinePart && pipelineValues) {
+    const context = pipelineContext({
+      service: { name },
+      inputs: pipelineValues,
+      instances: resolved.flatMap(({ instance, values }) => values
+        ? [{ name: instance.name, inputs: values, environment: environmentOf(instance.environment) }]
+        : []),
+    });
+    jobs.push({ resource: "pipeline", kind: "pipeline", part: pipelinePart, context });
+  }
+  return { jobs, diagnostics };
+}
+
+const placeholders = new WeakMap<Bundle, Outputs>();
+
+/** Placeholder values for every environment output the bundle's templates read (computed once per bundle). */
+export function placeholderOutputs(bundle: Bundle): Outputs {
+  const known = placeholders.get(bundle);
+  if (known) return known;
+  const decoder = new TextDecoder();
+  const outputs: Outputs = {};
+  for (const part of bundle.parts) {
+    for (const file of part.files) {
+      const bytes = bundle.files.get(file);
+      if (!bytes) continue;
+      for (const name of findOutputReferences(decoder.decode(bytes))) outputs[name] = `<environment.outputs.${name}>`;
+    }
+  }
+  placeholders.set(bundle, outputs);
+  return outputs;
+}
+
+export interface RenderBundleResult {
+  files: RenderedFile[];
+  diagnostics: Diagnostic[];
+}
+
+/** Runs a plan: Jinja files through the sandboxed renderer; Terraform parts get Proton's variable files. */
+export async function renderPlan(bundle: Bundle, plan: RenderPlan, renderer: Renderer): Promise<RenderBundleResult> {
+  const diagnostics = [...plan.diagnostics];
+  const decoder = new TextDecoder();
+  const perJob = await Promise.all(plan.jobs.map(async (job): Promise<RenderedFile[]> => {
+    const out = (file: string) => `${job.resource}/${job.part.name}/${file}`;
+    const files: RenderedFile[] = [];
+    for (const source of job.part.files) {
+      const text = decoder.decode(bundle.files.get(source));
+      const fileName = source.slice(job.part.dir.length + 1);
+      if (source.endsWith(".tf") || job.part.templates.every((t) => t.renderingEngine !== "jinja")) {
+        files.push({ path: out(fileName), source, content: text });
+        continue;
+      }
+      const result = await renderer.render({ name: source, source: text, context: job.context });
+      if (result.ok) files.push({ path: out(fileName), source, content: result.output });
+      else {
+        const { line, column, kind, message } = result.error;
+        diagnostics.push(errorAt(source, `render-${kind}`, `rendering for ${job.resource} failed: ${message}`, { line, column }));
+      }
+    }
+    if (job.part.templates.some((t) => t.renderingEngine === "hcl")) {
+      for (const [fileName, content] of Object.entries(terraformVariableFiles(job.kind, job.context as never))) {
+        files.push({ path: out(fileName), content });
+      }
+    }
+    return files;
+  }));
+  return { files: perJob.flat(), diagnostics };
+}
+
+export async function renderBundle(bundle: Bundle, spec: Spec, renderer: Renderer, options?: RenderOptions): Promise<RenderBundleResult> {
+  return renderPlan(bundle, planRenders(bundle, spec, options), renderer);
+}

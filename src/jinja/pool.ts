@@ -1,0 +1,284 @@
+// The production Renderer: a pool of child processes (dist/sandbox/host.js),
+// each rendering inside QuickJS with a deadline and a memory cap (see
+// sandbox-host.ts). Children get no environment variables and no stdin; they
+// start lazily, one render at a time each, requests served FIFO.
+//
+// Lifetime: idle children are unref'd, so a CLI that forgets close() still
+// exits (the children notice the closed IPC channel and exit too). A render in
+// flight keeps the process alive through its deadline timer. close() kills the
+// children at once; call it when the renderer's owner shuts down.
+//
+// A template source crosses to a child once: the pool numbers each distinct
+// source and sends the number alone to a child that already holds it (see
+// RenderRequestMessage). Each worker records what its child holds in a
+// SourceCache evicted exactly like the child's own; a replacement child is a
+// new worker with an empty record.
+//
+// render() resolves with a RenderResult for everything a template or the
+// sandbox can do, including a killed child or a closed pool. It rejects only
+// when the context cannot be encoded as JSON, which is a bug in the caller.
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type RenderRequestMessage,
+  type SandboxLimits,
+  SourceCache,
+  failure,
+  parseChildMessage,
+  timeoutMessage,
+} from "./sandbox-protocol.js";
+import type { RenderRequest, RenderResult, Renderer } from "../ports/renderer.js";
+
+export interface RenderPoolOptions {
+  /** Child processes; default min(2, available parallelism). */
+  size?: number;
+  /** Per-render deadline in ms, enforced inside QuickJS; default 2000. */
+  deadlineMs?: number;
+  /** Memory cap of each child's QuickJS engine (guest included) in bytes; default 64 MiB. */
+  memoryLimitBytes?: number;
+}
+
+/** Extra time a child gets past the deadline before the pool kills it. */
+const GRACE_MS = 1000;
+/** Loading QuickJS and the guest takes ~100 ms; this only catches a wedged child. */
+const START_TIMEOUT_MS = 15_000;
+/** V8 heap of a child: holds the reply strings, not the QuickJS heap (WebAssembly memory). */
+const CHILD_HEAP_MB = 256;
+const MIN_MEMORY_BYTES = 8 * 1024 * 1024;
+const STDERR_TAIL_CHARS = 2000;
+
+/** Distinct sources the pool remembers a number for (it holds their text); a forgotten source gets a new number. */
+const SOURCE_KEYS = 256;
+const SOURCE_KEY_CHARS = 8 * 1024 * 1024;
+
+interface Job {
+  name: string;
+  key: number;
+  source: string;
+  contextJson: string;
+  resolve(result: RenderResult): void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  state: "starting" | "idle" | "busy" | "gone";
+  job?: Job;
+  jobId?: number;
+  timer?: NodeJS.Timeout;
+  /** Why the child could not start, as it told us, or the tail of its stderr. */
+  startFailure?: string;
+  stderr: string;
+  /** The source keys this child holds, as its own SourceCache holds them. */
+  sent: SourceCache<number, true>;
+}
+
+export function createRenderPool(options: RenderPoolOptions = {}): Renderer {
+  const size = options.size ?? Math.min(2, availableParallelism());
+  const limits: SandboxLimits = {
+    deadlineMs: options.deadlineMs ?? 2000,
+    memoryLimitBytes: options.memoryLimitBytes ?? 64 * 1024 * 1024,
+  };
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`render pool size must be a positive integer, got ${size}`);
+  if (!(limits.deadlineMs > 0)) throw new RangeError(`render deadline must be positive, got ${limits.deadlineMs}`);
+  if (!(limits.memoryLimitBytes >= MIN_MEMORY_BYTES)) {
+    throw new RangeError(`render memory limit must be at least ${MIN_MEMORY_BYTES} bytes, got ${limits.memoryLimitBytes}`);
+  }
+  return new RenderPool(size, limits);
+}
+
+class RenderPool implements Renderer {
+  private readonly queue: Job[] = [];
+  private readonly workers = new Set<Worker>();
+  private nextJobId = 1;
+  private closed = false;
+  /** Source -> key. Keys are never reused, so a child never confuses two sources. */
+  private readonly keys = new SourceCache<string, number>(SOURCE_KEYS, SOURCE_KEY_CHARS);
+  private nextKey = 1;
+
+  constructor(
+    private readonly size: number,
+    private readonly limits: SandboxLimits,
+  ) {}
+
+  async render(request: RenderRequest): Promise<RenderResult> {
+    if (this.closed) return failure("sandbox", "the renderer is closed");
+    // Serialized here, in the host: the guest only ever sees a string.
+    const contextJson = JSON.stringify(request.context) ?? "{}";
+    const { source } = request;
+    let key = this.keys.get(source);
+    if (key === undefined) {
+      key = this.nextKey++;
+      this.keys.add(source, key, source.length);
+    }
+    const job = { name: request.name, key, source, contextJson };
+    return new Promise((resolve) => {
+      this.queue.push({ ...job, resolve });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.resolve(failure("sandbox", "the renderer was closed"));
+    const exits = [...this.workers].map((worker) => {
+      const exited = new Promise<void>((resolve) => {
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return resolve();
+        // Idle children are unref'd; hold the event loop until this one is gone, or an
+        // awaited close() would leave nothing pending and Node would exit mid-await.
+        worker.child.ref();
+        worker.child.once("exit", () => resolve());
+      });
+      this.retire(worker, failure("sandbox", "the renderer was closed"));
+      return exited;
+    });
+    await Promise.all(exits);
+  }
+
+  /** Hands queued jobs to idle children and starts children for the rest, up to the pool size. */
+  private pump(): void {
+    if (this.closed) return;
+    for (const worker of this.workers) {
+      if (this.queue.length === 0) break;
+      if (worker.state === "idle") this.dispatch(worker, this.queue.shift()!);
+    }
+    const starting = [...this.workers].filter((w) => w.state === "starting").length;
+    for (let n = starting; this.queue.length > n && this.workers.size < this.size; n++) this.spawn();
+  }
+
+  private dispatch(worker: Worker, job: Job): void {
+    const id = this.nextJobId++;
+    worker.state = "busy";
+    worker.job = job;
+    worker.jobId = id;
+    // The child enforces the deadline inside QuickJS; this timer is the backstop
+    // for a child that cannot (a long native call, a wedged process).
+    worker.timer = setTimeout(() => {
+      this.retire(worker, failure("timeout", timeoutMessage(this.limits.deadlineMs)));
+      this.pump();
+    }, this.limits.deadlineMs + GRACE_MS);
+    let source: string | null = null;
+    if (!worker.sent.has(job.key)) {
+      source = job.source;
+      worker.sent.add(job.key, true, source.length);
+    }
+    const message: RenderRequestMessage = { type: "render", id, name: job.name, key: job.key, source, contextJson: job.contextJson };
+    worker.child.send(message, (error) => {
+      if (error) this.lost(worker, `could not reach the render sandbox: ${error.message}`);
+    });
+  }
+
+  private spawn(): void {
+    let paths: { host: string; guest: string };
+    try {
+      paths = sandboxPaths();
+    } catch (error) {
+      // Without the artifacts no child can start; a later render looks again.
+      for (const job of this.queue.splice(0)) job.resolve(failure("sandbox", (error as Error).message));
+      return;
+    }
+    const child = fork(paths.host, [paths.guest, JSON.stringify(this.limits)], {
+      env: {},
+      execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    const worker: Worker = { child, state: "starting", stderr: "", sent: new SourceCache() };
+    this.workers.add(worker);
+    worker.timer = setTimeout(() => this.lost(worker, "the render sandbox did not start in time"), START_TIMEOUT_MS);
+
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child.on("message", (raw) => this.onMessage(worker, raw));
+    child.on("error", (error) => this.lost(worker, `the render sandbox failed: ${error.message}`));
+    // "close", not "exit": it comes after the IPC channel is drained, so a reply
+    // sent just before the child exits on purpose is not mistaken for a crash.
+    child.on("close", (code, signal) => {
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.lost(worker, `the render sandbox process ${how}`);
+    });
+    // Idle children must not keep the parent alive (see the note at the top).
+    child.unref();
+    child.channel?.unref();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private onMessage(worker: Worker, raw: unknown): void {
+    if (worker.state === "gone") return;
+    const message = parseChildMessage(raw);
+    if (!message) {
+      this.lost(worker, "the render sandbox sent a malformed reply");
+      return;
+    }
+    if (message.type === "failed") {
+      worker.startFailure = message.message;
+    } else if (message.type === "ready" && worker.state === "starting") {
+      clearTimeout(worker.timer);
+      worker.state = "idle";
+      this.pump();
+    } else if (message.type === "result" && worker.state === "busy" && message.id === worker.jobId) {
+      clearTimeout(worker.timer);
+      const job = worker.job!;
+      worker.job = undefined;
+      worker.jobId = undefined;
+      if (message.retiring) this.retire(worker);
+      else worker.state = "idle";
+      job.resolve(message.result);
+      this.pump();
+    }
+  }
+
+  /** A child died or misbehaved: answer its render (or, if it never started, the oldest queued one) and replace it. */
+  private lost(worker: Worker, reason: string): void {
+    if (worker.state === "gone") return;
+    if (worker.state === "starting") {
+      const detail = worker.startFailure ?? (worker.stderr.trim() || reason);
+      this.queue.shift()?.resolve(failure("sandbox", `could not start the render sandbox: ${detail}`));
+    }
+    this.retire(worker, failure("sandbox", reason));
+    this.pump();
+  }
+
+  /** Kills a child and answers its render, if any, with `result`. */
+  private retire(worker: Worker, result?: RenderResult): void {
+    if (worker.state === "gone") return;
+    clearTimeout(worker.timer);
+    const job = worker.job;
+    worker.state = "gone";
+    worker.job = undefined;
+    this.workers.delete(worker);
+    worker.child.kill("SIGKILL");
+    if (job && result) job.resolve(result);
+  }
+}
+
+let cachedPaths: { host: string; guest: string } | undefined;
+
+/** dist/sandbox/{host,guest}.js under the package root, found from this file in src/ (vitest) or dist/ (tsc). */
+function sandboxPaths(): { host: string; guest: string } {
+  if (cachedPaths) return cachedPaths;
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (isBaryonRoot(dir)) {
+      const host = join(dir, "dist", "sandbox", "host.js");
+      const guest = join(dir, "dist", "sandbox", "guest.js");
+      if (!existsSync(host) || !existsSync(guest)) {
+        throw new Error(`the render sandbox is not built (${host} or ${guest} is missing); run node scripts/build-sandbox.mjs`);
+      }
+      return (cachedPaths = { host, guest });
+    }
+    if (dirname(dir) === dir) throw new Error(`could not find the baryon package root above ${start}`);
+  }
+}
+
+function isBaryonRoot(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown }).name === "baryon";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,285 @@
+// Child-process entry of the render pool, built to dist/sandbox/host.js and
+// started by pool.ts as `host.js <guest.js path> <limits JSON>` with an empty
+// environment. It owns one QuickJS runtime holding the guest (the Jinja engine) and
+// serves one render at a time over IPC. Only strings cross into QuickJS: the
+// guest is never given a host function or object.
+//   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
+//   2. Per request: remember the template source if the request carries one
+//      (later requests name it by key only, see RenderRequestMessage), arm the
+//      deadline, call __baryon.render(name, key, source, contextJson) (again
+//      with the source if the guest asks for it), check its reply, reply.
+//   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
+//      build a fresh one, so nothing of that render survives into the next.
+//   4. If the engine itself fails (a WebAssembly trap, e.g. the native stack ran
+//      out), its memory can no longer be trusted: reply, then exit; the pool
+//      starts a replacement.
+import { readFileSync } from "node:fs";
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type CustomizeVariantOptions,
+  type QuickJSContext,
+  type QuickJSSyncVariant,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+} from "quickjs-emscripten-core";
+import {
+  type ChildMessage,
+  type RenderRequestMessage,
+  type SandboxLimits,
+  POISONING_KINDS,
+  SourceCache,
+  failure,
+  isRenderRequestMessage,
+  memoryMessage,
+  parseLimits,
+  timeoutMessage,
+  toRenderResult,
+} from "./sandbox-protocol.js";
+import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "./guest-contract.js";
+import { type RenderResult } from "../ports/renderer.js";
+
+/**
+ * QuickJS's own recursion limit. It turns most runaway recursion into a
+ * catchable "stack overflow" error; larger values let some recursion exhaust
+ * V8's native stack first, which traps the whole WebAssembly instance.
+ */
+const MAX_STACK_BYTES = 256 * 1024;
+/** Engine memory outside the QuickJS heap: static data, the C stack, allocator slack. */
+const ENGINE_OVERHEAD_BYTES = 16 * 1024 * 1024;
+const WASM_PAGE_BYTES = 64 * 1024;
+/** Evaluating the guest is our own code, but a broken build must not hang startup. */
+const GUEST_LOAD_MS = 10_000;
+const OUT_OF_MEMORY = /\bout of memory\b/i;
+const OUT_OF_STACK = /\bstack overflow\b/i;
+const STACK_MESSAGE = "render exceeded the sandbox's stack: recursion or nesting is too deep";
+
+interface Guest {
+  runtime: QuickJSRuntime;
+  context: QuickJSContext;
+  api: QuickJSHandle;
+  render: QuickJSHandle;
+}
+
+/** What to do with the runtime after replying. */
+type Aftermath = "keep" | "rebuild" | "exit";
+
+/**
+ * Compiles QuickJS with its memory capped. runtime.setMemoryLimit alone does not
+ * cap anything under Emscripten: QuickJS cannot learn block sizes there, so the
+ * limit only refuses single allocations above it, and a loop of small ones
+ * grows without bound (justjake/quickjs-emscripten#271). A WebAssembly memory
+ * that cannot grow past the limit is the real cap: malloc fails and QuickJS
+ * throws its ordinary "out of memory".
+ */
+async function loadEngine(limits: SandboxLimits): Promise<QuickJSWASMModule> {
+  const maximum = Math.ceil((limits.memoryLimitBytes + ENGINE_OVERHEAD_BYTES) / WASM_PAGE_BYTES);
+  const wasmMemory = new WasmMemory({ initial: Math.min(256, maximum), maximum });
+  return newQuickJSWASMModuleFromVariant(newVariant(await importVariant(), { wasmMemory }));
+}
+
+// Our compiler settings (no DOM lib) declare no WebAssembly global; Node has it.
+type WasmMemory = NonNullable<CustomizeVariantOptions["wasmMemory"]>;
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => WasmMemory } })
+  .WebAssembly.Memory;
+
+/** The package's CJS typings put the variant one `default` deeper than its ESM build does; accept either. */
+async function importVariant(): Promise<QuickJSSyncVariant> {
+  let value: unknown = await import("@jitl/quickjs-wasmfile-release-sync");
+  while (typeof value === "object" && value !== null && (value as { type?: unknown }).type !== "sync") {
+    value = (value as { default?: unknown }).default;
+  }
+  if (!value) throw new Error("could not load the QuickJS WebAssembly variant");
+  return value as QuickJSSyncVariant;
+}
+
+function loadGuest(module: QuickJSWASMModule, source: string, limits: SandboxLimits): Guest {
+  const runtime = module.newRuntime();
+  runtime.setMemoryLimit(limits.memoryLimitBytes);
+  runtime.setMaxStackSize(MAX_STACK_BYTES);
+  const context = runtime.newContext();
+  const deadline = Date.now() + GUEST_LOAD_MS;
+  runtime.setInterruptHandler(() => Date.now() > deadline);
+  try {
+    context.unwrapResult(context.evalCode(source, "guest.js", { type: "global" })).dispose();
+    // Keep handles to the functions as loaded: even if a template could replace
+    // __baryon.render, later renders would still call the original.
+    const api = context.getProp(context.global, GUEST_GLOBAL);
+    const render = context.getProp(api, "render");
+    if (context.typeof(render) !== "function") {
+      render.dispose();
+      api.dispose();
+      throw new Error(`the guest did not define globalThis.${GUEST_GLOBAL}.render`);
+    }
+    return { runtime, context, api, render };
+  } catch (error) {
+    context.dispose();
+    runtime.dispose();
+    throw error;
+  } finally {
+    if (runtime.alive) runtime.removeInterruptHandler();
+  }
+}
+
+function disposeGuest(guest: Guest): void {
+  guest.render.dispose();
+  guest.api.dispose();
+  guest.context.dispose();
+  guest.runtime.dispose();
+}
+
+/**
+ * Renders `request`, whose template source is `source` (from the request or
+ * this child's cache). The guest is first given the source only if the request
+ * carried it (a source new to this child is new to its guest too); otherwise
+ * the key alone, and the source on a second call if the guest asks for it.
+ */
+function render(guest: Guest, request: RenderRequestMessage, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
+  const { runtime, context } = guest;
+  let interrupted = false;
+  const deadline = Date.now() + limits.deadlineMs;
+  runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
+  try {
+    let answer = callGuest(guest, request, request.source);
+    if (request.source === null && "reply" in answer && answer.reply === GUEST_NEED_SOURCE) {
+      answer = callGuest(guest, request, source);
+    }
+    if ("thrown" in answer) {
+      const { thrown } = answer;
+      if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+      if (OUT_OF_MEMORY.test(thrown)) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
+      if (OUT_OF_STACK.test(thrown)) return [failure("memory", STACK_MESSAGE), "rebuild"];
+      return [failure("sandbox", `the render guest threw instead of answering: ${thrown}`), "rebuild"];
+    }
+    const { reply } = answer;
+    if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+    // GUEST_NEED_SOURCE after being given the source is malformed too.
+    const result = reply === undefined ? undefined : parseReply(reply);
+    if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
+    // The guest catches QuickJS's own limit errors and reports them as runtime errors.
+    if (!result.ok && OUT_OF_MEMORY.test(result.error.message)) {
+      return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
+    }
+    if (!result.ok && OUT_OF_STACK.test(result.error.message)) return [failure("memory", STACK_MESSAGE), "rebuild"];
+    return [result, !result.ok && POISONING_KINDS.has(result.error.kind) ? "rebuild" : "keep"];
+  } catch (error) {
+    // Thrown on the host side: the WebAssembly instance trapped mid-render.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return [failure("memory", STACK_MESSAGE), "exit"];
+    }
+    return [failure("sandbox", `the render sandbox failed: ${String(error)}`), "exit"];
+  } finally {
+    try {
+      runtime.removeInterruptHandler();
+    } catch {
+      // the instance trapped; the process exits after replying
+    }
+  }
+}
+
+/** One call of the guest's render: what it threw, or its reply if that is a string. */
+function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null): { thrown: string } | { reply: string | undefined } {
+  const { context } = guest;
+  const args = [
+    context.newString(request.name),
+    context.newNumber(request.key),
+    source === null ? context.null : context.newString(source),
+    context.newString(request.contextJson),
+  ];
+  let call;
+  try {
+    call = context.callFunction(guest.render, guest.api, args);
+  } finally {
+    for (const arg of args) arg.dispose();
+  }
+  if (call.error) {
+    const thrown = describeException(context, call.error);
+    call.error.dispose();
+    return { thrown };
+  }
+  const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
+  call.value.dispose();
+  return { reply };
+}
+
+/** The guest's reply: the output after GUEST_OK_PREFIX, or a JSON RenderResult checked field by field. */
+function parseReply(reply: string): RenderResult | undefined {
+  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
+  try {
+    return toRenderResult(JSON.parse(reply));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short description of a QuickJS exception, without trusting its shape. */
+function describeException(context: QuickJSContext, handle: QuickJSHandle): string {
+  try {
+    const value: unknown = context.dump(handle);
+    if (typeof value === "object" && value !== null) {
+      const { name, message } = value as { name?: unknown; message?: unknown };
+      return `${String(name ?? "Error")}: ${String(message ?? "")}`.slice(0, 500);
+    }
+    return String(value).slice(0, 500);
+  } catch {
+    return "an exception that could not be read";
+  }
+}
+
+function send(message: ChildMessage, then?: (error: Error | null) => void): void {
+  if (!process.send) process.exit(1);
+  process.send(message, undefined, undefined, then);
+}
+
+async function main(): Promise<void> {
+  const guestPath = process.argv[2];
+  const limits = parseLimits(process.argv[3]);
+  if (!guestPath || !limits) {
+    send({ type: "failed", message: "usage: host.js <guest.js path> <limits JSON>" }, () => process.exit(1));
+    return;
+  }
+  let module: QuickJSWASMModule;
+  let source: string;
+  let guest: Guest | undefined;
+  try {
+    source = readFileSync(guestPath, "utf8");
+    module = await loadEngine(limits);
+    guest = loadGuest(module, source, limits);
+  } catch (error) {
+    send({ type: "failed", message: String(error) }, () => process.exit(1));
+    return;
+  }
+
+  // The template sources the pool has sent us, evicted exactly as the pool's copy of this record is.
+  const sources = new SourceCache<number, string>();
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (message: unknown) => {
+    if (!isRenderRequestMessage(message)) process.exit(1); // only the pool talks to us; anything else is a bug
+    if (message.source !== null) sources.add(message.key, message.source, message.source.length);
+    const templateSource = sources.get(message.key);
+    if (templateSource === undefined) {
+      // The pool and this child disagree about what it holds (a bug): answer, and let a fresh child take over.
+      send({ type: "result", id: message.id, result: failure("sandbox", "the render sandbox lost the template source"), retiring: true }, () =>
+        process.exit(1),
+      );
+      return;
+    }
+    guest ??= loadGuest(module, source, limits);
+    const [result, aftermath] = render(guest, message, templateSource, limits);
+    send({ type: "result", id: message.id, result, retiring: aftermath === "exit" }, (error) => {
+      if (error || aftermath === "exit") process.exit(1);
+      if (aftermath !== "rebuild" || !guest) return;
+      try {
+        disposeGuest(guest);
+        guest = undefined;
+        guest = loadGuest(module, source, limits);
+      } catch {
+        process.exit(1);
+      }
+    });
+  });
+  send({ type: "ready" });
+}
+
+await main();

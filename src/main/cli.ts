@@ -1,0 +1,99 @@
+// The `baryon` command. Each subcommand only adapts arguments and calls the same
+// code the GitHub App uses.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { runCheck } from "./cli/check-command.js";
+import { runPublish, runVersions } from "./cli/publish-command.js";
+import { runServe, runSetup } from "./cli/serve-command.js";
+import { GitError } from "../adapters/local/git-change-source.js";
+import { runRender, UsageError } from "./cli/render-command.js";
+import { runValidate } from "./cli/validate-command.js";
+import { stderr, stdout } from "./cli/output.js";
+
+const program = new Command()
+  .name("baryon")
+  .description("Versioned infrastructure templates for AWS Proton bundles: validate, render, review, publish.")
+  .showHelpAfterError()
+  .exitOverride((e) => {
+    process.exit(e.exitCode === 1 ? 2 : e.exitCode);
+  });
+
+program
+  .command("validate")
+  .description("check every template in a repository and render its example specs")
+  .argument("[repo-dir]", "template repository", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .option("--root <dir>", "only templates under this folder (relative to repo-dir)")
+  .action(async (dir: string, opts: { format: "text" | "json"; root?: string }) => {
+    process.exitCode = await runValidate(dir, opts, stdout());
+  });
+
+program
+  .command("check")
+  .description("review the working tree against a base ref: versions, reasons, problems and rendered diffs")
+  .argument("[repo-dir]", "a git checkout of a template repository", ".")
+  .option("--base <git-ref>", "compare against this ref (default: the merge base with the default branch)")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+  .option("--root <dir>", "only templates under this folder")
+  .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
+  .action(async (dir: string, opts: { base?: string; specs?: string; format: "text" | "markdown" | "json"; root?: string }) => {
+    process.exitCode = await runCheck(dir, opts, stdout(), stderr());
+  });
+
+program
+  .command("publish")
+  .description("publish the templates of the checked-out commit into the registry (embedded under .baryon/ by default)")
+  .argument("[repo-dir]", "a git checkout of a template repository", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (dir: string, opts: { format: "text" | "json" }) => {
+    process.exitCode = await runPublish(dir, opts, stdout(), stderr());
+  });
+
+program
+  .command("versions")
+  .description("list a template's versions with their status; the recommended one is marked")
+  .argument("<template>", "template name")
+  .option("--dir <repo-dir>", "repository whose embedded registry to read", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (template: string, opts: { format: "text" | "json"; dir: string }) => {
+    process.exitCode = await runVersions(template, opts, stdout());
+  });
+
+program
+  .command("serve")
+  .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
+  .option("--port <port>", "port to listen on (default: $PORT or 3000)")
+  .action(async (opts: { port?: string }) => {
+    process.exitCode = await runServe(opts, stderr());
+  });
+
+program
+  .command("setup")
+  .description("register Baryon as a GitHub App with Probot's setup flow (writes .env)")
+  .action(async () => {
+    await runSetup(stderr());
+  });
+
+program
+  .command("render")
+  .description("render one Jinja file with --context, or a version folder with --spec")
+  .argument("<path>", "a template file, or a bundle folder <template>/v<MAJOR>")
+  .option("--context <file>", "JSON or YAML render context (for a single template file)")
+  .option("--spec <file>", "EnvironmentSpec or ServiceSpec (for a bundle folder)")
+  .option("--instance <name>", "render only this service instance")
+  .option("--name <name>", "environment or service name (default: the template's name)")
+  .option("--env-outputs <file>", "environment outputs: {Output: value} or {<environment>: {Output: value}}")
+  .option("--out <dir>", "write the rendered files here instead of printing them")
+  .action(async (path: string, opts) => {
+    process.exitCode = await runRender(path, opts, stdout(), stderr());
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  if (e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof GitError) {
+    process.stderr.write(`baryon: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

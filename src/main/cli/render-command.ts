@@ -1,0 +1,119 @@
+// `baryon render`: one Jinja file with an explicit context, or a whole bundle from a spec.
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import type { Outputs } from "../../bundle/render/context.js";
+import { hasErrors, type Diagnostic } from "../../bundle/diagnostics.js";
+import { parseRepository } from "../../bundle/parse/repository.js";
+import { parseSpec } from "../../bundle/parse/spec.js";
+import { renderBundle } from "../../bundle/render/render-bundle.js";
+import { createRenderPool } from "../../jinja/pool.js";
+import { validateBundle, validateSpec } from "../../bundle/check/validate.js";
+import { isRecord, parseYaml } from "../../bundle/parse/yaml.js";
+import { readSnapshot } from "../../adapters/local/read-snapshot.js";
+import { printDiagnostic, type Out } from "./output.js";
+
+export interface RenderCommandOptions {
+  context?: string;
+  spec?: string;
+  instance?: string;
+  name?: string;
+  envOutputs?: string;
+  out?: string;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export async function runRender(target: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) throw new UsageError(`${target}: no such file or directory`);
+  return info.isDirectory() ? renderVersionDir(target, options, out, err) : renderFile(target, options, out, err);
+}
+
+async function renderFile(file: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
+  if (!options.context) throw new UsageError("rendering one file needs --context <context.json>");
+  const context = await readData(options.context);
+  const renderer = createRenderPool({ size: 1 });
+  try {
+    const result = await renderer.render({ name: file, source: await readFile(file, "utf8"), context });
+    if (result.ok) {
+      out.write(result.output);
+      return 0;
+    }
+    const { line, column, message } = result.error;
+    err.write(`${[file, line, line !== undefined ? column : undefined].filter((p) => p !== undefined).join(":")}: ${message}\n`);
+    return 1;
+  } finally {
+    await renderer.close();
+  }
+}
+
+async function renderVersionDir(dir: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
+  if (!options.spec) throw new UsageError("rendering a bundle needs --spec <spec.yaml>");
+  // Present the folder to the loader as `<template>/v<MAJOR>/`, whatever it is called on disk.
+  const abs = resolve(dir);
+  const major = /^v[1-9]\d*$/.test(basename(abs)) ? basename(abs) : "v1";
+  const prefix = `${basename(dirname(abs)) || "template"}/${major}`;
+  const local = await readSnapshot(abs);
+  const files = new Map([...local.files].map(([p, b]) => [`${prefix}/${p}`, b]));
+  const symlinks = new Map([...(local.symlinks ?? [])].map(([p, t]) => [`${prefix}/${p}`, t]));
+  const toDisk = (d: Diagnostic): Diagnostic => ({ ...d, file: d.file.startsWith(prefix) ? relative(process.cwd(), join(abs, d.file.slice(prefix.length))) : d.file });
+
+  const repo = parseRepository({ files, symlinks });
+  const bundle = repo.templates[0]?.bundles[0];
+  const specFile = relative(process.cwd(), resolve(options.spec));
+  const parsed = parseSpec(specFile, await readFile(options.spec, "utf8"));
+  const diagnostics = [...repo.diagnostics.map(toDisk), ...parsed.diagnostics];
+  if (!bundle) {
+    if (!repo.diagnostics.length) diagnostics.push({ file: dir, severity: "error", code: "bundle-missing", message: "no bundle here: expected schema/schema.yaml and a part folder with manifest.yaml" });
+  } else {
+    diagnostics.push(...validateBundle(bundle).map(toDisk));
+    if (parsed.spec) diagnostics.push(...validateSpec(parsed.spec, bundle));
+  }
+  if (!bundle || !parsed.spec || hasErrors(diagnostics)) {
+    diagnostics.forEach((d) => printDiagnostic(err, d));
+    return 1;
+  }
+  const renderer = createRenderPool();
+  try {
+    const environmentOutputs = options.envOutputs ? await readEnvironmentOutputs(options.envOutputs, parsed.spec.instances?.map((i) => i.environment) ?? []) : undefined;
+    const result = await renderBundle(bundle, parsed.spec, renderer, {
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.instance ? { instance: options.instance } : {}),
+      ...(environmentOutputs ? { environmentOutputs } : {}),
+    });
+    [...diagnostics, ...result.diagnostics.map(toDisk)].forEach((d) => printDiagnostic(err, d));
+    if (hasErrors(result.diagnostics)) return 1;
+    if (options.out) {
+      const outDir = resolve(options.out);
+      for (const f of result.files) {
+        const path = resolve(outDir, f.path);
+        if (!path.startsWith(`${outDir}/`)) throw new UsageError(`refusing to write ${f.path} outside ${options.out}`);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, f.content);
+      }
+      err.write(`wrote ${result.files.length} file(s) to ${options.out}\n`);
+    } else if (result.files.length === 1) out.write(result.files[0]!.content);
+    else for (const f of result.files) out.write(`# ==> ${f.path} <==\n${f.content}${f.content.endsWith("\n") ? "" : "\n"}\n`);
+    return 0;
+  } finally {
+    await renderer.close();
+  }
+}
+
+async function readData(file: string): Promise<unknown> {
+  const parsed = parseYaml(file, await readFile(file, "utf8"));
+  if (parsed.diagnostics.length) throw new UsageError(`${file}:${parsed.diagnostics[0]!.line ?? 1}: ${parsed.diagnostics[0]!.message}`);
+  return parsed.value;
+}
+
+/** Either one mapping of outputs for every environment, or `{ <environment>: { <output>: value } }`. */
+async function readEnvironmentOutputs(file: string, environments: string[]): Promise<Record<string, Outputs>> {
+  const data = await readData(file);
+  if (!isRecord(data)) throw new UsageError(`${file}: expected a mapping of output names to values`);
+  const perEnvironment = Object.values(data).every(isRecord);
+  const stringify = (o: Record<string, unknown>): Outputs => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
+  if (perEnvironment) return Object.fromEntries(Object.entries(data).map(([env, o]) => [env, stringify(o as Record<string, unknown>)]));
+  return Object.fromEntries(environments.map((env) => [env, stringify(data)]));
+}

@@ -1,0 +1,88 @@
+// The Probot app: webhook handlers only adapt the event into a job and return,
+// so GitHub gets its acknowledgement before any work starts. Commands are the
+// exception only in that they answer at once when they are refused.
+import type { ApplicationFunction, Context } from "probot";
+import type { JobQueue } from "../ports/job-queue.js";
+import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
+import type { Metrics } from "../adapters/github/metrics.js";
+import { PUBLISH_JOB, publishJobId, type PublishJobData } from "../jobs/publish.js";
+import { REVIEW_JOB, reviewJobId, type ReviewJobData } from "../jobs/review.js";
+
+export interface AppDeps {
+  queue: JobQueue;
+  metrics: Metrics;
+}
+
+export function baryonApp(deps: AppDeps): ApplicationFunction {
+  return (app) => {
+    app.onAny(async (context) => {
+      deps.metrics.webhooksReceived.inc({ event: context.name });
+    });
+
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) => {
+      const { pull_request: pr, repository, installation } = context.payload;
+      if (!installation) return; // only installations can be reviewed
+      const data: ReviewJobData = {
+        installationId: installation.id,
+        owner: repository.owner.login,
+        repo: repository.name,
+        number: pr.number,
+        baseSha: pr.base.sha,
+        headSha: pr.head.sha,
+        pushedAt: pr.updated_at,
+        fork: pr.head.repo?.full_name !== repository.full_name,
+      };
+      const added = await deps.queue.add(REVIEW_JOB, data, { id: reviewJobId(data) });
+      context.log.info({ job: reviewJobId(data), added }, added ? "review queued" : "review already queued for this head");
+    });
+
+    app.on("pull_request.closed", async (context) => {
+      const { pull_request: pr, repository, installation } = context.payload;
+      if (!installation || !pr.merged || !pr.merge_commit_sha || pr.base.ref !== repository.default_branch) return;
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "merge" });
+    });
+
+    // Direct pushes to the default branch publish too, so no change is lost; a merge's
+    // push and its pull_request event both arrive, and the registry records each version once.
+    app.on("push", async (context) => {
+      const { repository, installation, ref, before, after, deleted } = context.payload;
+      if (!installation || deleted || !repository.owner || ref !== `refs/heads/${repository.default_branch}`) return;
+      const created = /^0+$/.test(before); // a new branch has no "before" to compare with
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push" });
+    });
+
+    app.on("issue_comment.created", async (context) => {
+      const { comment, issue, repository, installation } = context.payload;
+      const author = comment.user?.login;
+      if (!installation || !issue.pull_request || !author || comment.user?.type === "Bot") return;
+      const command = parseCommand(comment.body);
+      if (!command) return;
+      const reply = async (body: string, reaction: "+1" | "-1" | "confused" | "eyes") => {
+        await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: reaction }));
+        await context.octokit.rest.issues.createComment(context.issue({ body: `> ${comment.body.split("\n", 1)[0]}\n\n@${author} ${body}` }));
+      };
+      if (command.name === "unknown") {
+        return reply(`\`${command.text}\` is not a Baryon command. Commands: \`/publish\` (retry publishing a merged pull request), \`/rollout <stage|status|pause|resume|abort>\`, \`/rollback\`.`, "confused");
+      }
+      if (command.name === "rollout" || command.name === "rollback") {
+        return reply(`rollouts are not enabled in this Baryon yet: \`/${command.name}\` did nothing.`, "confused");
+      }
+      const { data: access } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: author }));
+      if (!WRITE_PERMISSIONS.includes(access.permission)) {
+        return reply(`\`/publish\` needs write access to ${repository.full_name}; you have ${access.permission}. Nothing was done.`, "-1");
+      }
+      const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
+      if (!pr.merged || !pr.merge_commit_sha) return reply("`/publish` publishes a merged pull request; this one is not merged. Nothing was done.", "-1");
+      if (pr.base.ref !== repository.default_branch) {
+        return reply(`\`/publish\` publishes what merged into ${repository.default_branch}; this pull request merged into ${pr.base.ref}. Nothing was done.`, "-1");
+      }
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "command", commentId: comment.id });
+      await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
+    });
+
+    async function enqueuePublish(context: Context, data: PublishJobData): Promise<void> {
+      const added = await deps.queue.add(PUBLISH_JOB, data, { id: publishJobId(data) });
+      context.log.info({ job: publishJobId(data), added }, added ? "publish queued" : "publish already queued");
+    }
+  };
+}

@@ -1,0 +1,9 @@
+// The VersionMirror port: registers published versions elsewhere too (the legacy AWS Proton mirror).
+import type { Bundle } from "../bundle/model.js";
+import type { VersionRecord } from "./registry.js";
+
+/** Registers published versions elsewhere too: the optional AWS Proton publisher. A failure is reported, never fatal. */
+export interface VersionMirror {
+  name: string;
+  publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
+}
