@@ -2,7 +2,8 @@
 // branch, then answer on the pull request, if there is one.
 import type { Probot } from "probot";
 import type { ArtifactStore } from "../ports/artifact-store.js";
-import { publishMerge, publishSummary, type PublishOutcome } from "../flows/publish-merge.js";
+import { publishChange, type PublishOutcome } from "../flows/publish-change.js";
+import { publishSummary } from "../present/publish-reply.js";
 import type { Renderer } from "../ports/renderer.js";
 import type { VersionMirror } from "../ports/version-mirror.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
@@ -58,7 +59,7 @@ export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps):
     }
     return [];
   }
-  const outcomes = await publishMerge(
+  const outcomes = await publishChange(
     { repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { root: config.config.templates } : {}) },
     {
       head: () => fetchTarball(octokit, owner, repo, data.commit, config.config.templates),

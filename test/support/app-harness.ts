@@ -12,7 +12,7 @@ import type { Renderer } from "../../src/ports/renderer.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
-import type { VersionMirror } from "../../src/flows/publish-merge.js";
+import type { VersionMirror } from "../../src/flows/publish-change.js";
 import { testRegistry, type TestRegistry } from "./registry.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
 import { ROOT } from "./cli.js";

@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { artifactStoreConfigFromEnv, createArtifactStore } from "../../adapters/artifacts/index.js";
 import { createRenderPool } from "../../jinja/pool.js";
-import { publishMerge, publishSummary, type PublishOutcome } from "../../flows/publish-merge.js";
+import { publishChange, type PublishOutcome } from "../../flows/publish-change.js";
+import { publishSummary } from "../../present/publish-reply.js";
 import { checkConfig, CONFIG_PATH, DEFAULT_CONFIG, type RepoConfig } from "../../config/repo-config.js";
 import { parseYaml } from "../../bundle/parse/yaml.js";
 import { gitTop, readCommit, headCommit, repositoryName } from "../../adapters/local/git-change-source.js";
@@ -42,7 +43,7 @@ export async function runPublish(dir: string, options: { format: "text" | "json"
   const { registry, artifacts } = await openState(top);
   const renderer = createRenderPool();
   try {
-    const outcomes = await publishMerge(
+    const outcomes = await publishChange(
       { repository: await repositoryName(top), commit, status: config.publish, ...(config.templates ? { root: config.templates } : {}) },
       { head: () => readCommit(top, commit), registry, artifacts, renderer },
     );

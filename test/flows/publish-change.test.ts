@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unpackBundle } from "../../src/bundle/archive/archive.js";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
 import type { ArtifactStore } from "../../src/ports/artifact-store.js";
-import { publishMerge, publishSummary, type PublishOutcome, type VersionMirror } from "../../src/flows/publish-merge.js";
+import { publishChange, type PublishOutcome, type VersionMirror } from "../../src/flows/publish-change.js";
+import { publishSummary } from "../../src/present/publish-reply.js";
 import type { Registry } from "../../src/ports/registry.js";
 import { exampleFiles } from "../support/app-harness.js";
 import { testRegistry, type TestRegistry } from "../support/registry.js";
@@ -27,7 +28,7 @@ beforeEach(async () => {
 afterEach(() => db.drop());
 
 const publish = (files: Record<string, string>, commit: string, extra: { registry?: Registry; status?: "draft" | "published"; mirror?: VersionMirror; pullRequest?: number; base?: Record<string, string>; repository?: string } = {}) =>
-  publishMerge(
+  publishChange(
     { repository: extra.repository ?? "acme/templates", commit, status: extra.status ?? "published", ...(extra.pullRequest ? { pullRequest: extra.pullRequest } : {}) },
     {
       head: async () => snapshot(files), registry: extra.registry ?? db.registry, artifacts,
@@ -38,7 +39,7 @@ const publish = (files: Record<string, string>, commit: string, extra: { registr
 
 const brief = (outcomes: PublishOutcome[]) => outcomes.map((o) => `${o.template} v${o.major}: ${o.result}${"version" in o ? ` ${o.version}` : ""}`);
 
-describe("publishMerge", () => {
+describe("publishChange", () => {
   it("publishes 1.0 of every template first, stores each bundle, then publishes nothing for the same content", async () => {
     const first = await publish(base, "c1");
     expect(brief(first)).toEqual([
@@ -132,7 +133,7 @@ describe("publishMerge", () => {
   });
 });
 
-describe("publishMerge under concurrency and crashes", () => {
+describe("publishChange under concurrency and crashes", () => {
   it("the same merge processed by several workers at once yields each version exactly once", async () => {
     await publish(base, "c1");
     const workers = await Promise.all([1, 2, 3, 4].map(() => db.connect()));
@@ -170,14 +171,14 @@ describe("publishMerge under concurrency and crashes", () => {
   });
 });
 
-describe("publishMerge with the render gate", () => {
+describe("publishChange with the render gate", () => {
   it("does not publish a bundle whose example spec fails to render, and says where", async () => {
     const { createRenderPool } = await import("../../src/jinja/pool.js");
     const renderer = createRenderPool({ size: 1 });
     try {
       const cfn = `${SVC}/instance_infrastructure/cloudformation.yaml`;
       const broken = { ...base, [cfn]: base[cfn]!.replace("{{ service_instance.inputs.port }}", "{{ service_instance.inputs.port | no_such_filter }}") };
-      const outcomes = await publishMerge(
+      const outcomes = await publishChange(
         { repository: "acme/templates", commit: "c1", status: "published" },
         { head: async () => snapshot(broken), registry: db.registry, artifacts, renderer },
       );

@@ -55,7 +55,7 @@ export type PublishOutcome =
   | { template: string; major: number; result: "unchanged"; version: string }
   | { template: string; major: number; result: "refused"; reason: string };
 
-export async function publishMerge(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
+export async function publishChange(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
   const snapshot = await ports.head();
   const before = ports.base ? await ports.base() : undefined;
   const repo = parseRepository(snapshot, input.root !== undefined ? { root: input.root } : {});
@@ -146,14 +146,3 @@ function refused(bundle: Bundle, reason: string): PublishOutcome {
 }
 
 export const label = (v: { major: number; minor: number }) => `${v.major}.${v.minor}`;
-
-/** The short reply a merged pull request gets. */
-export function publishSummary(outcomes: PublishOutcome[]): string | undefined {
-  const lines = outcomes.flatMap((o) => {
-    if (o.result === "published") return [`Published ${o.template} ${o.version}${o.mirrorError ? ` (not mirrored: ${o.mirrorError})` : ""}`];
-    if (o.result === "draft") return [`Saved ${o.template} ${o.version} as a draft${o.mirrorError ? ` (not mirrored: ${o.mirrorError})` : ""}`];
-    if (o.result === "refused") return [`Not published: ${o.template} v${o.major}: ${o.reason}`];
-    return [];
-  });
-  return lines.length ? lines.join("\n") : undefined;
-}
