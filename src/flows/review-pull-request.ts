@@ -1,20 +1,22 @@
 // Review a pull request and report it where the author looks:
-//   1. review the change (review-change.ts) under the configured templates folder;
-//   2. keep one living comment: edit it in place on every push; a pull request
+//   1. show the check run on the head SHA as in progress;
+//   2. review the change (review-change.ts) under the configured templates folder;
+//   3. keep one living comment: edit it in place on every push; a pull request
 //      that touches no template gets none (an existing one is updated); an
 //      older push never overwrites a newer one's comment (it records the time
 //      of the push it describes);
-//   3. report one check run on the head SHA: conclusion, summary, and every
-//      diagnostic in a changed file as a line annotation.
+//   4. complete the check run: conclusion, summary, and every diagnostic in a
+//      file of the head commit as a line annotation (present/check-run.ts).
 // The comment goes first: GitHub asks apps to space writes a second apart
 // (Octokit's throttling enforces it), and the comment is what people read.
 import type { Diagnostic } from "../bundle/diagnostics.js";
-import type { Annotation, Reporter } from "../ports/reporter.js";
+import type { Reporter } from "../ports/reporter.js";
 import type { ChangeSource } from "../ports/change-source.js";
 import type { Renderer } from "../ports/renderer.js";
 import type { VersionCatalog } from "../ports/version-catalog.js";
-import { renderMarkdown } from "../present/review-markdown.js";
-import { reviewErrors, reviewWarnings, type ReviewReport } from "../present/review-report.js";
+import { checkRunReport, checkRunStarted } from "../present/check-run.js";
+import { renderMarkdown, type FileUrl } from "../present/review-markdown.js";
+import type { ReviewReport } from "../present/review-report.js";
 import { reviewChange } from "./review-change.js";
 
 export const CHECK_NAME = "baryon / templates";
@@ -31,6 +33,8 @@ export interface PullRequestReviewInput {
   root?: string;
   /** Problems in the pull request's own edit of the repository config. */
   configProblems?: Diagnostic[];
+  /** A file of the head commit on the web (e.g. `commitFileUrl(repository.html_url, headSha)`): links each problem. */
+  fileUrl?: (path: string, line?: number) => string;
 }
 
 export interface PullRequestReviewPorts {
@@ -41,53 +45,21 @@ export interface PullRequestReviewPorts {
 }
 
 export async function reviewPullRequest(input: PullRequestReviewInput, ports: PullRequestReviewPorts): Promise<ReviewReport> {
+  await ports.reporter.startCheckRun(checkRunStarted(CHECK_NAME, input.headSha));
   const reviewed = await reviewChange(input.root ? { root: input.root } : {}, ports);
   const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...(input.configProblems ?? [])] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read
+  const exists = (path: string) => head.files.has(path);
+  // Folders and deleted files have no page at the head commit: their problems stay plain text.
+  const fileUrl: FileUrl | undefined = input.fileUrl && ((path, line) => (exists(path) ? input.fileUrl!(path, line) : undefined));
+  const links = fileUrl ? { fileUrl } : {};
   const stamp = `<!-- baryon:updated ${input.pushedAt} -->`;
   const preamble = [COMMENT_MARKER, stamp, input.fork ? "> This pull request comes from a fork: Baryon reviews it in its sandbox, but publishing and rollouts never come from forks — versions are published only from the default branch, once a maintainer merges." : ""]
     .filter(Boolean).join("\n");
-  await ports.reporter.ensureComment(COMMENT_MARKER, renderMarkdown(report, { preamble }), {
+  await ports.reporter.ensureComment(COMMENT_MARKER, renderMarkdown(report, { preamble, ...links }), {
     createIfMissing: report.templates.length > 0,
     keep: (existing) => (STAMP.exec(existing)?.[1] ?? "") > input.pushedAt,
   });
-  await ports.reporter.ensureCheckRun({
-    name: CHECK_NAME,
-    headSha: input.headSha,
-    ...checkOutcome(report),
-    summary: renderMarkdown(report, { budget: 60_000 }),
-    annotations: annotations(report, (path) => head.files.has(path)),
-  });
+  await ports.reporter.ensureCheckRun(checkRunReport(report, { name: CHECK_NAME, headSha: input.headSha, exists, ...links }));
   return report;
-}
-
-function checkOutcome(report: ReviewReport): { conclusion: "success" | "failure" | "neutral"; title: string } {
-  const errors = reviewErrors(report);
-  if (errors) return { conclusion: "failure", title: `${errors} error${errors === 1 ? "" : "s"} in template changes` };
-  if (report.templates.length === 0) return { conclusion: "neutral", title: "No template changes" };
-  const versions = report.templates.filter((t) => t.version).map((t) => `${t.name} ${t.version}`);
-  const warnings = reviewWarnings(report);
-  return {
-    conclusion: "success",
-    title: `${versions.length ? `Will publish ${versions.join(", ")}` : "No new version"}${warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : ""}`,
-  };
-}
-
-/**
- * One annotation per diagnostic on a file of the head commit (GitHub annotates
- * only files; folder-level problems stay in the summary). A diagnostic without
- * a line goes on line 1.
- */
-export function annotations(report: ReviewReport, exists: (path: string) => boolean): Annotation[] {
-  const all: Diagnostic[] = [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics)];
-  return all
-    .filter((d) => exists(d.file))
-    .map((d) => ({
-      path: d.file,
-      startLine: d.line ?? 1,
-      endLine: d.line ?? 1,
-      level: d.severity === "error" ? "failure" : d.severity,
-      title: d.code,
-      message: d.message,
-    }));
 }

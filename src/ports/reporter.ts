@@ -12,22 +12,33 @@ export interface Annotation {
   message: string;
 }
 
-export interface CheckRunReport {
+/** A check run being worked on: what the pull request shows until the result is in. */
+export interface CheckRunStart {
   /** e.g. "baryon / templates". One check run per name and head SHA. */
   name: string;
   headSha: string;
-  conclusion: "success" | "failure" | "neutral";
   title: string;
   /** Markdown shown at the top of the check run. */
   summary: string;
+}
+
+export interface CheckRunReport extends CheckRunStart {
+  conclusion: "success" | "failure" | "neutral";
   annotations: Annotation[];
 }
 
 export type CommentOutcome = "created" | "updated" | "unchanged" | "skipped";
 
-/** Where a review is shown: a check run and one living comment. Both verbs are idempotent. */
+/** Where a review is shown: a check run and one living comment. Every verb is idempotent. */
 export interface Reporter {
-  /** Creates the check run for (name, headSha), or updates the one that exists. */
+  /**
+   * Shows the check run for (name, headSha) as in progress: creates it, or
+   * reuses the one that is not completed yet (a retried review adds no second
+   * run). A completed run is not reopened: the SHA is being reviewed again, so
+   * a new run takes its place, as GitHub's own re-run does.
+   */
+  startCheckRun(start: CheckRunStart): Promise<void>;
+  /** Completes the check run for (name, headSha): the latest one, or a new one if there is none. */
   ensureCheckRun(report: CheckRunReport): Promise<void>;
   /**
    * Edits the comment that carries `marker` (an HTML comment), or creates it.

@@ -1,10 +1,10 @@
 // The review as GitHub Markdown: a summary table, then one folded section per
 // template with the reasons, the problems and the rendered diffs. GitHub refuses
 // comments over 65,536 characters, so the largest diffs are cut to stay under budget.
-import { formatDiagnostic } from "../bundle/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../bundle/diagnostics.js";
 import type { DiffGroup } from "../bundle/diff/diff.js";
 import type { ReviewReport, TemplateReview } from "./review-report.js";
-import { reviewErrors } from "./review-report.js";
+import { resourceNoun, resourcesChanged, reviewErrors } from "./review-report.js";
 
 export const MARKDOWN_BUDGET = 60_000;
 /** Most labels listed for one group of identical diffs. */
@@ -15,6 +15,16 @@ export interface MarkdownOptions {
   budget?: number;
   /** Text placed first (e.g. a hidden marker or a fork notice). */
   preamble?: string;
+  /** Where a problem's file and line can be seen (the head commit on GitHub); without it, problems are plain text. */
+  fileUrl?: FileUrl;
+}
+
+/** A link to a file, at a line when given; undefined when the file cannot be shown (a folder, a deleted file). */
+export type FileUrl = (path: string, line?: number) => string | undefined;
+
+/** Links into a repository's web page at one commit: `<repositoryUrl>/blob/<sha>/<path>#L<line>`. */
+export function commitFileUrl(repositoryUrl: string, sha: string): FileUrl {
+  return (path, line) => `${repositoryUrl.replace(/\/+$/, "")}/blob/${sha}/${path.split("/").map(encodeURIComponent).join("/")}${line !== undefined ? `#L${line}` : ""}`;
 }
 
 interface Block {
@@ -29,8 +39,8 @@ export function renderMarkdown(report: ReviewReport, options: MarkdownOptions = 
   const blocks: Block[][] = report.templates.map((t) => t.diff.groups.flatMap((g) => diffBlocks(g)));
   const compose = () => [
     options.preamble ?? "",
-    summary(report),
-    ...report.templates.map((t, i) => section(t, blocks[i]!)),
+    summary(report, options.fileUrl),
+    ...report.templates.map((t, i) => section(t, blocks[i]!, report, options.fileUrl)),
   ].filter(Boolean).join("\n\n") + "\n";
   let text = compose();
   // Cut the largest diff blocks first until the comment fits.
@@ -47,7 +57,7 @@ export function renderMarkdown(report: ReviewReport, options: MarkdownOptions = 
   return text;
 }
 
-function summary(report: ReviewReport): string {
+function summary(report: ReviewReport, fileUrl: FileUrl | undefined): string {
   const errors = reviewErrors(report);
   const lines = [`### Baryon template review${errors ? ` — ${errors} error${errors === 1 ? "" : "s"}` : ""}`];
   if (report.templates.length === 0) {
@@ -55,20 +65,28 @@ function summary(report: ReviewReport): string {
   } else {
     lines.push(
       "",
-      "| Template | Kind | Change | Will publish | Specs affected | Errors | Warnings |",
+      "| Template | Kind | Change | Version | Rendered changes | Errors | Warnings |",
       "| --- | --- | --- | --- | --- | --- | --- |",
       ...report.templates.map((t) => {
         const errs = t.diagnostics.filter((d) => d.severity === "error").length;
         const warns = t.diagnostics.filter((d) => d.severity === "warning").length;
-        return `| \`${t.name}\` v${t.major} | ${t.kind} | ${changeCell(t)} | ${t.version ?? "—"} | ${t.diff.changed} of ${t.diff.total} | ${errs ? `❌ ${errs}` : "0"} | ${warns ? `⚠️ ${warns}` : "0"} |`;
+        // merge-header.ts turns "Will publish" into what the merge did.
+        return `| \`${t.name}\` v${t.major} | ${t.kind} | ${changeCell(t)} | ${t.version ? `Will publish ${t.version}` : "—"} | ${resourcesChanged(t)} | ${errs ? `❌ ${errs}` : "0"} | ${warns ? `⚠️ ${warns}` : "0"} |`;
       }),
+      "",
+      "_Rendered changes_: of the resources rendered from each template's specs (an environment, each service instance, a pipeline), how many render differently.",
     );
+  }
+  const reviewed = new Set(report.templates.map((t) => t.name));
+  const unrendered = (report.specFiles ?? []).filter((s) => !reviewed.has(s.template));
+  if (unrendered.length) {
+    lines.push("", `Example specs changed, of templates whose bundles did not change (not rendered; they make no version): ${list(unrendered.map((s) => code(s.path)), 15)}.`);
   }
   if (report.unbundledFiles.length) {
     lines.push("", `Files outside every bundle (they make no version): ${list(report.unbundledFiles.map(code), 15)}.`);
   }
   if (report.diagnostics.length) {
-    lines.push("", "**Problems outside any template**", "", ...report.diagnostics.map((d) => `- ${icon(d.severity)} ${escape(formatDiagnostic(d))}`));
+    lines.push("", "**Problems outside any template**", "", ...report.diagnostics.map((d) => problem(d, fileUrl)));
   }
   return lines.join("\n");
 }
@@ -79,28 +97,31 @@ function changeCell(t: TemplateReview): string {
   return t.change === "none" ? "none" : t.change;
 }
 
-function section(t: TemplateReview, blocks: Block[]): string {
+function section(t: TemplateReview, blocks: Block[], report: ReviewReport, fileUrl: FileUrl | undefined): string {
   const title = t.version ? `${t.name} ${t.version}` : `${t.name} v${t.major}`;
-  const head = `<details${t.diagnostics.some((d) => d.severity === "error") ? " open" : ""}><summary><b>${escape(title)}</b> — ${changeCell(t)}, ${t.diff.changed} of ${t.diff.total} specs change</summary>`;
+  const rendered = `${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} change`;
+  const head = `<details${t.diagnostics.some((d) => d.severity === "error") ? " open" : ""}><summary><b>${escape(title)}</b> — ${changeCell(t)}, ${rendered}</summary>`;
   const parts = [head, ""];
+  const specs = (report.specFiles ?? []).filter((s) => s.template === t.name);
+  if (specs.length) parts.push(`Changed example specs (rendered below): ${list(specs.map((s) => code(s.path)), 15)}.`, "");
   if (t.reasons.length) {
     parts.push(`**Why ${changeCell(t)}**`, "", ...t.reasons.slice(0, 50).map((r) => `- ${r.breaking ? "💥 " : ""}${code(r.path)}: ${escape(r.change)}`));
     if (t.reasons.length > 50) parts.push(`- …and ${t.reasons.length - 50} more`);
     parts.push("");
   }
   if (t.diagnostics.length) {
-    parts.push("**Problems**", "", ...t.diagnostics.slice(0, 50).map((d) => `- ${icon(d.severity)} ${escape(formatDiagnostic(d))}`));
+    parts.push("**Problems**", "", ...t.diagnostics.slice(0, 50).map((d) => problem(d, fileUrl)));
     if (t.diagnostics.length > 50) parts.push(`- …and ${t.diagnostics.length - 50} more`);
     parts.push("");
   }
   if (blocks.length) parts.push("**Rendered changes**", "", ...blocks.map((b) => b.text));
-  else if (t.diff.total) parts.push("The rendered output of every spec is unchanged.");
+  else if (t.diff.total) parts.push(`The rendered output of every ${resourceNoun(t.kind, 1)} is unchanged.`);
   parts.push("</details>");
   return parts.join("\n");
 }
 
 function diffBlocks(group: DiffGroup): Block[] {
-  const who = group.labels.length === 1 ? code(group.labels[0]!) : `Same change for ${group.labels.length} specs: ${list(group.labels.map(code), MAX_LABELS)}`;
+  const who = group.labels.length === 1 ? code(group.labels[0]!) : `Same change for ${group.labels.length} resources: ${list(group.labels.map(code), MAX_LABELS)}`;
   if (group.headFailure) {
     const text = `${who}: rendering failed — ${escape(group.headFailure)}\n`;
     return [{ text, cut: text }];
@@ -120,6 +141,19 @@ function longestBacktickRun(text: string): number {
   for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   return longest;
 }
+
+/** One problem as a list item; its `file:line` links to the file when `fileUrl` can show it. */
+function problem(d: Diagnostic, fileUrl: FileUrl | undefined): string {
+  const text = formatDiagnostic(d);
+  const url = fileUrl?.(d.file, d.line);
+  if (!url) return `- ${icon(d.severity)} ${escape(text)}`;
+  const where = [d.file, d.line, d.line !== undefined ? d.column : undefined].filter((part) => part !== undefined).join(":");
+  return `- ${icon(d.severity)} [${escape(where)}](${inertUrl(url)})${escape(text.slice(where.length))}`;
+}
+
+/** A link destination that no character can end early or turn into something else. */
+const inertUrl = (url: string) =>
+  url.replace(/[\s()<>[\]`"'\\]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
 
 const icon = (severity: string) => (severity === "error" ? "❌" : severity === "warning" ? "⚠️" : "ℹ️");
 /** A code span that no content can close or break across lines. */

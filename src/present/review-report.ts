@@ -1,6 +1,6 @@
 // The review of one change: one data structure, rendered as Markdown for GitHub
-// and as text for terminals (see markdown.ts and text.ts).
-import type { BundleStatus } from "../bundle/classify/changes.js";
+// and as text for terminals (see review-markdown.ts and review-text.ts).
+import type { BundleStatus, SpecFileChange } from "../bundle/classify/changes.js";
 import type { ChangeLevel, ChangeReason } from "../bundle/classify/classify.js";
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { RenderedDiff } from "../bundle/diff/diff.js";
@@ -18,6 +18,10 @@ export interface TemplateReview {
   version?: string;
   reasons: ChangeReason[];
   diagnostics: Diagnostic[];
+  /**
+   * Base and head rendered from every spec, compared per rendered resource (an
+   * environment, each service instance, a pipeline): `total` resources, `changed` of them differ.
+   */
   diff: RenderedDiff;
 }
 
@@ -25,7 +29,9 @@ export interface ReviewReport {
   baseName: string;
   headName: string;
   templates: TemplateReview[];
-  /** Changed files outside every bundle: they make no version. */
+  /** Changed example specs, by template: they make no version, and are rendered with their template's changed bundles. */
+  specFiles?: SpecFileChange[];
+  /** Other changed files outside every bundle: they make no version. */
   unbundledFiles: string[];
   /** Diagnostics that belong to no changed template. */
   diagnostics: Diagnostic[];
@@ -37,4 +43,15 @@ export function reviewErrors(report: ReviewReport): number {
 
 export function reviewWarnings(report: ReviewReport): number {
   return [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics)].filter((d) => d.severity === "warning").length;
+}
+
+/** What a template's rendered resources are: what "1 of 2 …" counts. */
+export function resourceNoun(kind: TemplateKind, count: number): string {
+  if (kind === "environment") return count === 1 ? "environment" : "environments";
+  return count === 1 ? "service instance or pipeline" : "service instances and pipelines";
+}
+
+/** "1 of 2 environments": how many of a template's rendered resources the change alters. */
+export function resourcesChanged(t: TemplateReview): string {
+  return `${t.diff.changed} of ${t.diff.total} ${resourceNoun(t.kind, t.diff.total)}`;
 }

@@ -3,13 +3,18 @@
 import pc from "picocolors";
 import { formatDiagnostic } from "../bundle/diagnostics.js";
 import type { ReviewReport, TemplateReview } from "./review-report.js";
-import { reviewErrors, reviewWarnings } from "./review-report.js";
+import { resourceNoun, reviewErrors, reviewWarnings } from "./review-report.js";
 
 export function renderText(report: ReviewReport, color: boolean): string {
   const c = pc.createColors(color);
   const out: string[] = [`Reviewing ${report.headName} against ${report.baseName}`, ""];
   if (report.templates.length === 0) out.push("No template bundle changed: nothing would be published.", "");
-  for (const t of report.templates) out.push(...section(t, c), "");
+  for (const t of report.templates) out.push(...section(t, report, c), "");
+  const reviewed = new Set(report.templates.map((t) => t.name));
+  const unrendered = (report.specFiles ?? []).filter((s) => !reviewed.has(s.template));
+  if (unrendered.length) {
+    out.push(c.dim(`Example specs changed, of templates whose bundles did not change (not rendered, no version): ${unrendered.map((s) => s.path).join(", ")}`), "");
+  }
   if (report.unbundledFiles.length) {
     out.push(c.dim(`Files outside every bundle (no version): ${report.unbundledFiles.join(", ")}`), "");
   }
@@ -23,14 +28,16 @@ export function renderText(report: ReviewReport, color: boolean): string {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-function section(t: TemplateReview, c: Colors): string[] {
+function section(t: TemplateReview, report: ReviewReport, c: Colors): string[] {
   const publishes = t.version ? `would publish ${c.bold(t.version)}` : "publishes nothing";
   const change = t.status === "added" ? "new major" : t.status === "removed" ? "removed" : t.change;
-  const out = [`${c.bold(t.name)} v${t.major} (${t.kind}): ${change}, ${publishes}; ${t.diff.changed} of ${t.diff.total} specs change`];
+  const out = [`${c.bold(t.name)} v${t.major} (${t.kind}): ${change}, ${publishes}; ${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} change`];
+  const specs = (report.specFiles ?? []).filter((s) => s.template === t.name);
+  if (specs.length) out.push(`  changed example specs: ${specs.map((s) => s.path).join(", ")}`);
   for (const r of t.reasons) out.push(`  ${r.breaking ? c.red("breaking") : c.dim("compatible")}  ${r.path}: ${r.change}`);
   for (const d of t.diagnostics) out.push(`  ${diagnosticLine(d, c)}`);
   for (const g of t.diff.groups) {
-    const who = g.labels.length === 1 ? g.labels[0]! : `same change for ${g.labels.length} specs: ${g.labels.slice(0, 5).join(", ")}${g.labels.length > 5 ? ", …" : ""}`;
+    const who = g.labels.length === 1 ? g.labels[0]! : `same change for ${g.labels.length} resources: ${g.labels.slice(0, 5).join(", ")}${g.labels.length > 5 ? ", …" : ""}`;
     if (g.headFailure) {
       out.push(`  ${who}: ${c.red(`rendering failed: ${g.headFailure}`)}`);
       continue;

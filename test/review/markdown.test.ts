@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DiffGroup, FileDiff } from "../../src/bundle/diff/diff.js";
-import { MARKDOWN_BUDGET, renderMarkdown } from "../../src/present/review-markdown.js";
+import { commitFileUrl, MARKDOWN_BUDGET, renderMarkdown } from "../../src/present/review-markdown.js";
 import type { ReviewReport, TemplateReview } from "../../src/present/review-report.js";
 
 function patch(lines: number, tag: string): FileDiff {
@@ -22,9 +22,9 @@ describe("renderMarkdown", () => {
   it("summarises each template in a table and folds its details", () => {
     const labels = Array.from({ length: 37 }, (_, i) => `spec/fleet.yaml › svc-${i}`);
     const md = renderMarkdown(report([template("web-svc", [{ labels, diffs: [patch(3, "a")] }])]));
-    expect(md).toContain("| `web-svc` v1 | service | minor | 1.4 | 37 of 120 | 0 | 0 |");
-    expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 specs change</summary>");
-    expect(md).toContain("Same change for 37 specs: `spec/fleet.yaml › svc-0`");
+    expect(md).toContain("| `web-svc` v1 | service | minor | Will publish 1.4 | 37 of 120 service instances and pipelines | 0 | 0 |");
+    expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 rendered service instances and pipelines change</summary>");
+    expect(md).toContain("Same change for 37 resources: `spec/fleet.yaml › svc-0`");
     expect(md).toContain("and 27 more");
     expect(md).toMatch(/```diff\n--- a\/infrastructure\/cloudformation.yaml/);
   });
@@ -68,5 +68,54 @@ describe("renderMarkdown with hostile text from a pull request", () => {
     expect(md).toContain("`x</details>'.yaml`");
     const outsideCode = md.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
     expect(outsideCode.match(/<\/details>/g)?.length).toBe(1);
+  });
+});
+
+describe("renderMarkdown says what it counts and where problems are", () => {
+  it("counts an environment template's rendered environments, and explains the column", () => {
+    const md = renderMarkdown(report([template("vpc-env", [{ labels: ["vpc-env/spec/a.yaml › environment"], diffs: [patch(1, "a")] }], { kind: "environment", diff: { groups: [], total: 2, changed: 1 } })]));
+    expect(md).toContain("| environment | minor | Will publish 1.4 | 1 of 2 environments | 0 | 0 |");
+    expect(md).toContain("— minor, 1 of 2 rendered environments change</summary>");
+    expect(md).toContain("_Rendered changes_: of the resources rendered from each template's specs (an environment, each service instance, a pipeline)");
+  });
+
+  it("lists changed example specs with their template, never as files outside every bundle", () => {
+    const md = renderMarkdown({
+      ...report([template("vpc-env", [], { kind: "environment" })]),
+      specFiles: [{ template: "vpc-env", path: "vpc-env/spec/spec.yaml" }, { template: "other-env", path: "other-env/spec/prod.yaml" }],
+      unbundledFiles: ["README.md"],
+    });
+    expect(md).toContain("Changed example specs (rendered below): `vpc-env/spec/spec.yaml`.");
+    expect(md).toContain("Example specs changed, of templates whose bundles did not change (not rendered; they make no version): `other-env/spec/prod.yaml`.");
+    expect(md).toContain("Files outside every bundle (they make no version): `README.md`.");
+    expect(md).not.toMatch(/outside every bundle[^\n]*spec\.yaml/);
+  });
+
+  const problems = report([template("t", [], {
+    diagnostics: [
+      { file: "t/v1/schema/schema.yaml", line: 12, severity: "error", code: "breaking-change-in-major", message: "breaking [x](y)" },
+      { file: "t/v1", severity: "warning", code: "folder", message: "a folder problem" },
+    ],
+  })]);
+
+  it("links each problem's file and line on the head commit when given a file URL", () => {
+    const fileUrl = commitFileUrl("https://github.example.com/acme/templates/", "abc123");
+    const md = renderMarkdown(problems, { fileUrl: (path, line) => (path.endsWith(".yaml") ? fileUrl(path, line) : undefined) });
+    expect(md).toContain("- ❌ [t/v1/schema/schema.yaml:12](https://github.example.com/acme/templates/blob/abc123/t/v1/schema/schema.yaml#L12): error: breaking \\[x\\](y) \\[breaking-change-in-major\\]");
+    // What the URL function cannot show (a folder) stays plain text.
+    expect(md).toContain("- ⚠️ t/v1: warning: a folder problem \\[folder\\]");
+  });
+
+  it("keeps problems plain without a file URL (baryon check --format markdown)", () => {
+    const md = renderMarkdown(problems);
+    expect(md).toContain("- ❌ t/v1/schema/schema.yaml:12: error: breaking");
+    expect(md).not.toMatch(/(?<!\\)\]\(/); // no link: only the message's escaped brackets
+  });
+
+  it("encodes file names so a link cannot be broken out of", () => {
+    const url = commitFileUrl("https://github.com/acme/t", "abc")("t/v1/a b)(<x>.yaml", 3);
+    expect(url).toBe("https://github.com/acme/t/blob/abc/t/v1/a%20b)(%3Cx%3E.yaml#L3");
+    const md = renderMarkdown(report([template("t", [], { diagnostics: [{ file: "t/v1/a b)(<x>.yaml", line: 3, severity: "error", code: "c", message: "m" }] })]), { fileUrl: () => url });
+    expect(md).toContain("](https://github.com/acme/t/blob/abc/t/v1/a%20b%29%28%3Cx%3E.yaml#L3): error: m");
   });
 });

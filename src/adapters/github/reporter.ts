@@ -1,7 +1,7 @@
 // Reporter on GitHub: one check run per (name, head SHA) and one living comment
 // per pull request, found again by a hidden marker.
 import type { ProbotOctokit } from "probot";
-import type { Annotation, CheckRunReport, CommentOutcome, Reporter } from "../../ports/reporter.js";
+import type { Annotation, CheckRunReport, CheckRunStart, CommentOutcome, Reporter } from "../../ports/reporter.js";
 
 /** GitHub accepts at most 50 annotations per check run request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -18,7 +18,28 @@ export interface PullRequestTarget {
 
 export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestTarget): Reporter {
   const { owner, repo } = target;
+  /** Runs this reporter started, by name and SHA: completing one needs no second lookup. */
+  const started = new Map<string, number>();
+  const key = (name: string, headSha: string) => `${name}\n${headSha}`;
+
   return {
+    async startCheckRun(start: CheckRunStart): Promise<void> {
+      const output = { title: start.title, summary: start.summary.slice(0, MAX_OUTPUT) };
+      const latest = await latestRun(start.name, start.headSha);
+      // GitHub does not clear a completed run's conclusion when it goes back to in_progress, so only an unfinished run is reused.
+      if (latest && latest.status !== "completed") {
+        if (latest.status !== "in_progress") {
+          await octokit.rest.checks.update({ owner, repo, check_run_id: latest.id, status: "in_progress", started_at: new Date().toISOString(), output });
+        }
+        started.set(key(start.name, start.headSha), latest.id);
+        return;
+      }
+      const created = await octokit.rest.checks.create({
+        owner, repo, name: start.name, head_sha: start.headSha, status: "in_progress", started_at: new Date().toISOString(), output,
+      });
+      started.set(key(start.name, start.headSha), created.data.id);
+    },
+
     async ensureCheckRun(report: CheckRunReport): Promise<void> {
       const batches = chunk(report.annotations.map(toGitHub), ANNOTATIONS_PER_REQUEST);
       const output = (annotations: ReturnType<typeof toGitHub>[]) => ({
@@ -27,13 +48,9 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
         annotations,
       });
       // A retried job finds the run it created before instead of adding a second one.
-      const existing = await octokit.rest.checks.listForRef({
-        owner, repo, ref: report.headSha, check_name: report.name, filter: "latest", per_page: 1,
-        ...(target.appId !== undefined ? { app_id: target.appId } : {}),
-      });
       const fields = { status: "completed" as const, conclusion: report.conclusion, completed_at: new Date().toISOString() };
       const first = batches[0] ?? [];
-      let id = existing.data.check_runs[0]?.id;
+      let id = started.get(key(report.name, report.headSha)) ?? (await latestRun(report.name, report.headSha))?.id;
       if (id === undefined) {
         id = (await octokit.rest.checks.create({ owner, repo, name: report.name, head_sha: report.headSha, ...fields, output: output(first) })).data.id;
       } else {
@@ -66,6 +83,15 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
       return "updated";
     },
   };
+
+  /** The newest run of this app with that name on that commit. */
+  async function latestRun(name: string, headSha: string) {
+    const { data } = await octokit.rest.checks.listForRef({
+      owner, repo, ref: headSha, check_name: name, filter: "latest", per_page: 1,
+      ...(target.appId !== undefined ? { app_id: target.appId } : {}),
+    });
+    return data.check_runs[0];
+  }
 
   /** The app's own comment carrying the marker (a person quoting the marker does not count). */
   async function findComment(marker: string) {

@@ -1,7 +1,9 @@
 // Which templates a change touches: compare the bundles of a base and a head
-// repository. Files that belong to no bundle (READMEs, example specs) are listed
-// apart: they make no version.
+// repository. Changed example specs are listed with their template (a review
+// renders them); other files outside every bundle (READMEs) are listed apart.
+// Neither makes a version.
 import { sameBytes } from "./classify.js";
+import { isExampleSpec } from "../parse/layout.js";
 import type { Snapshot } from "../files.js";
 import type { LoadedRepository } from "../parse/repository.js";
 import type { Bundle, Template, TemplateKind } from "../model.js";
@@ -18,10 +20,18 @@ export interface BundleChange {
   head?: Bundle;
 }
 
+/** A changed example spec (`<template>/spec/*.yaml`). */
+export interface SpecFileChange {
+  template: string;
+  path: string;
+}
+
 export interface ChangeSet {
   /** Changed bundles, ordered by template folder then major. */
   bundles: BundleChange[];
-  /** Changed paths (added, modified or removed) that are in no bundle of base or head. */
+  /** Changed example specs of a template of base or head, by path. */
+  specFiles: SpecFileChange[];
+  /** Other changed paths (added, modified or removed) that are in no bundle of base or head. */
   unbundledFiles: string[];
 }
 
@@ -49,8 +59,18 @@ export function detectChanges(
 
   const bundleDirs = [...before.keys(), ...after.keys()];
   const inBundle = (path: string) => bundleDirs.some((d) => path.startsWith(`${d}/`));
-  const unbundledFiles = changedPaths(base.snapshot, head.snapshot).filter((p) => !inBundle(p));
-  return { bundles, unbundledFiles };
+  // Head's name wins when a template folder was renamed in place.
+  const templateAt = new Map([...base.repo.templates, ...head.repo.templates].map((t) => [t.dir, t.name]));
+  const specOf = (path: string) => [...templateAt].find(([dir]) => isExampleSpec(path, dir))?.[1];
+  const specFiles: SpecFileChange[] = [];
+  const unbundledFiles: string[] = [];
+  for (const path of changedPaths(base.snapshot, head.snapshot)) {
+    if (inBundle(path)) continue;
+    const template = specOf(path);
+    if (template !== undefined) specFiles.push({ template, path });
+    else unbundledFiles.push(path);
+  }
+  return { bundles, specFiles, unbundledFiles };
 }
 
 function sameFiles(a: Bundle, b: Bundle): boolean {
