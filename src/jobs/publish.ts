@@ -1,19 +1,15 @@
-// The `publish` job: publish what a merge or a direct push put on the default
-// branch, then answer on the pull request, if there is one.
-import type { Probot } from "probot";
-import type { ArtifactStore } from "../ports/artifact-store.js";
+// The `publish` job: publish what a merge, a direct push or `/publish` put on the
+// default branch, for the owner of the repository, then answer on the pull request
+// and hand each new version to the mirror job (when a mirror is configured).
 import { publishChange, type PublishOutcome } from "../flows/publish-change.js";
-import { publishSummary } from "../present/publish-reply.js";
-import type { Renderer } from "../ports/renderer.js";
-import type { VersionMirror } from "../ports/version-mirror.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
-import type { Registry } from "../ports/registry.js";
+import { commandReply } from "../present/command-replies.js";
+import { publishSummary } from "../present/publish-reply.js";
 import { fetchTarball } from "../adapters/github/change-source.js";
-import { loadConfig } from "./review.js";
-import type { Metrics } from "../adapters/github/metrics.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
-
-export const PUBLISH_JOB = "publish";
+import { loadConfig } from "./review.js";
+import { enqueue, type JobKind } from "./job-kind.js";
+import { mirrorJob } from "./mirror.js";
 
 export interface PublishJobData {
   installationId: number;
@@ -26,62 +22,74 @@ export interface PublishJobData {
   pullRequest?: number;
   /** What asked for it; only changes the job id, so a `/publish` retry runs again. */
   trigger: "merge" | "push" | "command";
-  /** For a command: the comment id, so each command is its own job. */
+  /** For a command: the comment that gave it, so each command is its own job and its reply quotes it. */
   commentId?: number;
+  command?: { text: string; author: string };
 }
 
 export const publishJobId = (d: PublishJobData) =>
   `publish:${d.owner}/${d.repo}@${d.commit}${d.pullRequest !== undefined ? `#${d.pullRequest}` : ""}${d.commentId !== undefined ? `:${d.commentId}` : ""}`;
 
-export interface PublishJobDeps {
-  probot: Probot;
-  registry: Registry;
-  artifacts: ArtifactStore;
-  metrics: Metrics;
-  mirror?: VersionMirror;
-  renderer?: Renderer;
-}
-
-export async function runPublishJob(data: PublishJobData, deps: PublishJobDeps): Promise<PublishOutcome[]> {
-  const octokit = await deps.probot.auth(data.installationId);
-  const { owner, repo } = data;
-  if (data.trigger === "push") {
-    // A merged pull request's commit is published by its pull_request job, which can answer on it;
-    // the push path is for direct pushes, so they are not lost.
-    const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: data.commit });
-    if (pulls.some((p) => p.merged_at && p.merge_commit_sha === data.commit)) return [];
-  }
-  const config = await loadConfig(octokit, owner, repo);
-  if (!config.ok) {
-    if (data.pullRequest !== undefined) {
-      await pullRequestReporter(octokit, { owner, repo, number: data.pullRequest }).ensureComment(marker(data),
-        `${marker(data)}\nNothing was published: \`.github/baryon.yml\` is invalid (${config.diagnostics.map((d) => `line ${d.line ?? 1}: ${d.message}`).join("; ")}).`);
+/** Publishes of one repository run in the order they were queued, in any process: its merges are numbered in order. */
+export const publishJob: JobKind<PublishJobData> = {
+  name: "publish",
+  id: publishJobId,
+  key: (d) => `publish:${d.owner}/${d.repo}`,
+  async run(data, context) {
+    const { owner, repo } = data;
+    const octokit = await context.probot.auth(data.installationId);
+    if (data.trigger === "push") {
+      // A merged pull request's commit is published by its pull_request job, which can answer on it;
+      // the push path is for direct pushes, so they are not lost.
+      const { data: pulls } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: data.commit });
+      if (pulls.some((p) => p.merged_at && p.merge_commit_sha === data.commit)) return "left to the pull request's own publish";
     }
-    return [];
-  }
-  const outcomes = await publishChange(
-    { repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { root: config.config.templates } : {}) },
-    {
-      head: () => fetchTarball(octokit, owner, repo, data.commit, config.config.templates),
-      ...(data.baseCommit ? { base: () => fetchTarball(octokit, owner, repo, data.baseCommit!, config.config.templates) } : {}),
-      registry: deps.registry, artifacts: deps.artifacts, ...(deps.mirror ? { mirror: deps.mirror } : {}), ...(deps.renderer ? { renderer: deps.renderer } : {}),
-    },
-  );
-  const summary = publishSummary(outcomes) ?? (data.trigger === "command" ? nothingNew(outcomes) : undefined);
-  if (data.pullRequest !== undefined && summary) {
-    const reporter = pullRequestReporter(octokit, { owner, repo, number: data.pullRequest });
-    await reporter.ensureComment(marker(data), `${marker(data)}\n${summary}`);
+    const reporter = data.pullRequest === undefined ? undefined : pullRequestReporter(octokit, { owner, repo, number: data.pullRequest });
+    const reply = (text: string) => reporter?.ensureComment(marker(data), `${marker(data)}\n${data.command ? commandReply(data.command, text) : text}`);
+    const config = await loadConfig(octokit, owner, repo);
+    if (!config.ok) {
+      await reply(`Nothing was published: \`.github/baryon.yml\` is invalid (${config.diagnostics.map((d) => `line ${d.line ?? 1}: ${d.message}`).join("; ")}).`);
+      return "configuration invalid, nothing published";
+    }
+    const { adapters } = context;
+    const templates = config.config.templates;
+    const outcomes = await publishChange(
+      {
+        repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, mirror: adapters.mirror !== undefined,
+        ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(templates ? { root: templates } : {}),
+      },
+      {
+        head: () => fetchTarball(octokit, owner, repo, data.commit, templates),
+        ...(data.baseCommit ? { base: () => fetchTarball(octokit, owner, repo, data.baseCommit!, templates) } : {}),
+        versions: adapters.registry.versions({ login: owner, installationId: data.installationId }),
+        artifacts: adapters.artifacts,
+        renderer: adapters.renderer,
+      },
+    );
+    for (const o of outcomes) {
+      if ((o.result === "published" || o.result === "draft") && o.createdNow && adapters.mirror) {
+        await enqueue(adapters.queue, mirrorJob, { owner, installationId: data.installationId, template: o.template, major: o.major, minor: o.minor });
+      }
+    }
+    const summary = publishSummary(outcomes) ?? (data.trigger === "command" ? nothingNew(outcomes) : undefined);
+    if (summary) await reply(summary);
     const header = headerLine(outcomes);
-    if (header) await reporter.editComment(COMMENT_MARKER, (body) => withHeader(body, header));
-  }
-  return outcomes;
-}
+    if (reporter && header) await reporter.editComment(COMMENT_MARKER, (body) => withHeader(body, header));
+    return describe(outcomes);
+  },
+};
 
 /** One reply per merged commit (a retried job edits it); each `/publish` command gets its own. */
 const marker = (data: Pick<PublishJobData, "commit" | "commentId">) => `<!-- baryon:publish ${data.commit}${data.commentId !== undefined ? ` ${data.commentId}` : ""} -->`;
+
 function nothingNew(outcomes: PublishOutcome[]): string {
   const current = outcomes.flatMap((o) => (o.result === "unchanged" ? [`${o.template} ${o.version}`] : []));
-  return `Nothing new to publish: ${current.length ? `this commit's bundles are already recorded (${current.join(", ")})` : "this commit has no template bundle"}.`;
+  return `Nothing new was published: ${current.length ? `this merge's bundles are already recorded (${current.join(", ")})` : "this merge changed no template bundle"}.`;
+}
+
+function describe(outcomes: PublishOutcome[]): string {
+  if (!outcomes.length) return "no template bundle changed";
+  return outcomes.map((o) => `${o.template} v${o.major}: ${o.result}${"version" in o ? ` ${o.version}` : ""}`).join(", ");
 }
 
 const HEADER = /^<!-- baryon:published -->.*\n/m;
@@ -101,5 +109,3 @@ function withHeader(body: string, header: string): string {
   lines.splice(at === -1 ? lines.length : at, 0, `<!-- baryon:published -->${header}`);
   return lines.join("\n");
 }
-
-

@@ -1,21 +1,19 @@
 // The `review` job: everything a pull request review needs that a webhook
 // handler must not wait for. Job data is plain JSON; the installation's Octokit
 // is rebuilt here, per job, never shared between repositories.
-import type { Probot, ProbotOctokit } from "probot";
+import type { ProbotOctokit } from "probot";
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { Snapshot } from "../bundle/files.js";
 import { parseYaml } from "../bundle/parse/yaml.js";
 import { CHECK_NAME, reviewPullRequest } from "../flows/review-pull-request.js";
-import type { Renderer } from "../ports/renderer.js";
-import type { VersionCatalog } from "../ports/version-catalog.js";
 import { pullRequestChangeSource } from "../adapters/github/change-source.js";
 import { checkConfig, CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import type { Metrics } from "../adapters/github/metrics.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { SnapshotTooLargeError } from "../adapters/github/tarball.js";
 import { PermanentJobError } from "../ports/job-queue.js";
-
-export const REVIEW_JOB = "review";
+import { reviewErrors } from "../present/review-report.js";
+import type { JobContext, JobKind } from "./job-kind.js";
 
 export interface ReviewJobData {
   installationId: number;
@@ -33,16 +31,19 @@ export interface ReviewJobData {
 export const reviewJobId = (d: Pick<ReviewJobData, "owner" | "repo" | "number" | "headSha">) =>
   `review:${d.owner}/${d.repo}#${d.number}@${d.headSha}`;
 
-export interface ReviewJobDeps {
-  probot: Probot;
-  /** The app's id, to tell its check runs from other apps' of the same name. */
-  appId?: number;
-  renderer: Renderer;
-  versions: VersionCatalog;
-  metrics: Metrics;
-}
+/**
+ * Review one push of a pull request. One job per (repository, pull request, head SHA):
+ * redeliveries and repeated pushes of a SHA dedupe; reviews of one pull request never
+ * overlap, in any process, so two quick pushes cannot both create the living comment.
+ */
+export const reviewJob: JobKind<ReviewJobData> = {
+  name: "review",
+  id: reviewJobId,
+  key: (d) => `review:${d.owner}/${d.repo}#${d.number}`,
+  run: (data, context) => runReview(data, context),
+};
 
-export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Promise<void> {
+async function runReview(data: ReviewJobData, deps: JobContext): Promise<string> {
   const started = performance.now();
   const octokit = await deps.probot.auth(data.installationId);
   countRequests(octokit, deps.metrics);
@@ -58,14 +59,14 @@ export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Pr
       annotations: [],
     });
     deps.metrics.reviewDuration.observe({ outcome: "config-error" }, (performance.now() - started) / 1000);
-    return;
+    return "configuration invalid, check run failed";
   }
   const changes = pullRequestChangeSource(octokit, { owner, repo, baseSha: data.baseSha, headSha: data.headSha }, config.config.templates);
   let report;
   try {
     report = await reviewPullRequest(
       { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
-      { changes, renderer: deps.renderer, versions: deps.versions, reporter },
+      { changes, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },
     );
   } catch (error) {
     if (!(error instanceof SnapshotTooLargeError)) throw error;
@@ -73,6 +74,8 @@ export async function runReviewJob(data: ReviewJobData, deps: ReviewJobDeps): Pr
     throw new PermanentJobError(error.message, { cause: error }); // retrying cannot help
   }
   deps.metrics.reviewDuration.observe({ outcome: report.templates.length ? "reviewed" : "no-templates" }, (performance.now() - started) / 1000);
+  const errors = reviewErrors(report);
+  return report.templates.length ? `reviewed ${report.templates.length} template change(s), ${errors} error(s)` : "no template changes";
 }
 
 /** The default branch's config (Probot's loader: `_extends` from another repository works). */

@@ -5,8 +5,12 @@ import type { ApplicationFunction, Context } from "probot";
 import type { JobQueue } from "../ports/job-queue.js";
 import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
 import type { Metrics } from "../adapters/github/metrics.js";
-import { PUBLISH_JOB, publishJobId, type PublishJobData } from "../jobs/publish.js";
-import { REVIEW_JOB, reviewJobId, type ReviewJobData } from "../jobs/review.js";
+import { enqueue } from "../jobs/job-kind.js";
+import { publishJob, publishJobId, type PublishJobData } from "../jobs/publish.js";
+import { reviewJob, reviewJobId, type ReviewJobData } from "../jobs/review.js";
+import {
+  commandReply, PUBLISH_NEEDS_WRITE, PUBLISH_NOT_MERGED, PUBLISH_OTHER_BRANCH, ROLLOUTS_NOT_ENABLED, UNKNOWN_COMMAND,
+} from "../present/command-replies.js";
 
 export interface AppDeps {
   queue: JobQueue;
@@ -32,7 +36,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
         pushedAt: pr.updated_at,
         fork: pr.head.repo?.full_name !== repository.full_name,
       };
-      const added = await deps.queue.add(REVIEW_JOB, data, { id: reviewJobId(data) });
+      const added = await enqueue(deps.queue, reviewJob, data);
       context.log.info({ job: reviewJobId(data), added }, added ? "review queued" : "review already queued for this head");
     });
 
@@ -59,29 +63,24 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
       if (!command) return;
       const reply = async (body: string, reaction: "+1" | "-1" | "confused" | "eyes") => {
         await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: reaction }));
-        await context.octokit.rest.issues.createComment(context.issue({ body: `> ${comment.body.split("\n", 1)[0]}\n\n@${author} ${body}` }));
+        await context.octokit.rest.issues.createComment(context.issue({ body: commandReply({ text: comment.body, author }, body) }));
       };
-      if (command.name === "unknown") {
-        return reply(`\`${command.text}\` is not a Baryon command. Commands: \`/publish\` (retry publishing a merged pull request), \`/rollout <stage|status|pause|resume|abort>\`, \`/rollback\`.`, "confused");
-      }
-      if (command.name === "rollout" || command.name === "rollback") {
-        return reply(`rollouts are not enabled in this Baryon yet: \`/${command.name}\` did nothing.`, "confused");
-      }
+      if (command.name === "unknown") return reply(UNKNOWN_COMMAND(command.text), "confused");
+      if (command.name === "rollout" || command.name === "rollback") return reply(ROLLOUTS_NOT_ENABLED(command.name), "confused");
       const { data: access } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: author }));
-      if (!WRITE_PERMISSIONS.includes(access.permission)) {
-        return reply(`\`/publish\` needs write access to ${repository.full_name}; you have ${access.permission}. Nothing was done.`, "-1");
-      }
+      if (!WRITE_PERMISSIONS.includes(access.permission)) return reply(PUBLISH_NEEDS_WRITE(repository.full_name, access.permission), "-1");
       const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
-      if (!pr.merged || !pr.merge_commit_sha) return reply("`/publish` publishes a merged pull request; this one is not merged. Nothing was done.", "-1");
-      if (pr.base.ref !== repository.default_branch) {
-        return reply(`\`/publish\` publishes what merged into ${repository.default_branch}; this pull request merged into ${pr.base.ref}. Nothing was done.`, "-1");
-      }
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "command", commentId: comment.id });
+      if (!pr.merged || !pr.merge_commit_sha) return reply(PUBLISH_NOT_MERGED, "-1");
+      if (pr.base.ref !== repository.default_branch) return reply(PUBLISH_OTHER_BRANCH(repository.default_branch, pr.base.ref), "-1");
+      await enqueuePublish(context, {
+        installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha,
+        pullRequest: pr.number, trigger: "command", commentId: comment.id, command: { text: comment.body, author },
+      });
       await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
     });
 
     async function enqueuePublish(context: Context, data: PublishJobData): Promise<void> {
-      const added = await deps.queue.add(PUBLISH_JOB, data, { id: publishJobId(data) });
+      const added = await enqueue(deps.queue, publishJob, data);
       context.log.info({ job: publishJobId(data), added }, added ? "publish queued" : "publish already queued");
     }
   };

@@ -11,3 +11,8 @@ export function publishSummary(outcomes: PublishOutcome[]): string | undefined {
   });
   return lines.length ? lines.join("\n") : undefined;
 }
+
+/** A version the legacy mirror refused: Baryon's own version stands. */
+export function mirrorFailed(version: { template: string; major: number; minor: number }, mirror: string, error: string): string {
+  return `${version.template} ${version.major}.${version.minor} is published in Baryon, but was not mirrored to ${mirror}: ${error}`;
+}

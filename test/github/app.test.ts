@@ -145,7 +145,7 @@ describe("Baryon reviews template pull requests", () => {
     expect(await (await fetch(`${h.app.url}/health`)).json()).toEqual({ status: "ok" });
     const metrics = await (await fetch(`${h.app.url}/metrics`)).text();
     expect(metrics).toMatch(/baryon_webhooks_received_total\{event="pull_request"\} 1/);
-    expect(metrics).toMatch(/baryon_webhooks_processed_total\{event="pull_request"\} 1/);
+    expect(metrics).toMatch(/baryon_jobs_total\{kind="review",outcome="done"\} 1/);
     expect(metrics).toMatch(/baryon_review_duration_seconds_count\{outcome="no-templates"\} 1/);
     expect(metrics).toMatch(/baryon_github_requests_total\{method="GET",status="200"\} \d+/);
   });

@@ -15,6 +15,8 @@ const SVC = "templates/load-balanced-fargate-svc/v1";
 const CONFIG = { ".github/baryon.yml": "templates: templates\n" };
 let h: Harness;
 const harness = harnessPerTest((next) => (h = next));
+/** The registry as the owner of the test's repository sees it. */
+const acme = () => h.db.registry.versions({ login: "acme" });
 
 const stamp = { createdAt: new Date(0), lastModifiedAt: new Date(0) };
 const envVersion = (major: string, minor: string, status: TemplateVersionStatus) => ({
@@ -62,7 +64,7 @@ async function mergedPullRequest(repo: ReturnType<typeof h.fake.state.addRepo>, 
 describe("merge to publish", () => {
   it("a push to main publishes 1.0 of every template; the review then announces 1.1, the merge publishes it and says so", async () => {
     const { repo, files } = await publishedRepo();
-    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0"]);
+    expect((await acme().listVersions("load-balanced-fargate-svc")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0"]);
 
     const first = addInput(files, "log_retention");
     const merged = await mergedPullRequest(repo, 7, first);
@@ -71,16 +73,16 @@ describe("merge to publish", () => {
     expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
     expect(comments[0]!.body).toContain("**Merged.** Published load-balanced-fargate-svc 1.1.");
     expect(comments[1]!.body).toContain("Published load-balanced-fargate-svc 1.1");
-    const v = await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1);
+    const v = await acme().getVersion("load-balanced-fargate-svc", 1, 1);
     expect(v).toMatchObject({ status: "published", source: { repository: "acme/templates", commit: merged.mergeCommitSha, pullRequest: 7 } });
     // The merge's push and its pull_request event both arrived: still one version.
-    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).map((x) => `${x.major}.${x.minor}`)).toEqual(["1.0", "1.1"]);
+    expect((await acme().listVersions("load-balanced-fargate-svc")).map((x) => `${x.major}.${x.minor}`)).toEqual(["1.0", "1.1"]);
 
     // The next pull request on the same template is reviewed and published as 1.2.
     const second = await mergedPullRequest(repo, 8, addInput(first, "owner_team"));
     expect(h.fake.state.comments(repo, 8)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.2 |");
     expect(h.fake.state.comments(repo, 8)[1]!.body).toContain("Published load-balanced-fargate-svc 1.2");
-    expect((await h.db.registry.recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 2 });
+    expect((await acme().recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 2 });
     void second;
   });
 
@@ -90,7 +92,7 @@ describe("merge to publish", () => {
     await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
     await h.app.queue.idle();
     expect(h.fake.state.comments(repo, 7)).toHaveLength(2);
-    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).length).toBe(2);
+    expect((await acme().listVersions("load-balanced-fargate-svc")).length).toBe(2);
   });
 
   it("/publish retries for an authorized user, and is refused with a reason for others", async () => {
@@ -110,8 +112,10 @@ describe("merge to publish", () => {
     await h.app.queue.idle();
     expect(h.fake.state.comments(repo, 7).find((c) => c.id === allowed.id)!.reactions.map((r) => r.content)).toEqual(["eyes"]);
     // The versions this merge recorded are confirmed; nothing is recorded twice.
-    expect(h.fake.state.comments(repo, 7).at(-1)!.body).toContain("Published load-balanced-fargate-svc 1.1");
-    expect((await h.db.registry.listVersions("load-balanced-fargate-svc")).length).toBe(2);
+    // The versions this merge recorded are not published again: the reply says so, quoting the command.
+    const answer = h.fake.state.comments(repo, 7).at(-1)!.body;
+    expect(answer).toMatch(/^> \/publish\n\n@maintainer Nothing new was published: this merge's bundles are already recorded \(.*load-balanced-fargate-svc 1\.1.*\)\.$/);
+    expect((await acme().listVersions("load-balanced-fargate-svc")).length).toBe(2);
   });
 
   it("an unknown command gets an answer, not silence", async () => {
@@ -141,8 +145,11 @@ describe("merge to publish with the AWS Proton publisher (AWS mocked)", () => {
       await harness.restart({ mirror: protonMirror(r.publisher) });
       const { repo, files } = await publishedRepo();
       await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
-      expect(h.fake.state.comments(repo, 7)[1]!.body).toMatch(/Published load-balanced-fargate-svc 1\.1 \(not mirrored: AWS Proton: .*Template bundle is missing a schema/);
-      expect(await h.db.registry.getVersion("load-balanced-fargate-svc", 1, 1)).toBeDefined();
+      const bodies = h.fake.state.comments(repo, 7).map((c) => c.body);
+      expect(bodies.some((b) => b.includes("Published load-balanced-fargate-svc 1.1"))).toBe(true);
+      expect(bodies.find((b) => b.includes("not mirrored"))).toMatch(/load-balanced-fargate-svc 1\.1 is published in Baryon, but was not mirrored to AWS Proton: .*Template bundle is missing a schema/);
+      expect(await acme().getVersion("load-balanced-fargate-svc", 1, 1)).toMatchObject({ status: "published", mirror: { status: "failed" } });
+      expect(await acme().getVersion("load-balanced-fargate-svc", 1, 0)).toMatchObject({ mirror: { status: "done" } });
       // The minor went to Proton as a minor of major 1; the first publish as a new major.
       const creates = r.proton.commandCalls(CreateServiceTemplateVersionCommand).map((c) => c.args[0].input.majorVersion);
       expect(creates).toEqual([undefined, "1"]);

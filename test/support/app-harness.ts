@@ -12,7 +12,7 @@ import type { Renderer } from "../../src/ports/renderer.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
-import type { VersionMirror } from "../../src/flows/publish-change.js";
+import type { VersionMirror } from "../../src/ports/version-mirror.js";
 import { testRegistry, type TestRegistry } from "./registry.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
 import { ROOT } from "./cli.js";
@@ -28,6 +28,8 @@ export interface Harness {
   /** Every log line the app wrote, as text. */
   logs: string[];
   webhookUrl: string;
+  /** Stops the app and starts a new one on the same fake GitHub, registry and artifacts (a restart, or a deploy). */
+  restartApp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,28 +42,38 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
   const logs: string[] = [];
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const db = await testRegistry();
-  const app = await startServer({
+  const artifactDir = mkdtempSync(join(tmpdir(), "baryon-artifacts-"));
+  const start = () => startServer({
     port: 0,
     host: "127.0.0.1",
     env: {},
     probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
-    ...(options.queue ? { queue: options.queue } : {}),
-    ...(options.renderer ? { renderer: options.renderer } : {}),
-    ...(options.mirror ? { mirror: options.mirror } : {}),
-    registry: db.registry,
+    adapters: {
+      ...(options.queue ? { queue: options.queue } : {}),
+      ...(options.renderer ? { renderer: options.renderer } : {}),
+      ...(options.mirror ? { mirror: options.mirror } : {}),
+      registry: db.registry,
+      artifacts: createLocalArtifactStore({ dir: artifactDir }),
+    },
     // Tests do not wait out GitHub's write spacing; the benchmark keeps it.
     githubThrottling: options.githubThrottling ?? false,
-    artifacts: createLocalArtifactStore({ dir: mkdtempSync(join(tmpdir(), "baryon-artifacts-")) }),
   });
-  return {
-    fake, app, logs, db,
-    webhookUrl: `${app.url}/api/github/webhooks`,
+  const harness: Harness = {
+    fake, app: await start(), logs, db,
+    get webhookUrl() {
+      return `${harness.app.url}/api/github/webhooks`;
+    },
+    async restartApp() {
+      await harness.app.close();
+      harness.app = await start();
+    },
     async close() {
-      await app.close();
+      await harness.app.close();
       await fake.close();
       await db.drop();
     },
   };
+  return harness;
 }
 
 /** The example templates as repository files under `prefix`. */

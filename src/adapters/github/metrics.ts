@@ -4,8 +4,10 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
 export interface Metrics {
   registry: Registry;
   webhooksReceived: Counter<"event">;
-  webhooksProcessed: Counter<"event">;
-  webhooksFailed: Counter<"event">;
+  /** Job attempts that finished, by job kind and outcome (done, failed). */
+  jobsFinished: Counter<"kind" | "outcome">;
+  /** Deliveries GitHub sent again (same delivery id), answered without acting. */
+  duplicateDeliveries: Counter<"event">;
   reviewDuration: Histogram<"outcome">;
   githubRequests: Counter<"method" | "status">;
 }
@@ -16,8 +18,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   return {
     registry,
     webhooksReceived: new Counter({ name: "baryon_webhooks_received_total", help: "Webhook deliveries accepted, by event", labelNames: ["event"], registers: [registry] }),
-    webhooksProcessed: new Counter({ name: "baryon_webhooks_processed_total", help: "Webhook jobs finished, by event", labelNames: ["event"], registers: [registry] }),
-    webhooksFailed: new Counter({ name: "baryon_webhooks_failed_total", help: "Webhook jobs that failed (each attempt), by event", labelNames: ["event"], registers: [registry] }),
+    jobsFinished: new Counter({ name: "baryon_jobs_total", help: "Job attempts finished, by kind and outcome (done, failed)", labelNames: ["kind", "outcome"], registers: [registry] }),
+    duplicateDeliveries: new Counter({ name: "baryon_webhooks_duplicate_total", help: "Redelivered webhooks (a delivery id already processed), ignored", labelNames: ["event"], registers: [registry] }),
     reviewDuration: new Histogram({
       name: "baryon_review_duration_seconds", help: "Time from job start to reported review", labelNames: ["outcome"],
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [registry],

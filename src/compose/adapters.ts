@@ -1,0 +1,63 @@
+// The composition root: settings → adapters, built once per process. Everything
+// owner-specific (a version store, a GitHub client) is derived per job from these.
+import { resolve } from "node:path";
+import { createArtifactStore } from "../adapters/artifacts/index.js";
+import { createProtonPublisher } from "../adapters/proton/index.js";
+import { protonMirror } from "../adapters/proton/version-mirror.js";
+import { createQueue, type QueueLogger } from "../adapters/queue/index.js";
+import { createRegistry, DEFAULT_DATA_DIR } from "../adapters/registry/index.js";
+import { createRenderPool } from "../jinja/pool.js";
+import type { ArtifactStore } from "../ports/artifact-store.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import type { Registry } from "../ports/registry.js";
+import type { Renderer } from "../ports/renderer.js";
+import type { VersionMirror } from "../ports/version-mirror.js";
+import { redacted, type Settings } from "./settings.js";
+
+export interface Adapters {
+  registry: Registry;
+  artifacts: ArtifactStore;
+  queue: JobQueue;
+  renderer: Renderer;
+  /** The legacy AWS Proton mirror, when configured. */
+  mirror?: VersionMirror;
+  /** One line for the start log: which registry, queue, store and mirror are in use. */
+  description: string;
+  /** Closes what this root built; what the caller passed in stays open (it belongs to the caller). */
+  close(): Promise<void>;
+}
+
+/** Adapters a caller already has (tests, the CLI's own pool); the rest are built from settings. */
+export type GivenAdapters = Partial<Pick<Adapters, "registry" | "artifacts" | "queue" | "renderer" | "mirror">>;
+
+export async function composeAdapters(settings: Settings, given: GivenAdapters = {}, logger?: QueueLogger): Promise<Adapters> {
+  const owned: Array<() => Promise<void>> = [];
+  const registry = given.registry ?? (await createRegistry({
+    ...(settings.databaseUrl ? { databaseUrl: settings.databaseUrl } : {}),
+    ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
+  }));
+  if (!given.registry) owned.push(() => registry.close());
+  const queue = given.queue ?? createQueue({ ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(logger ? { logger } : {}) });
+  if (!given.queue) owned.push(() => queue.close());
+  const renderer = given.renderer ?? createRenderPool();
+  if (!given.renderer) owned.push(() => renderer.close());
+  const artifacts = given.artifacts ?? createArtifactStore(settings.artifacts);
+  const mirror = given.mirror ?? (settings.proton ? protonMirror(createProtonPublisher(settings.proton)) : undefined);
+
+  const description = [
+    `registry: ${given.registry ? "given" : settings.databaseUrl ? `Postgres ${redacted(settings.databaseUrl)}` : `embedded PGlite in ${resolve(settings.dataDir ?? DEFAULT_DATA_DIR)}`}`,
+    `queue: ${given.queue ? "given" : settings.redisUrl ? `BullMQ on ${redacted(settings.redisUrl)}` : "in-process"}`,
+    `artifacts: ${given.artifacts ? "given" : settings.artifacts.s3 ? `s3://${settings.artifacts.s3.bucket}/${settings.artifacts.s3.prefix ?? ""}` : resolve(settings.artifacts.dir ?? ".baryon/artifacts")}`,
+    `mirror: ${mirror ? mirror.name : "none"}`,
+  ].join(", ");
+
+  let closing: Promise<void> | undefined;
+  return {
+    registry, artifacts, queue, renderer, description,
+    ...(mirror ? { mirror } : {}),
+    close: () => (closing ??= (async () => {
+      // The queue first: running jobs finish while the registry and renderer are still open.
+      for (const close of owned.reverse()) await close();
+    })()),
+  };
+}

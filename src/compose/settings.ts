@@ -1,0 +1,58 @@
+// Settings: everything Baryon reads from its environment, in one place, checked
+// once at start. The composition root builds adapters from these and nothing else.
+import { artifactStoreConfigFromEnv, type ArtifactStoreConfig } from "../adapters/artifacts/index.js";
+import { protonConfigFromEnv, type ProtonConfigResult } from "../adapters/proton/config.js";
+
+export interface Settings {
+  /** REDIS_URL: jobs go through BullMQ on this Redis; unset, they run in this process. */
+  redisUrl?: string;
+  /** DATABASE_URL: the registry is this Postgres database; unset, embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  /** BARYON_DATA_DIR: PGlite's folder (default `.baryon/registry`). */
+  dataDir?: string;
+  artifacts: ArtifactStoreConfig;
+  /** The legacy AWS Proton mirror (BARYON_PROTON_*), when configured. */
+  proton?: NonNullable<ProtonConfigResult["value"]>;
+  /** BARYON_RESYNC_SECONDS: how often unfinished work recorded in the registry is re-enqueued (default 300). */
+  resyncEveryMs: number;
+  /** LOG_LEVEL (default info). */
+  logLevel: string;
+}
+
+export const DEFAULT_RESYNC_MS = 5 * 60 * 1000;
+
+/** Every mistake is collected, so an operator fixes them in one go; `settings` is only given when there are none. */
+export function settingsFromEnv(env: Record<string, string | undefined>): { settings?: Settings; errors: string[] } {
+  const errors: string[] = [];
+  const proton = protonConfigFromEnv(env);
+  errors.push(...proton.errors.map((e) => `AWS Proton mirror: ${e}`));
+  let resyncEveryMs = DEFAULT_RESYNC_MS;
+  const resync = env.BARYON_RESYNC_SECONDS?.trim();
+  if (resync) {
+    const seconds = Number(resync);
+    if (!Number.isFinite(seconds) || seconds < 1) errors.push(`BARYON_RESYNC_SECONDS must be a number of seconds, at least 1 (got ${JSON.stringify(resync)})`);
+    else resyncEveryMs = seconds * 1000;
+  }
+  // Several processes sharing a Redis queue must share one registry too: PGlite belongs to one process.
+  if (env.REDIS_URL && !env.DATABASE_URL) {
+    errors.push("REDIS_URL is set but DATABASE_URL is not: Baryon processes that share a queue must share a Postgres registry (the embedded one serves one process)");
+  }
+  if (errors.length) return { errors };
+  const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, logLevel: env.LOG_LEVEL?.trim() || "info" };
+  if (env.REDIS_URL) settings.redisUrl = env.REDIS_URL;
+  if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
+  if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;
+  if (proton.value) settings.proton = proton.value;
+  return { settings, errors };
+}
+
+/** A URL without its password, for logs. */
+export function redacted(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}
