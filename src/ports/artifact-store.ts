@@ -1,5 +1,5 @@
-// The ArtifactStore port: packed bundles kept by their digest, written once.
-// No SDK or fs types here; adapters live beside this file (local.ts, s3.ts).
+// The ArtifactStore port: bundle tars kept by their digest, written once.
+// No SDK or fs types here; the adapters live in src/adapters/artifacts/.
 
 export interface StoredArtifact {
   /** Where the bytes are: `file:///…/bundles/sha256/<digest>.tar.gz` or `s3://bucket/…`. Give it back to get(). */
@@ -10,12 +10,16 @@ export interface StoredArtifact {
 
 export interface ArtifactStore {
   /**
-   * Stores `bytes` under `digest` (SHA-256 hex of the bytes, checked) unless an object
-   * with that digest exists already. Racing puts of one digest all resolve with the
-   * same location; the stored bytes are never replaced by different ones.
+   * Stores `tar` (packBundle's bytes) under `digest`, its SHA-256 hex (checked), as a
+   * `.tar.gz`, unless an object with that digest exists already. Racing puts of one
+   * digest all resolve with the same location; a stored object is never replaced.
    */
-  put(digest: string, bytes: Uint8Array): Promise<StoredArtifact>;
-  /** The bytes at a location this store gave out, checked against the digest the location names. */
+  put(digest: string, tar: Uint8Array): Promise<StoredArtifact>;
+  /**
+   * The tar at a location this store gave out, checked against the digest the location
+   * names: the SHA-256 of the tar, or, for objects stored before digests named content,
+   * of the stored `.tar.gz` itself. Decompression is capped (a gzip bomb fails).
+   */
   get(location: string): Promise<Uint8Array>;
   exists(digest: string): Promise<boolean>;
 }
@@ -41,11 +45,19 @@ export class DigestMismatchError extends ArtifactError {
   }
 }
 
-/** The stored object's bytes no longer hash to its digest. */
+/** The stored object is not a gzip'd tar whose digest is the one its location names. `actual` hashes what was read. */
 export class CorruptArtifactError extends ArtifactError {
   override name = "CorruptArtifactError";
-  constructor(readonly location: string, readonly expected: string, readonly actual: string) {
-    super(`${location} is corrupt: its bytes hash to ${actual}, not ${expected}`);
+  constructor(readonly location: string, readonly expected: string, readonly actual: string, reason = `its bytes hash to ${actual}, not ${expected}`) {
+    super(`${location} is corrupt: ${reason}`);
+  }
+}
+
+/** The stored object decompresses to more than the store's limit (a gzip bomb, or a bundle far beyond Proton's 5 MB). */
+export class ArtifactTooLargeError extends ArtifactError {
+  override name = "ArtifactTooLargeError";
+  constructor(readonly location: string, readonly limit: number) {
+    super(`${location} decompresses to more than ${limit} bytes; refused`);
   }
 }
 

@@ -1,17 +1,22 @@
 // The ArtifactStore contract, run against every adapter (local.test.ts, s3rver.test.ts, s3-fake.test.ts).
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { packBundle, sha256Hex, unpackBundle } from "../../src/bundle/archive/archive.js";
 import {
-  ArtifactNotFoundError, CorruptArtifactError, DigestMismatchError, ForeignLocationError, InvalidDigestError,
-  type ArtifactStore,
+  ArtifactNotFoundError, ArtifactTooLargeError, CorruptArtifactError, DigestMismatchError, ForeignLocationError,
+  InvalidDigestError, type ArtifactStore,
 } from "../../src/ports/artifact-store.js";
 import { bundleOf, exampleBundle, SMALL_BUNDLE } from "./helpers.js";
 
 /** One test's store, apart from every other test's. */
 export interface ArtifactPlace {
   store: ArtifactStore;
-  /** Replaces the stored bytes behind the store's back, as a disk fault or a hand edit would. */
-  corrupt(location: string, bytes: Uint8Array): Promise<void>;
+  /** Where the store keeps a digest's object (it need not exist). */
+  locationOf(digest: string): string;
+  /** The stored object's bytes, read behind the store's back. */
+  readRaw(location: string): Promise<Uint8Array>;
+  /** Writes or replaces the stored bytes behind the store's back, as a disk fault, a hand edit or an older Baryon would. */
+  writeRaw(location: string, bytes: Uint8Array): Promise<void>;
   /** Locations of this store's kind that it did not give out (another root, another bucket). */
   foreignLocations: string[];
   teardown(): Promise<void>;
@@ -23,7 +28,8 @@ export interface ArtifactTarget {
    * exclusively); false when several may, because the store ignores conditional writes.
    */
   exclusiveCreate: boolean;
-  setup(): Promise<ArtifactPlace>;
+  /** A fresh store; `maxTarBytes` as the adapter's option of that name. */
+  setup(options?: { maxTarBytes?: number }): Promise<ArtifactPlace>;
 }
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -42,14 +48,47 @@ export function describeArtifactStore(label: string, target: ArtifactTarget): vo
       await place.teardown();
     });
 
-    it("stores bytes under their digest and gives them back", async () => {
+    it("stores a tar as a .tar.gz under the tar's digest, and gives the tar back", async () => {
       const packed = await packBundle(bundleOf("t/v1", SMALL_BUNDLE));
       expect(await store.exists(packed.digest)).toBe(false);
       const stored = await store.put(packed.digest, packed.bytes);
-      expect(stored.created).toBe(true);
+      expect(stored).toEqual({ location: place.locationOf(packed.digest), created: true });
       expect(stored.location).toContain(`bundles/sha256/${packed.digest}.tar.gz`);
       expect(await store.exists(packed.digest)).toBe(true);
       expect(Buffer.compare(await store.get(stored.location), packed.bytes)).toBe(0);
+      // What any gunzip (and AWS Proton) reads: the same tar.
+      expect(Buffer.compare(gunzipSync(await place.readRaw(stored.location)), packed.bytes)).toBe(0);
+    });
+
+    it("reads an object stored before digests named content: a .tar.gz under the SHA-256 of the .tar.gz", async () => {
+      const { bytes: tar, digest } = await packBundle(bundleOf("t/v1", SMALL_BUNDLE));
+      const gz = gzipSync(tar);
+      const legacy = place.locationOf(sha256Hex(gz));
+      await place.writeRaw(legacy, gz);
+      expect(await store.exists(sha256Hex(gz))).toBe(true);
+      expect(Buffer.compare(await store.get(legacy), tar)).toBe(0);
+      expect([...(await unpackBundle(await store.get(legacy))).keys()].sort()).toEqual(Object.keys(SMALL_BUNDLE).sort());
+      // Putting the same tar now stores it beside, under its content digest; the old object stays readable.
+      expect(await store.put(digest, tar)).toEqual({ location: place.locationOf(digest), created: true });
+      expect(Buffer.compare(await store.get(legacy), tar)).toBe(0);
+    });
+
+    it("refuses an object that inflates past the limit (a gzip bomb), whatever digest names it", async () => {
+      const small = (await target.setup({ maxTarBytes: 1024 * 1024 }));
+      try {
+        const inflated = new Uint8Array(8 * 1024 * 1024);
+        const bomb = gzipSync(inflated);
+        expect(bomb.length).toBeLessThan(64 * 1024);
+        for (const digest of [sha256Hex(bomb), sha256Hex(inflated)]) {
+          const location = small.locationOf(digest);
+          await small.writeRaw(location, bomb);
+          const error = await small.store.get(location).catch((err: unknown) => err);
+          expect(error).toBeInstanceOf(ArtifactTooLargeError);
+          expect(error).toMatchObject({ location, limit: 1024 * 1024 });
+        }
+      } finally {
+        await small.teardown();
+      }
     });
 
     it("round-trips the example bundle through pack, put, get and unpack", async () => {
@@ -70,7 +109,7 @@ export function describeArtifactStore(label: string, target: ArtifactTarget): vo
       const second = await store.put(digest, bytes);
       expect(second).toEqual({ location: first.location, created: false });
       // Proof that put() does not write over what is there: damage the object, put again, still damaged.
-      await place.corrupt(first.location, encode("damaged"));
+      await place.writeRaw(first.location, encode("damaged"));
       expect(await store.put(digest, bytes)).toEqual({ location: first.location, created: false });
       await expect(store.get(first.location)).rejects.toBeInstanceOf(CorruptArtifactError);
     });
@@ -109,13 +148,21 @@ export function describeArtifactStore(label: string, target: ArtifactTarget): vo
     });
 
     it("reports a corrupted object with both digests", async () => {
-      const bytes = encode("pristine");
-      const digest = sha256Hex(bytes);
-      const { location } = await store.put(digest, bytes);
-      await place.corrupt(location, encode("pristinE"));
-      const error = await store.get(location).catch((err: unknown) => err);
-      expect(error).toBeInstanceOf(CorruptArtifactError);
-      expect(error).toMatchObject({ location, expected: digest, actual: sha256Hex(encode("pristinE")) });
+      const { bytes: tar, digest } = await packBundle(bundleOf("t/v1", SMALL_BUNDLE));
+      const { location } = await store.put(digest, tar);
+      const other = (await packBundle(bundleOf("t/v1", { ...SMALL_BUNDLE, "README.md": "edited" }))).bytes;
+      const stored = await place.readRaw(location);
+      const damage: Array<[string, Uint8Array, string]> = [
+        ["not gzip", encode("pristinE"), sha256Hex(encode("pristinE"))],
+        ["another tar", gzipSync(other), sha256Hex(other)],
+        ["cut short", stored.subarray(0, stored.length - 30), sha256Hex(stored.subarray(0, stored.length - 30))],
+      ];
+      for (const [, bytes, actual] of damage) {
+        await place.writeRaw(location, bytes);
+        const error = await store.get(location).catch((err: unknown) => err);
+        expect(error).toBeInstanceOf(CorruptArtifactError);
+        expect(error).toMatchObject({ location, expected: digest, actual });
+      }
     });
 
     it("reports a missing object as not found", async () => {

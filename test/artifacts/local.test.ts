@@ -1,22 +1,30 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/bundle/archive/archive.js";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
+import { DEFAULT_MAX_TAR_BYTES } from "../../src/adapters/artifacts/stored-form.js";
+import { ArtifactTooLargeError } from "../../src/ports/artifact-store.js";
 import { describeArtifactStore } from "./conformance.js";
 
 const digestOf = (text: string): string => sha256Hex(new TextEncoder().encode(text));
 
 describeArtifactStore("local directory", {
   exclusiveCreate: true,
-  async setup() {
+  async setup(options = {}) {
     const dir = await mkdtemp(join(tmpdir(), "baryon-artifacts-"));
     const other = `${dir}-other`;
     return {
-      store: createLocalArtifactStore({ dir }),
-      corrupt: (location, bytes) => writeFile(fileURLToPath(location), bytes),
+      store: createLocalArtifactStore({ dir, ...options }),
+      locationOf: (digest) => pathToFileURL(join(dir, "bundles", "sha256", `${digest}.tar.gz`)).href,
+      readRaw: (location) => readFile(fileURLToPath(location)),
+      async writeRaw(location, bytes) {
+        await mkdir(dirname(fileURLToPath(location)), { recursive: true });
+        await writeFile(fileURLToPath(location), bytes);
+      },
       foreignLocations: [
         pathToFileURL(join(other, "bundles", "sha256", `${digestOf("x")}.tar.gz`)).href,
         pathToFileURL(join(dir, "bundles", "sha256", "..", "..", "..", "elsewhere.tar.gz")).href,
@@ -42,6 +50,15 @@ describe("local artifact store", () => {
     const digest = sha256Hex(bytes);
     await Promise.all([store.put(digest, bytes), store.put(digest, bytes), store.put(digest, bytes)]);
     expect(await readdir(join(dir, "bundles", "sha256"))).toEqual([`${digest}.tar.gz`]);
+  });
+
+  it("refuses a gzip bomb at the default limit", async () => {
+    const inflated = new Uint8Array(DEFAULT_MAX_TAR_BYTES + 1024 * 1024);
+    const bomb = gzipSync(inflated);
+    const path = join(dir, "bundles", "sha256", `${sha256Hex(inflated)}.tar.gz`);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bomb);
+    await expect(createLocalArtifactStore({ dir }).get(pathToFileURL(path).href)).rejects.toBeInstanceOf(ArtifactTooLargeError);
   });
 
   it("shares stored bundles between store instances on one folder", async () => {

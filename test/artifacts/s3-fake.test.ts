@@ -5,6 +5,7 @@ import {
   GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException,
   type PutObjectCommandInput,
 } from "@aws-sdk/client-s3";
+import { gunzipSync } from "node:zlib";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/bundle/archive/archive.js";
@@ -45,11 +46,14 @@ function fakeS3(): { client: S3Client; objects: Map<string, Uint8Array>; mock: R
 
 describeArtifactStore("S3 with conditional writes (in-memory fake)", {
   exclusiveCreate: true,
-  async setup() {
+  async setup(options = {}) {
     const { client, objects, mock } = fakeS3();
+    const keyOf = (location: string): string => location.slice(`s3://${BUCKET}/`.length);
     return {
-      store: createS3ArtifactStore({ client, bucket: BUCKET, prefix: "baryon" }),
-      corrupt: async (location, bytes) => void objects.set(location.slice(`s3://${BUCKET}/`.length), bytes),
+      store: createS3ArtifactStore({ client, bucket: BUCKET, prefix: "baryon", ...options }),
+      locationOf: (digest) => `s3://${BUCKET}/baryon/bundles/sha256/${digest}.tar.gz`,
+      readRaw: async (location) => objects.get(keyOf(location)) ?? new Uint8Array(),
+      writeRaw: async (location, bytes) => void objects.set(keyOf(location), bytes),
       foreignLocations: [`s3://elsewhere/baryon/bundles/sha256/${"0".repeat(64)}.tar.gz`, `s3://${BUCKET}/bundles/sha256/${"0".repeat(64)}.tar.gz`],
       teardown: async () => mock.restore(),
     };
@@ -72,15 +76,17 @@ describe("S3 artifact store requests", () => {
     return { mock, put: () => s3.put(digest, bytes) };
   }
 
-  it("sends a conditional PutObject with the SHA-256 for S3 to check", async () => {
+  it("sends a conditional PutObject of the gzip'd tar, with the body's SHA-256 for S3 to check", async () => {
     const { mock, put } = store();
     mock.on(PutObjectCommand).resolves(meta(200));
     expect(await put()).toEqual({ location: `s3://${BUCKET}/${key}`, created: true });
-    const [call] = mock.commandCalls(PutObjectCommand);
-    expect(call?.args[0].input).toMatchObject({
+    const input = mock.commandCalls(PutObjectCommand)[0]!.args[0].input as PutObjectCommandInput;
+    const body = input.Body as Uint8Array;
+    expect(input).toMatchObject({
       Bucket: BUCKET, Key: key, IfNoneMatch: "*", ContentType: "application/gzip",
-      ChecksumSHA256: Buffer.from(digest, "hex").toString("base64"),
+      ChecksumSHA256: Buffer.from(sha256Hex(body), "hex").toString("base64"),
     });
+    expect(Buffer.compare(gunzipSync(body), bytes)).toBe(0);
   });
 
   it("takes S3's 412 Precondition Failed as 'already stored'", async () => {

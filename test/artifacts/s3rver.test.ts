@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,14 +43,19 @@ afterAll(async () => {
 
 describeArtifactStore("S3 on s3rver", {
   exclusiveCreate: false,
-  async setup() {
+  async setup(options = {}) {
     const prefix = `test-${randomUUID().slice(0, 8)}`;
     const digest = "0".repeat(64);
+    const keyOf = (location: string): string => location.slice(`s3://${BUCKET}/`.length);
     return {
-      store: createS3ArtifactStore({ client, bucket: BUCKET, prefix }),
-      async corrupt(location, bytes) {
-        const key = location.slice(`s3://${BUCKET}/`.length);
-        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
+      store: createS3ArtifactStore({ client, bucket: BUCKET, prefix, ...options }),
+      locationOf: (d) => `s3://${BUCKET}/${prefix}/bundles/sha256/${d}.tar.gz`,
+      async readRaw(location) {
+        const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: keyOf(location) }));
+        return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+      },
+      async writeRaw(location, bytes) {
+        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: keyOf(location), Body: bytes }));
       },
       foreignLocations: [
         `s3://other-bucket/${prefix}/bundles/sha256/${digest}.tar.gz`,
@@ -70,7 +76,7 @@ describe("S3 artifact store on s3rver", () => {
     expect(location).toBe(`s3://${BUCKET}/nested/prefix/bundles/sha256/${digest}.tar.gz`);
     const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `nested/prefix/bundles/sha256/${digest}.tar.gz` }));
     expect(object.ContentType).toBe("application/gzip");
-    expect(new TextDecoder().decode(await object.Body?.transformToByteArray())).toBe("plain object");
+    expect(new TextDecoder().decode(gunzipSync((await object.Body?.transformToByteArray()) ?? new Uint8Array()))).toBe("plain object");
   });
 
   it("wraps S3's refusals in ArtifactStoreError, keeping status and cause", async () => {

@@ -5,6 +5,7 @@ import type { ArtifactStore } from "../../ports/artifact-store.js";
 
 export * from "../../ports/artifact-store.js";
 export { BundleArchiveError, packBundle, sha256Hex, unpackBundle, type PackedBundle, type UnpackOptions } from "../../bundle/archive/archive.js";
+export { DEFAULT_MAX_TAR_BYTES } from "./stored-form.js";
 export { createLocalArtifactStore, DEFAULT_ARTIFACT_DIR, type LocalArtifactStoreOptions } from "./local.js";
 export { createS3ArtifactStore, createS3Client, S3ArtifactStore, type S3ArtifactConfig, type S3ArtifactStoreOptions } from "./s3.js";
 

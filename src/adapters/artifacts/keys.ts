@@ -20,9 +20,9 @@ export function checkDigest(digest: string): void {
   if (!DIGEST.test(digest)) throw new InvalidDigestError(digest);
 }
 
-/** put() stores nothing whose name lies about its content. */
-export function checkBytes(digest: string, bytes: Uint8Array): void {
+/** put() stores nothing whose name lies about its content: `digest` must be the tar's. */
+export function checkBytes(digest: string, tar: Uint8Array): void {
   checkDigest(digest);
-  const actual = sha256Hex(bytes);
+  const actual = sha256Hex(tar);
   if (actual !== digest) throw new DigestMismatchError(digest, actual);
 }

@@ -1,6 +1,8 @@
 // ArtifactStore in a local directory (default `.baryon/artifacts`): the embedded
 // default, beside the PGlite registry.
 //
+// Bundles are kept as `<digest>.tar.gz` (stored-form.ts), named by the tar's digest.
+//
 // Write once, atomically: the bytes go to a temp file in the target folder, are
 // fsynced, then hard-linked to the final name. link() fails when the name exists,
 // so no put ever replaces a stored file, a reader never sees half a file, and of
@@ -10,10 +12,10 @@ import { constants } from "node:fs";
 import { copyFile, link, mkdir, open, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { sha256Hex } from "../../bundle/archive/archive.js";
 import { artifactKey, checkBytes, checkDigest, digestOfKey } from "./keys.js";
+import { compressTar, DEFAULT_MAX_TAR_BYTES, tarOfStored } from "./stored-form.js";
 import {
-  ArtifactNotFoundError, ArtifactStoreError, CorruptArtifactError, ForeignLocationError,
+  ArtifactNotFoundError, ArtifactStoreError, ForeignLocationError,
   type ArtifactStore, type StoredArtifact,
 } from "../../ports/artifact-store.js";
 
@@ -22,20 +24,22 @@ export const DEFAULT_ARTIFACT_DIR = ".baryon/artifacts";
 export interface LocalArtifactStoreOptions {
   /** Root folder; relative paths resolve against the working directory. Default `.baryon/artifacts`. */
   dir?: string;
+  /** get() refuses an object that inflates to more than this (default DEFAULT_MAX_TAR_BYTES, 65 MiB). */
+  maxTarBytes?: number;
 }
 
 export function createLocalArtifactStore(options: LocalArtifactStoreOptions = {}): ArtifactStore {
-  return new LocalArtifactStore(resolve(options.dir ?? DEFAULT_ARTIFACT_DIR));
+  return new LocalArtifactStore(resolve(options.dir ?? DEFAULT_ARTIFACT_DIR), options.maxTarBytes ?? DEFAULT_MAX_TAR_BYTES);
 }
 
 /** Filesystems without hard links (some network mounts) answer link() with one of these. */
 const NO_LINKS = new Set(["EPERM", "ENOTSUP", "ENOSYS", "EOPNOTSUPP"]);
 
 class LocalArtifactStore implements ArtifactStore {
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string, private readonly maxTarBytes: number) {}
 
-  async put(digest: string, bytes: Uint8Array): Promise<StoredArtifact> {
-    checkBytes(digest, bytes);
+  async put(digest: string, tar: Uint8Array): Promise<StoredArtifact> {
+    checkBytes(digest, tar);
     const path = this.pathOf(digest);
     const location = pathToFileURL(path).href;
     try {
@@ -43,7 +47,7 @@ class LocalArtifactStore implements ArtifactStore {
       await mkdir(dirname(path), { recursive: true });
       const temp = join(dirname(path), `.${digest}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
       try {
-        await writeDurably(temp, bytes);
+        await writeDurably(temp, compressTar(tar));
         return { location, created: await linkOnce(temp, path) };
       } finally {
         await unlink(temp).catch(() => {});
@@ -55,16 +59,14 @@ class LocalArtifactStore implements ArtifactStore {
 
   async get(location: string): Promise<Uint8Array> {
     const { path, digest } = this.parse(location);
-    let bytes: Uint8Array;
+    let stored: Uint8Array;
     try {
-      bytes = await readFile(path);
+      stored = await readFile(path);
     } catch (err) {
       if (codeOf(err) === "ENOENT") throw new ArtifactNotFoundError(location);
       throw new ArtifactStoreError("get", location, err);
     }
-    const actual = sha256Hex(bytes);
-    if (actual !== digest) throw new CorruptArtifactError(location, digest, actual);
-    return bytes;
+    return tarOfStored(location, digest, stored, this.maxTarBytes);
   }
 
   async exists(digest: string): Promise<boolean> {

@@ -1,11 +1,12 @@
 // ArtifactStore in an S3 bucket (or an S3-compatible store), under a key prefix.
+// Bundles are kept as `<digest>.tar.gz` (stored-form.ts), named by the tar's digest.
 //
 // Write once: PutObject carries `If-None-Match: *`, so S3 refuses (412) to
 // replace an existing key, and of racing puts exactly one creates it. A
 // HeadObject first skips the upload when the bundle is already there, and keeps
 // stores that ignore If-None-Match (s3rver, some S3 clones) from rewriting an
 // existing object; there, racing puts may both report created, but they write
-// the same bytes (put() checks them against the digest before sending).
+// the same tar (put() checks it against the digest before compressing it).
 // `ChecksumSHA256` makes S3 itself reject a body damaged on the way.
 import {
   GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client,
@@ -13,8 +14,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { sha256Hex } from "../../bundle/archive/archive.js";
 import { artifactKey, checkBytes, digestOfKey } from "./keys.js";
+import { compressTar, DEFAULT_MAX_TAR_BYTES, tarOfStored } from "./stored-form.js";
 import {
-  ArtifactNotFoundError, ArtifactStoreError, CorruptArtifactError, ForeignLocationError,
+  ArtifactNotFoundError, ArtifactStoreError, ForeignLocationError,
   type ArtifactStore, type StoredArtifact,
 } from "../../ports/artifact-store.js";
 
@@ -31,13 +33,15 @@ export interface S3ArtifactConfig {
 export interface S3ArtifactStoreOptions extends S3ArtifactConfig {
   /** A client to use instead of one built from the fields above (tests, custom credentials). */
   client?: S3Client;
+  /** get() refuses an object that inflates to more than this (default DEFAULT_MAX_TAR_BYTES, 65 MiB). */
+  maxTarBytes?: number;
 }
 
 /** S3 answers 409 ConditionalRequestConflict to a conditional write racing another; it asks to retry. */
 const CONFLICT_RETRIES = 3;
 
 export function createS3ArtifactStore(options: S3ArtifactStoreOptions): S3ArtifactStore {
-  return new S3ArtifactStore(options.client ?? createS3Client(options), options.bucket, options.prefix);
+  return new S3ArtifactStore(options.client ?? createS3Client(options), options.bucket, options.prefix, options.maxTarBytes);
 }
 
 export function createS3Client(config: Omit<S3ArtifactConfig, "bucket" | "prefix">): S3Client {
@@ -55,7 +59,7 @@ export function createS3Client(config: Omit<S3ArtifactConfig, "bucket" | "prefix
 export class S3ArtifactStore implements ArtifactStore {
   private readonly prefix: string;
 
-  constructor(private readonly client: S3Client, readonly bucket: string, prefix = "") {
+  constructor(private readonly client: S3Client, readonly bucket: string, prefix = "", private readonly maxTarBytes = DEFAULT_MAX_TAR_BYTES) {
     const trimmed = prefix.replace(/^\/+|\/+$/g, "");
     this.prefix = trimmed === "" ? "" : `${trimmed}/`;
   }
@@ -65,20 +69,21 @@ export class S3ArtifactStore implements ArtifactStore {
     return this.prefix + artifactKey(digest);
   }
 
-  async put(digest: string, bytes: Uint8Array): Promise<StoredArtifact> {
-    checkBytes(digest, bytes);
+  async put(digest: string, tar: Uint8Array): Promise<StoredArtifact> {
+    checkBytes(digest, tar);
     const key = this.keyOf(digest);
     const location = this.locationOf(key);
+    const body = compressTar(tar);
     for (let attempt = 1; ; attempt++) {
       if (await this.head("put", key)) return { location, created: false };
       try {
         await this.client.send(new PutObjectCommand({
           Bucket: this.bucket,
           Key: key,
-          Body: bytes,
+          Body: body,
           IfNoneMatch: "*",
           ContentType: "application/gzip",
-          ChecksumSHA256: Buffer.from(digest, "hex").toString("base64"),
+          ChecksumSHA256: Buffer.from(sha256Hex(body), "hex").toString("base64"),
         }));
         return { location, created: true };
       } catch (err) {
@@ -92,19 +97,17 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async get(location: string): Promise<Uint8Array> {
     const { key, digest } = this.parse(location);
-    let bytes: Uint8Array;
+    let stored: Uint8Array;
     try {
       const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!answer.Body) throw new Error("S3 returned no body");
-      bytes = await answer.Body.transformToByteArray();
+      stored = await answer.Body.transformToByteArray();
     } catch (err) {
       const status = statusOf(err);
       if (nameOf(err) === "NoSuchKey" || (status === 404 && nameOf(err) !== "NoSuchBucket")) throw new ArtifactNotFoundError(location);
       throw new ArtifactStoreError("get", location, err, status);
     }
-    const actual = sha256Hex(bytes);
-    if (actual !== digest) throw new CorruptArtifactError(location, digest, actual);
-    return bytes;
+    return tarOfStored(location, digest, stored, this.maxTarBytes);
   }
 
   async exists(digest: string): Promise<boolean> {

@@ -2,7 +2,8 @@
 // Proton's API still answers (AWS ended Proton on 2026-10-07). Optional, off unless
 // configured; Baryon's registry stays the system of record, and this is a copy.
 //
-// 1. Upload the bundle to S3, content-addressed (the S3 artifact store, write-once).
+// 1. Upload the bundle to S3 as the .tar.gz Proton reads: the S3 artifact store gzips
+//    the tar and writes it once, named by the tar's digest.
 // 2. Create…TemplateVersion: majorVersion for a minor, none for a new major, the
 //    service's compatible environments, and an idempotency token so a retry does
 //    not register the version twice.
@@ -55,10 +56,10 @@ async function publish(version: ProtonVersion, { proton, store, wait }: Context)
     return { ok: false, error: `${label}: a service template version needs at least one compatible environment template for Proton (.template-registration.yaml)` };
   }
   const api = KINDS[version.kind];
-  const digest = version.digest ?? sha256Hex(version.bundle);
-  await store.put(digest, version.bundle);
-  const source = { bucket: store.bucket, key: store.keyOf(digest) };
-  const request = { version, source, clientToken: clientTokenOf(version, digest) };
+  const contentDigest = sha256Hex(version.bundle);
+  await store.put(contentDigest, version.bundle);
+  const source = { bucket: store.bucket, key: store.keyOf(contentDigest) };
+  const request = { version, source, clientToken: clientTokenOf(version, version.digest ?? contentDigest) };
 
   let created = await createVersion(proton, api, request);
   const ref: VersionRef = { templateName: version.template, majorVersion: created.major, minorVersion: created.minor };
@@ -111,6 +112,7 @@ async function templateExists(proton: ProtonClient, api: KindApi, name: string):
 /**
  * Same version, same bundle → same token, so a retried publish gets back the version
  * the first attempt created instead of registering another (Proton's clientToken).
+ * `digest` is the registry's, so a version keeps its token across Baryon upgrades.
  */
 function clientTokenOf(version: ProtonVersion, digest: string): string {
   const identity = [version.kind, version.template, version.isNewMajor ? "new" : version.major, version.minor, digest].join("\n");

@@ -11,9 +11,14 @@ export interface ProtonVersion {
   minor: number;
   /** A new `vN/` folder: Proton is asked for a new major (no majorVersion sent), not a minor of `major`. */
   isNewMajor: boolean;
-  /** The packed bundle (packBundle's bytes). */
+  /** The bundle's canonical tar (packBundle's bytes, or ArtifactStore.get's); uploaded gzip'd, as Proton reads it. */
   bundle: Uint8Array;
-  /** SHA-256 hex of `bundle`; computed when absent. */
+  /**
+   * The version's digest in Baryon's registry; it goes into the idempotency token, so a
+   * retry is recognised. Versions packed now have the SHA-256 of `bundle`; versions
+   * published before digests named content keep the SHA-256 of their old .tar.gz.
+   * Absent: the SHA-256 of `bundle`. The upload is named by the SHA-256 of `bundle` either way.
+   */
   digest?: string;
   description?: string;
   /** Service templates: `compatible_environments` of .template-registration.yaml. Proton requires at least one. */

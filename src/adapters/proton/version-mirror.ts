@@ -8,11 +8,12 @@ import type { ProtonPublisher } from "./types.js";
 export function protonMirror(publisher: ProtonPublisher): VersionMirror {
   return {
     name: "AWS Proton",
-    async publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean) {
+    /** `tar` is the bundle's canonical tar; `version.digest` may be a legacy one (see ProtonVersion.digest). */
+    async publish(version: VersionRecord, bundle: Bundle, tar: Uint8Array, isNewMajor: boolean) {
       try {
         const result = await publisher.publish({
           template: version.template, kind: version.kind, major: version.major, minor: version.minor, isNewMajor,
-          bundle: bytes, digest: version.digest,
+          bundle: tar, digest: version.digest,
           description: `Baryon ${version.major}.${version.minor} from ${version.source.repository}@${version.source.commit.slice(0, 7)}`,
           draft: version.status === "draft",
           ...(bundle.kind === "service" ? { compatibleEnvironments: bundle.compatibleEnvironments, supportedComponentSources: bundle.supportedComponentSources } : {}),

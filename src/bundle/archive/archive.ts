@@ -1,20 +1,18 @@
-// A bundle as one deterministic .tar.gz: the same files give the same bytes,
-// hence the same digest, on any machine and any day. Pure: no clock, no disk.
+// A bundle as one canonical tar: the same files give the same bytes, hence the
+// same digest, on any machine and any day. Pure: no clock, no disk.
 //
 // What is fixed: entries are the bundle's files only (no directory entries),
 // named relative to the version folder, sorted by the UTF-8 bytes of that name;
 // mtime 0, uid/gid 0, uname/gname empty, mode 0644; ustar headers (tar-stream
-// adds a PAX header only for names ustar cannot hold, also deterministically);
-// gzip from ./gzip.ts with no mtime and a fixed OS byte. The digest is the
-// SHA-256 of the .tar.gz bytes, so it names exactly what is stored and served.
+// adds a PAX header only for names ustar cannot hold, also deterministically).
+// The digest is the SHA-256 of the tar: it names the content, not a compressor's
+// output, so compression is the artifact store's business (see docs/artifacts.md).
 import { createHash } from "node:crypto";
-import { gunzipSync } from "node:zlib";
 import tar from "tar-stream";
 import type { Bundle } from "../model.js";
-import { gzipDeterministic } from "./gzip.js";
 
 export interface PackedBundle {
-  /** The .tar.gz. */
+  /** The canonical tar (uncompressed). */
   bytes: Uint8Array;
   /** SHA-256 of `bytes`, lowercase hex. */
   digest: string;
@@ -52,8 +50,7 @@ export function bundleEntries(bundle: Pick<Bundle, "dir" | "files">): Array<[str
 }
 
 export async function packBundle(bundle: Pick<Bundle, "dir" | "files">): Promise<PackedBundle> {
-  const tarBytes = await packTar(bundleEntries(bundle));
-  const bytes = gzipDeterministic(tarBytes);
+  const bytes = await packTar(bundleEntries(bundle));
   return { bytes, digest: sha256Hex(bytes) };
 }
 
@@ -81,23 +78,22 @@ export async function packTar(entries: ReadonlyArray<readonly [string, Uint8Arra
 }
 
 export interface UnpackOptions {
-  /** Refuse archives whose files add up to more than this (default 64 MiB; Proton's bundle limit is 5 MB). */
+  /** Refuse archives whose files add up to more than this (default DEFAULT_MAX_BUNDLE_BYTES, 64 MiB). */
   maxBytes?: number;
 }
 
+/** Refuse archives whose files add up to more than this by default (Proton's bundle limit is 5 MB). */
+export const DEFAULT_MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
 /**
- * The files of a packed bundle: path relative to the version folder → bytes.
- * Only regular files are accepted; links, devices, unsafe or repeated names fail.
+ * The files of a bundle tar (packBundle's bytes, or any tar of a bundle): path relative
+ * to the version folder → bytes. Only regular files are accepted; links, devices,
+ * unsafe or repeated names fail. A .tar.gz is refused: the artifact store decompresses.
  */
-export async function unpackBundle(bytes: Uint8Array, options: UnpackOptions = {}): Promise<Map<string, Uint8Array>> {
-  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
-  let tarBytes: Buffer;
-  try {
-    // In memory and at once: bundles are small, and a cap on the output stops a gzip bomb.
-    tarBytes = gunzipSync(bytes, { maxOutputLength: maxBytes + TAR_OVERHEAD });
-  } catch (err) {
-    const reason = err instanceof RangeError ? `the archive holds more than ${maxBytes} bytes of files` : `not a readable .tar.gz: ${(err as Error).message}`;
-    throw new BundleArchiveError(reason, { cause: err });
+export async function unpackBundle(tarBytes: Uint8Array, options: UnpackOptions = {}): Promise<Map<string, Uint8Array>> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  if (tarBytes[0] === 0x1f && tarBytes[1] === 0x8b) {
+    throw new BundleArchiveError("this is a gzip stream, not a tar: decompress it first (ArtifactStore.get gives the tar)");
   }
   const files = new Map<string, Uint8Array>();
   let total = 0;
@@ -122,7 +118,7 @@ export async function unpackBundle(bytes: Uint8Array, options: UnpackOptions = {
       next();
     });
   });
-  extract.end(tarBytes);
+  extract.end(Buffer.from(tarBytes.buffer, tarBytes.byteOffset, tarBytes.byteLength));
   try {
     await done;
   } catch (err) {
@@ -131,9 +127,6 @@ export async function unpackBundle(bytes: Uint8Array, options: UnpackOptions = {
   }
   return files;
 }
-
-/** Room for tar's own headers and padding beyond the files' bytes. */
-const TAR_OVERHEAD = 1024 * 1024;
 
 function entryProblem(header: tar.Header, seen: ReadonlyMap<string, Uint8Array>): string | undefined {
   if (header.type === "directory") return undefined;

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import {
   AccessDeniedException, CreateEnvironmentTemplateCommand, CreateEnvironmentTemplateVersionCommand,
   CreateServiceTemplateVersionCommand, GetEnvironmentTemplateCommand, GetEnvironmentTemplateVersionCommand,
@@ -6,7 +7,7 @@ import {
 } from "@aws-sdk/client-proton";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { packBundle } from "../../../src/bundle/archive/archive.js";
+import { packBundle, sha256Hex } from "../../../src/bundle/archive/archive.js";
 import { ProtonApiError, ProtonTimeoutError } from "../../../src/adapters/proton/types.js";
 import { bundleOf, SMALL_BUNDLE } from "../../artifacts/helpers.js";
 import { bundle, BUCKET, environmentVersion, meta, rig, serviceVersion, type Rig } from "./helpers.js";
@@ -50,7 +51,9 @@ describe("AWS Proton publisher", () => {
     expect(result).toEqual({ ok: true, protonVersion: { major: "1", minor: "4" }, status: "PUBLISHED", source: { bucket: BUCKET, key } });
     const upload = r.s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(upload).toMatchObject({ Bucket: BUCKET, Key: key, IfNoneMatch: "*" });
-    expect(Buffer.compare(upload?.Body as Uint8Array, bytes)).toBe(0);
+    // Proton reads a .tar.gz: the upload is the tar, gzip'd.
+    expect([...(upload?.Body as Uint8Array).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    expect(Buffer.compare(gunzipSync(upload?.Body as Uint8Array), bytes)).toBe(0);
     const create = r.proton.commandCalls(CreateEnvironmentTemplateVersionCommand)[0]?.args[0].input;
     expect(create).toEqual({
       templateName: "fargate-env", majorVersion: "1", source: { s3: { bucket: BUCKET, key } },
@@ -136,6 +139,20 @@ describe("AWS Proton publisher", () => {
     expect(tokens[0]).toBe(tokens[1]);
     expect(tokens[2]).not.toBe(tokens[0]);
     expect(r.proton.commandCalls(UpdateEnvironmentTemplateVersionCommand)).toHaveLength(0); // already published
+  });
+
+  it("uploads a version published before digests named content under its tar's digest, keeping its registry digest in the token", async () => {
+    r.proton.on(CreateEnvironmentTemplateVersionCommand).resolves(envVersion("1", "4", "PUBLISHED"));
+    const { bytes: tar, digest } = await bundle();
+    const legacyDigest = sha256Hex(gzipSync(tar)); // what the registry recorded for it then
+    const result = await r.publisher.publish(await environmentVersion({ digest: legacyDigest }));
+    await r.publisher.publish(await environmentVersion({ digest: legacyDigest }));
+    await r.publisher.publish(await environmentVersion());
+    expect(result).toMatchObject({ ok: true, source: { bucket: BUCKET, key: `baryon/bundles/sha256/${digest}.tar.gz` } });
+    expect(r.s3.commandCalls(PutObjectCommand)[0]?.args[0].input).toMatchObject({ Key: `baryon/bundles/sha256/${digest}.tar.gz` });
+    const tokens = r.proton.commandCalls(CreateEnvironmentTemplateVersionCommand).map((c) => c.args[0].input.clientToken);
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(tokens[2]).not.toBe(tokens[0]);
   });
 
   it("creates a template Proton does not know, then the version", async () => {
