@@ -23,7 +23,7 @@ export interface MarkdownOptions {
 export type FileUrl = (path: string, line?: number) => string | undefined;
 
 /** Links into a repository's web page at one commit: `<repositoryUrl>/blob/<sha>/<path>#L<line>`. */
-export function commitFileUrl(repositoryUrl: string, sha: string): FileUrl {
+export function commitFileUrl(repositoryUrl: string, sha: string): (path: string, line?: number) => string {
   return (path, line) => `${repositoryUrl.replace(/\/+$/, "")}/blob/${sha}/${path.split("/").map(encodeURIComponent).join("/")}${line !== undefined ? `#L${line}` : ""}`;
 }
 

@@ -12,7 +12,7 @@ function changes(base: Record<string, string | Uint8Array>, head: Record<string,
 }
 
 const SPEC = "proton: EnvironmentSpec\nspec:\n  count: 2\n";
-const base = { ...envTemplate({}, "templates/vpc-env/v1"), "templates/vpc-env/spec/spec.yaml": SPEC, "README.md": "# repo\n" };
+const base: Record<string, string | Uint8Array> = { ...envTemplate({}, "templates/vpc-env/v1"), "templates/vpc-env/spec/spec.yaml": SPEC, "README.md": "# repo\n" };
 
 describe("detectChanges", () => {
   it("lists a changed example spec with its template, not as a file outside every bundle", () => {
