@@ -1,5 +1,5 @@
 // The Registry port: Baryon's system of record (DESIGN.md, "State, queue, scale").
-// No pg or PGlite types here; adapters live beside this file (postgres.ts, pglite.ts).
+// No pg or PGlite types here; the adapters live in src/adapters/registry (Postgres, PGlite).
 import type { ChangeReason } from "../bundle/classify/classify.js";
 import type { InputSchema, TemplateKind } from "../bundle/model.js";
 import type { VersionCatalog } from "./version-catalog.js";
@@ -16,6 +16,17 @@ export interface VersionSource {
   pullRequest?: number;
 }
 
+/** The account a registry's rows belong to (DESIGN.md, "Words": every name is unique within one owner). */
+export interface Owner {
+  /** GitHub account login (org or user), or "local" for a checkout without a GitHub origin. Compared case-insensitively, as GitHub does. */
+  login: string;
+  /** The GitHub App installation, when known; kept up to date on writes. */
+  installationId?: number;
+}
+
+/** Where the legacy AWS Proton mirror of a version stands. */
+export type MirrorState = { status: "pending" } | { status: "done" } | { status: "failed"; error: string };
+
 /** A version to record: everything but its number, which the registry assigns. */
 export interface NewVersion {
   template: string;
@@ -30,13 +41,17 @@ export interface NewVersion {
   schema: InputSchema | null;
   /** Why review classified the change as it did. */
   reasons: ChangeReason[];
+  /** True: the version is to be mirrored to AWS Proton, and is recorded with its mirror state pending. */
+  mirror?: boolean;
 }
 
-export interface VersionRecord extends NewVersion {
+export interface VersionRecord extends Omit<NewVersion, "mirror"> {
   minor: number;
   createdAt: Date;
   /** When the status became `published`; null while a draft. */
   publishedAt: Date | null;
+  /** Absent when the version is not to be mirrored. */
+  mirror?: MirrorState;
 }
 
 export interface RecordedVersion {
@@ -45,7 +60,24 @@ export interface RecordedVersion {
   created: boolean;
 }
 
-export interface Registry extends VersionCatalog {
+/** The system of record: one database, many owners. */
+export interface Registry {
+  /** The version store of one owner: every read and write is scoped to it. Cheap (no I/O until used). */
+  versions(owner: Owner): VersionStore;
+  /** True the first time a webhook delivery id is seen, false after (delivery ids are global on GitHub). */
+  markDeliveryProcessed(deliveryId: string, event: string): Promise<boolean>;
+  /**
+   * Versions recorded with `mirror: true` whose mirror status is still "pending", across owners,
+   * oldest first (for the periodic resync); at most `limit` (default 100).
+   */
+  pendingMirrors(limit?: number): Promise<Array<{ owner: Owner; version: VersionRecord }>>;
+  /** Releases connections; idempotent. */
+  close(): Promise<void>;
+}
+
+/** One owner's versions. Another owner's templates, of the same name or not, are invisible here. */
+export interface VersionStore extends VersionCatalog {
+  readonly owner: Owner;
   /**
    * Assigns the next number of `input.major` and records the version, in one transaction
    * that holds the template's lock: `major.0` for a new major, `major.(latest+1)` after.
@@ -54,6 +86,7 @@ export interface Registry extends VersionCatalog {
    * Only the latest digest counts: reverting to an older bundle makes a new minor. The one
    * exception is a replay of an older merge, same digest and same source commit, arriving
    * after a newer version: it returns the version that commit made, created: false.
+   * Records the owner too, with its installation id when given.
    */
   recordVersion(input: NewVersion): Promise<RecordedVersion>;
   /** The highest minor recorded for a template's major (draft or published), undefined when none. */
@@ -65,10 +98,8 @@ export interface Registry extends VersionCatalog {
   setVersionStatus(template: string, major: number, minor: number, status: VersionStatus): Promise<VersionRecord>;
   /** The highest published version (of one major when given): derived, never stored. */
   recommendedVersion(template: string, major?: number): Promise<VersionRecord | undefined>;
-  /** True the first time a webhook delivery id is seen, false after. */
-  markDeliveryProcessed(deliveryId: string, event: string): Promise<boolean>;
-  /** Releases connections; idempotent. */
-  close(): Promise<void>;
+  /** Records the outcome of mirroring a version (legacy AWS Proton mirror). Idempotent. Throws VersionNotFoundError. */
+  setMirrorState(template: string, major: number, minor: number, state: MirrorState): Promise<void>;
 }
 
 /** A registry call that failed: the database refused it or could not be reached. */
@@ -88,8 +119,10 @@ export class VersionNotFoundError extends RegistryError {
     readonly template: string,
     readonly major: number,
     readonly minor: number,
+    /** The login of the owner whose versions were searched, when the search had one. */
+    readonly owner?: string,
   ) {
-    super(`${template} ${major}.${minor} is not in the registry`);
+    super(`${template} ${major}.${minor} is not in the registry${owner === undefined ? "" : ` of ${owner}`}`);
   }
 }
 

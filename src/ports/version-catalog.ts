@@ -1,4 +1,5 @@
 // The VersionCatalog port: recorded version numbers, so a review can name the next one.
+// A registry's catalog is one owner's (Registry.versions(owner)): names are unique per owner.
 
 /** Recorded version numbers, so a review can say which version a merge would publish. */
 export interface VersionCatalog {

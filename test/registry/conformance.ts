@@ -1,24 +1,15 @@
-// The Registry contract, run against every adapter (postgres.test.ts, pglite.test.ts).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+// The Registry contract, run against every adapter (postgres.test.ts, pglite.test.ts):
+// one owner's versions here; owner scope, mirror state and migrations in the contract-*.ts files.
+import { describe, expect, it } from "vitest";
 import type { InputSchema } from "../../src/bundle/model.js";
-import type { Db } from "../../src/adapters/registry/db.js";
-import { loadMigrations, runMigrations } from "../../src/adapters/registry/migrate.js";
-import { MigrationError, RegistryError, VersionNotFoundError, type Registry } from "../../src/ports/registry.js";
+import { RegistryError, VersionNotFoundError } from "../../src/ports/registry.js";
+import { describeMigrations } from "./contract-migrations.js";
+import { describeMirrorState } from "./contract-mirrors.js";
+import { describeOwnerScope } from "./contract-owners.js";
 import { commitOf, digestOf, newVersion } from "./helpers.js";
+import { ACME, usePlace, type RegistryTarget } from "./place.js";
 
-/** One test's database, apart from every other test's (its own schema). */
-export interface RegistryPlace {
-  /** A migrated registry on this place; each call opens its own connections, like another worker. */
-  open(): Promise<Registry>;
-  /** A raw database handle on this place, not migrated. */
-  openDb(): Db;
-  /** Drops what the test created. */
-  teardown(): Promise<void>;
-}
-
-export interface RegistryTarget {
-  setup(): Promise<RegistryPlace>;
-}
+export type { RegistryPlace, RegistryTarget } from "./place.js";
 
 const WORKERS = 8;
 
@@ -32,31 +23,20 @@ const SCHEMA: InputSchema = {
 
 export function describeRegistry(label: string, target: RegistryTarget): void {
   describe(`Registry contract: ${label}`, () => {
-    let place: RegistryPlace;
-    let opened: { close(): Promise<void> }[];
-    const open = async (): Promise<Registry> => {
-      const registry = await place.open();
-      opened.push(registry);
-      return registry;
-    };
-    const openDb = (): Db => {
-      const db = place.openDb();
-      opened.push(db);
-      return db;
-    };
+    describeVersions(target);
+    describeOwnerScope(target);
+    describeMirrorState(target);
+    describeMigrations(target);
+  });
+}
 
-    beforeEach(async () => {
-      place = await target.setup();
-      opened = [];
-    });
-
-    afterEach(async () => {
-      await Promise.all(opened.map((handle) => handle.close()));
-      await place.teardown();
-    });
+function describeVersions(target: RegistryTarget): void {
+  describe("versions of one owner", () => {
+    const { open, store, openDb } = usePlace(target);
 
     it("numbers 1.0, then 1.1, then 2.0 for a new major, and gives every field back", async () => {
-      const registry = await open();
+      const registry = await store();
+      expect(registry.owner).toEqual(ACME);
       const first = await registry.recordVersion(newVersion({ bundle: "a", schema: SCHEMA }));
       expect(first.created).toBe(true);
       expect(first.version).toMatchObject({ template: "fargate-svc", major: 1, minor: 0, status: "published", schema: SCHEMA });
@@ -82,7 +62,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("publishes nothing for a byte-identical bundle", async () => {
-      const registry = await open();
+      const registry = await store();
       const first = await registry.recordVersion(newVersion({ bundle: "a" }));
       const again = await registry.recordVersion(newVersion({ bundle: "a", source: { repository: "acme/templates", commit: "later" } }));
       expect(again).toEqual({ version: first.version, created: false });
@@ -90,7 +70,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("makes a new minor for a revert to an older bundle: only the latest digest counts", async () => {
-      const registry = await open();
+      const registry = await store();
       await registry.recordVersion(newVersion({ bundle: "a" }));
       await registry.recordVersion(newVersion({ bundle: "b" }));
       const revert = await registry.recordVersion(newVersion({ bundle: "a", source: { repository: "acme/templates", commit: commitOf("revert b") } }));
@@ -104,7 +84,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("publishes nothing for a late replay of an older merge (same commit, same bundle)", async () => {
-      const registry = await open();
+      const registry = await store();
       const first = await registry.recordVersion(newVersion({ bundle: "a" }));
       await registry.recordVersion(newVersion({ bundle: "b" }));
       expect(await registry.recordVersion(newVersion({ bundle: "a" }))).toEqual({ version: first.version, created: false });
@@ -112,7 +92,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("records one version when the same merge is processed by several workers at once", async () => {
-      const workers = await Promise.all(Array.from({ length: WORKERS }, () => open()));
+      const workers = await Promise.all(Array.from({ length: WORKERS }, () => store()));
       const results = await Promise.all(workers.map((registry) => registry.recordVersion(newVersion({ template: "new-template" }))));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(results.map((r) => `${r.version.major}.${r.version.minor}`))).toEqual(new Set(["1.0"]));
@@ -124,7 +104,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("numbers concurrent merges contiguously, each merge once, even when each is processed twice", async () => {
-      const workers = await Promise.all(Array.from({ length: WORKERS }, () => open()));
+      const workers = await Promise.all(Array.from({ length: WORKERS }, () => store()));
       // Four merges, each picked up by two workers at the same moment.
       const calls = workers.map((registry, n) => registry.recordVersion(newVersion({ bundle: `merge-${n % 4}` })));
       const results = await Promise.all(calls);
@@ -137,7 +117,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("recommends the highest published version, never a newer draft", async () => {
-      const registry = await open();
+      const registry = await store();
       await registry.recordVersion(newVersion({ bundle: "a" }));
       const draft = await registry.recordVersion(newVersion({ bundle: "b", status: "draft" }));
       expect(draft.version).toMatchObject({ minor: 1, status: "draft", publishedAt: null });
@@ -163,21 +143,23 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     });
 
     it("refuses a status change for a version it does not have", async () => {
-      const registry = await open();
+      const registry = await store();
       const error = await registry.setVersionStatus("fargate-svc", 1, 0, "published").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VersionNotFoundError);
       expect(error).toBeInstanceOf(RegistryError);
-      expect(error).toMatchObject({ template: "fargate-svc", major: 1, minor: 0 });
+      expect(error).toMatchObject({ template: "fargate-svc", major: 1, minor: 0, owner: "acme", message: "fargate-svc 1.0 is not in the registry of acme" });
     });
 
     it("rolls a refused version back whole and says why, with the database's code", async () => {
-      const registry = await open();
+      // A new owner too: its row goes with the refused version.
+      const registry = await store({ login: "initech", installationId: 9 });
       const error = await registry.recordVersion(newVersion({ template: "fresh", digest: "not-a-sha256" })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistryError);
       expect(error).toMatchObject({ name: "RegistryError", code: "23514", message: expect.stringContaining("recordVersion") });
       expect((error as RegistryError).cause).toBeDefined();
       const db = openDb();
       expect(await db.query("SELECT name FROM templates WHERE name = 'fresh'")).toEqual([]);
+      expect(await db.query("SELECT login FROM owners WHERE login = 'initech'")).toEqual([]);
       expect((await registry.recordVersion(newVersion({ template: "fresh" }))).version.minor).toBe(0);
     });
 
@@ -189,32 +171,6 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
       const workers = await Promise.all(Array.from({ length: 4 }, () => open()));
       const raced = await Promise.all(workers.flatMap((worker) => [worker, worker].map((w) => w.markDeliveryProcessed("d-3", "push"))));
       expect(raced.filter(Boolean)).toHaveLength(1);
-    });
-
-    it("migrates once: a second run applies nothing", async () => {
-      await open();
-      expect(await runMigrations(openDb(), {})).toEqual([]);
-      const rows = await openDb().query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name");
-      expect(rows.map((row) => row.name)).toEqual((await loadMigrations()).map((m) => m.name));
-    });
-
-    it("migrates a fresh database once when two processes start at the same time", async () => {
-      const [a, b] = [openDb(), openDb()];
-      const runs = await Promise.all([runMigrations(a, {}), runMigrations(b, {})]);
-      const names = (await loadMigrations()).map((m) => m.name);
-      expect(runs.flat().sort()).toEqual(names);
-      expect(runs.some((run) => run.length === 0)).toBe(true);
-      const registry = await open();
-      expect((await registry.recordVersion(newVersion())).created).toBe(true);
-    });
-
-    it("refuses to start when an applied migration was edited", async () => {
-      await open();
-      const [first, ...rest] = await loadMigrations();
-      const edited = { ...first!, sql: `${first!.sql}\n-- edited`, checksum: digestOf("edited") };
-      const error = await runMigrations(openDb(), { migrations: [edited, ...rest] }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(MigrationError);
-      expect((error as Error).message).toMatch(/001-initial\.sql was changed after it was applied/);
     });
   });
 }

@@ -10,6 +10,7 @@ import { createRegistry } from "../../src/adapters/registry/index.js";
 import { createPgliteRegistry, pgliteDb, registryOnPglite } from "../../src/adapters/registry/pglite.js";
 import { describeRegistry } from "./conformance.js";
 import { newVersion, uniqueSchema } from "./helpers.js";
+import { ACME } from "./place.js";
 
 let shared: PGlite;
 
@@ -37,7 +38,7 @@ describe("PGlite registry", () => {
   it("runs in memory when given no data directory", async () => {
     const registry = await createPgliteRegistry();
     try {
-      expect((await registry.recordVersion(newVersion())).version.minor).toBe(0);
+      expect((await registry.versions(ACME).recordVersion(newVersion())).version.minor).toBe(0);
     } finally {
       await registry.close();
     }
@@ -48,20 +49,20 @@ describe("PGlite registry", () => {
     const dataDir = join(dir, "nested", "registry");
     try {
       const first = await createRegistry({ dataDir });
-      await first.recordVersion(newVersion({ bundle: "a" }));
-      await first.recordVersion(newVersion({ bundle: "b", status: "draft" }));
+      await first.versions(ACME).recordVersion(newVersion({ bundle: "a" }));
+      await first.versions(ACME).recordVersion(newVersion({ bundle: "b", status: "draft" }));
       expect(await first.markDeliveryProcessed("d-1", "push")).toBe(true);
       await first.close();
       expect(await readdir(dataDir)).toContain("PG_VERSION");
 
       const reopened = await createPgliteRegistry(dataDir);
       try {
-        expect((await reopened.listVersions("fargate-svc")).map((v) => [v.minor, v.status])).toEqual([
+        expect((await reopened.versions(ACME).listVersions("fargate-svc")).map((v) => [v.minor, v.status])).toEqual([
           [0, "published"],
           [1, "draft"],
         ]);
         expect(await reopened.markDeliveryProcessed("d-1", "push")).toBe(false);
-        expect((await reopened.recordVersion(newVersion({ bundle: "c" }))).version.minor).toBe(2);
+        expect((await reopened.versions(ACME).recordVersion(newVersion({ bundle: "c" }))).version.minor).toBe(2);
       } finally {
         await reopened.close();
       }

@@ -7,6 +7,7 @@ import { createPostgresRegistry, openPostgresDb } from "../../src/adapters/regis
 import { RegistryError } from "../../src/ports/registry.js";
 import { describeRegistry } from "./conformance.js";
 import { newVersion, uniqueSchema } from "./helpers.js";
+import { ACME } from "./place.js";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 let admin: pg.Client;
@@ -41,8 +42,10 @@ describe("Postgres registry", () => {
     const schema = uniqueSchema();
     const registry = await createRegistry({ databaseUrl: DATABASE_URL, schema });
     try {
-      await registry.recordVersion(newVersion());
-      expect((await admin.query(`SELECT template, major, minor FROM ${schema}.versions`)).rows).toEqual([{ template: "fargate-svc", major: 1, minor: 0 }]);
+      await registry.versions(ACME).recordVersion(newVersion());
+      expect((await admin.query(`SELECT owner, template, major, minor FROM ${schema}.versions`)).rows).toEqual([
+        { owner: "acme", template: "fargate-svc", major: 1, minor: 0 },
+      ]);
       const { rows } = await admin.query<{ table_name: string }>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
         [schema],
@@ -50,6 +53,7 @@ describe("Postgres registry", () => {
       expect(rows.map((row) => row.table_name)).toEqual([
         "deployments",
         "environments",
+        "owners",
         "processed_deliveries",
         "rollouts",
         "schema_migrations",

@@ -1,5 +1,5 @@
 // The little each SQL engine must provide so that one implementation (sql-registry.ts,
-// migrate.ts) serves Postgres and PGlite alike. Internal to src/registry.
+// migrate.ts) serves Postgres and PGlite alike. Internal to src/adapters/registry.
 import { createHash } from "node:crypto";
 import { RegistryError } from "../../ports/registry.js";
 
@@ -47,4 +47,13 @@ export function toRegistryError(operation: string, error: unknown): RegistryErro
   // Node's AggregateError for a refused connection has an empty message; its code says it.
   const message = (error instanceof Error ? error.message : String(error)) || code || "unknown error";
   return new RegistryError(`registry ${operation} failed: ${message}`, { cause: error, code });
+}
+
+/** Runs fn, turning whatever it throws into a RegistryError that names the operation. */
+export async function guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toRegistryError(operation, error);
+  }
 }
