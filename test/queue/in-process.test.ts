@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createInProcessQueue } from "../../src/adapters/queue/in-process.js";
 import { describeJobQueue } from "./conformance.js";
 import { recordingLogger, waitFor } from "./helpers.js";
@@ -37,23 +37,39 @@ describe("in-process queue", () => {
     await queue.close();
   });
 
-  it("leaves no timer behind when closed with a retry pending", async () => {
-    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-    const before = timers();
-    const log = recordingLogger();
-    const queue = createInProcessQueue({ logger: log });
+  it("keeps no timer that holds the process open, and clears every one on close", async () => {
+    // The queue's timers are the long ones: a retry, a delayed job and a schedule's next run.
+    const LONG = 600_000;
+    const realSetTimeout = globalThis.setTimeout;
+    const set: NodeJS.Timeout[] = [];
+    const setSpy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
+      const timer = realSetTimeout(fn, ms);
+      if (ms !== undefined && ms > LONG / 2) set.push(timer);
+      return timer;
+    }) as typeof setTimeout);
+    const clearSpy = vi.spyOn(globalThis, "clearTimeout");
+    const queue = createInProcessQueue({ logger: recordingLogger() });
     let runs = 0;
-    queue.process("review", async () => {
-      runs++;
-      throw new Error("retry in ten minutes");
-    });
-    await queue.add("review", {}, { id: "slow-retry", backoffMs: 600_000 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(timers()).toBe(before + 1);
-    const started = Date.now();
-    await queue.close();
-    expect(Date.now() - started).toBeLessThan(100);
-    expect(timers()).toBe(before);
-    expect(runs).toBe(1);
+    try {
+      queue.process("review", async () => {
+        runs++;
+        throw new Error("retry in ten minutes");
+      });
+      await queue.add("review", {}, { id: "slow-retry", backoffMs: LONG });
+      await queue.add("review", {}, { id: "later", delayMs: LONG });
+      await queue.repeat("resync", {}, { id: "every-ten-minutes", everyMs: LONG });
+      await waitFor("the retry to be set", () => set.length === 3);
+      expect(set.every((timer) => !timer.hasRef())).toBe(true);
+      const started = Date.now();
+      await queue.close();
+      expect(Date.now() - started).toBeLessThan(100);
+      const cleared = new Set(clearSpy.mock.calls.map(([timer]) => timer));
+      expect(set.filter((timer) => !cleared.has(timer))).toEqual([]);
+      expect(runs).toBe(1);
+    } finally {
+      setSpy.mockRestore();
+      clearSpy.mockRestore();
+    }
   });
+
 });

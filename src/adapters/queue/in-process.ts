@@ -5,8 +5,12 @@ import {
   checkConcurrency,
   checkJobId,
   checkJobName,
+  checkRepeat,
+  checkSerializationKey,
   consoleLogger,
   DEFAULT_CONCURRENCY,
+  jobDelayMs,
+  repeatRunId,
   resolveRetention,
   retryPolicy,
   toJson,
@@ -14,7 +18,15 @@ import {
   type RetryPolicy,
 } from "./job-options.js";
 import { runJob } from "./run-job.js";
-import { QueueClosedError, type JobHandler, type JobOptions, type JobQueue, type QueueLogger } from "../../ports/job-queue.js";
+import { KeyTurns, type Turn } from "./key-turns.js";
+import {
+  QueueClosedError,
+  type JobHandler,
+  type JobOptions,
+  type JobQueue,
+  type QueueLogger,
+  type RepeatOptions,
+} from "../../ports/job-queue.js";
 
 export interface InProcessQueueOptions {
   retention?: Retention;
@@ -29,6 +41,8 @@ interface PendingJob {
   json: string;
   attempt: number;
   policy: RetryPolicy;
+  /** Its place among the jobs of its serialization key, kept across retries. */
+  turn: Turn | undefined;
 }
 
 /** The state of one job name. */
@@ -36,6 +50,7 @@ class Lane {
   handler: JobHandler<unknown> | undefined;
   concurrency = DEFAULT_CONCURRENCY;
   running = 0;
+  /** Due jobs, in the order they became due. */
   readonly waiting: PendingJob[] = [];
   /** Ids waiting, delayed or running: never forgotten while they are. */
   readonly live = new Set<string>();
@@ -45,13 +60,26 @@ class Lane {
   constructor(readonly name: string) {}
 }
 
+interface Schedule {
+  name: string;
+  id: string;
+  json: string;
+  everyMs: number;
+  /** When the next run is due, in ms since the epoch (wall time, like BullMQ's). */
+  nextAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
 export function createInProcessQueue(options: InProcessQueueOptions = {}): JobQueue {
   return new InProcessQueue(options);
 }
 
 class InProcessQueue implements JobQueue {
   private readonly lanes = new Map<string, Lane>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Jobs delayed by delayMs or for a retry: pending work, so idle() waits for them. */
+  private readonly delayTimers = new Set<NodeJS.Timeout>();
+  private readonly schedules = new Map<string, Schedule>();
+  private readonly turns = new KeyTurns();
   private readonly runs = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
   private readonly retention: Required<Retention>;
@@ -69,15 +97,33 @@ class InProcessQueue implements JobQueue {
     if (this.closing) throw new QueueClosedError();
     checkJobName(name);
     checkJobId(options.id);
+    checkSerializationKey(options.serializationKey);
     const policy = retryPolicy(options);
+    const delayMs = jobDelayMs(options);
     const json = toJson(data);
     const lane = this.lane(name);
     if (this.isKnown(lane, options.id)) return false;
-    lane.live.add(options.id);
-    lane.waiting.push({ id: options.id, json, attempt: 1, policy });
-    // Start on a later tick, as Redis would: the handler never runs inside add().
-    queueMicrotask(() => this.pump(lane));
+    const turn = options.serializationKey === undefined ? undefined : this.turns.take(options.serializationKey, Date.now() + delayMs);
+    this.enqueue(lane, { id: options.id, json, attempt: 1, policy, turn }, delayMs);
     return true;
+  }
+
+  async repeat<T>(name: string, data: T, options: RepeatOptions): Promise<void> {
+    if (this.closing) throw new QueueClosedError();
+    checkJobName(name);
+    checkRepeat(options);
+    const json = toJson(data);
+    const key = `${name}\n${options.id}`;
+    const existing = this.schedules.get(key);
+    // The same interval keeps its next due time, as BullMQ's upsertJobScheduler does.
+    if (existing?.everyMs === options.everyMs) {
+      existing.json = json;
+      return;
+    }
+    if (existing) clearTimeout(existing.timer);
+    const schedule: Schedule = { name, id: options.id, json, everyMs: options.everyMs, nextAt: Date.now(), timer: undefined };
+    this.schedules.set(key, schedule);
+    this.arm(schedule);
   }
 
   process<T>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
@@ -102,9 +148,11 @@ class InProcessQueue implements JobQueue {
   }
 
   private async shutDown(): Promise<void> {
-    // Waiting and delayed jobs are dropped: in memory they have nowhere to survive.
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
+    // Waiting, delayed and scheduled jobs are dropped: in memory they have nowhere to survive.
+    for (const timer of this.delayTimers) clearTimeout(timer);
+    this.delayTimers.clear();
+    for (const schedule of this.schedules.values()) clearTimeout(schedule.timer);
+    this.schedules.clear();
     for (const lane of this.lanes.values()) lane.waiting.length = 0;
     this.wakeIdleWaiters();
     await Promise.all(this.runs);
@@ -114,6 +162,43 @@ class InProcessQueue implements JobQueue {
     let lane = this.lanes.get(name);
     if (!lane) this.lanes.set(name, (lane = new Lane(name)));
     return lane;
+  }
+
+  /** Puts a job in its lane now, or after `delayMs` (a delayed add or a retry). */
+  private enqueue(lane: Lane, job: PendingJob, delayMs: number): void {
+    lane.live.add(job.id);
+    if (delayMs <= 0) {
+      lane.waiting.push(job);
+      // Start on a later tick, as Redis would: the handler never runs inside add().
+      queueMicrotask(() => this.pump(lane));
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.delayTimers.delete(timer);
+      lane.waiting.push(job);
+      this.pump(lane);
+    }, delayMs);
+    timer.unref();
+    this.delayTimers.add(timer);
+  }
+
+  private arm(schedule: Schedule): void {
+    const fire = (): void => {
+      schedule.timer = undefined;
+      const lane = this.lane(schedule.name);
+      const id = repeatRunId(schedule.id, schedule.nextAt);
+      if (!this.isKnown(lane, id)) this.enqueue(lane, { id, json: schedule.json, attempt: 1, policy: retryPolicy({ id }), turn: undefined }, 0);
+      // Runs missed while the process was busy are skipped, not run in a burst.
+      const now = Date.now();
+      schedule.nextAt += schedule.everyMs;
+      if (schedule.nextAt <= now) schedule.nextAt += Math.ceil((now - schedule.nextAt) / schedule.everyMs) * schedule.everyMs;
+      this.arm(schedule);
+    };
+    const delayMs = schedule.nextAt - Date.now();
+    // A due run is enqueued at once, so that an idle() called right after repeat() waits for it.
+    if (delayMs <= 0) return fire();
+    schedule.timer = setTimeout(fire, delayMs);
+    schedule.timer.unref();
   }
 
   private isKnown(lane: Lane, id: string): boolean {
@@ -140,8 +225,14 @@ class InProcessQueue implements JobQueue {
   private pump(lane: Lane): void {
     const handler = lane.handler;
     if (this.closing || !handler) return;
-    while (lane.running < lane.concurrency && lane.waiting.length > 0) {
-      const job = lane.waiting.shift() as PendingJob;
+    // A job whose key is not at its turn stays where it is, holding no slot.
+    for (let n = 0; n < lane.waiting.length && lane.running < lane.concurrency; ) {
+      const job = lane.waiting[n] as PendingJob;
+      if (job.turn && !this.turns.isFirst(job.turn)) {
+        n++;
+        continue;
+      }
+      lane.waiting.splice(n, 1);
       lane.running++;
       const run = this.run(lane, handler, job);
       this.runs.add(run);
@@ -154,23 +245,24 @@ class InProcessQueue implements JobQueue {
     const outcome = await runJob(handler, queued, job.policy, this.logger);
     lane.running--;
     if (outcome.status === "retry" && !this.closing) {
-      const timer = setTimeout(() => {
-        this.retryTimers.delete(timer);
-        lane.waiting.push({ ...job, attempt: job.attempt + 1 });
-        this.pump(lane);
-      }, outcome.delayMs);
-      this.retryTimers.add(timer);
-    } else if (outcome.status === "retry") {
-      lane.live.delete(job.id); // closed before its retry: dropped, not finished
+      this.enqueue(lane, { ...job, attempt: job.attempt + 1 }, outcome.delayMs);
     } else {
-      this.remember(lane, job.id);
+      if (outcome.status === "retry") lane.live.delete(job.id); // closed before its retry: dropped, not finished
+      else this.remember(lane, job.id);
+      // Its key's next job may be in any lane.
+      if (job.turn) {
+        this.turns.release(job.turn);
+        for (const other of this.lanes.values()) if (other !== lane) this.pump(other);
+      }
     }
     this.pump(lane);
     if (this.isIdle()) this.wakeIdleWaiters();
   }
 
   private isIdle(): boolean {
-    if (this.retryTimers.size > 0) return false;
+    if (this.delayTimers.size > 0) return false;
+    const now = Date.now();
+    for (const schedule of this.schedules.values()) if (schedule.nextAt <= now) return false;
     for (const lane of this.lanes.values()) {
       if (lane.running > 0 || lane.waiting.length > 0) return false;
     }

@@ -1,6 +1,6 @@
 // Defaults and checks shared by every JobQueue adapter, so that they agree on
 // what a valid job is and when it is retried.
-import type { JobOptions, QueueLogger } from "../../ports/job-queue.js";
+import type { JobOptions, QueueLogger, RepeatOptions } from "../../ports/job-queue.js";
 
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF_MS = 1000;
@@ -35,6 +35,27 @@ export function retryPolicy(options: JobOptions): RetryPolicy {
   if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be an integer of at least 1, got ${attempts}`);
   if (!Number.isFinite(backoffMs) || backoffMs < 0) throw new RangeError(`backoffMs must be a non-negative number, got ${backoffMs}`);
   return { attempts, backoffMs };
+}
+
+/** delayMs, checked; 0 when not given. */
+export function jobDelayMs(options: JobOptions): number {
+  const delayMs = options.delayMs ?? 0;
+  if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be a non-negative number, got ${delayMs}`);
+  return delayMs;
+}
+
+export function checkSerializationKey(key: string | undefined): void {
+  if (key !== undefined && (typeof key !== "string" || key === "")) throw new TypeError("serializationKey must be a non-empty string");
+}
+
+export function checkRepeat(options: RepeatOptions): void {
+  if (typeof options.id !== "string" || options.id === "") throw new TypeError("repeat id must be a non-empty string");
+  if (!Number.isInteger(options.everyMs) || options.everyMs < 1) throw new RangeError(`everyMs must be a positive integer, got ${options.everyMs}`);
+}
+
+/** The id a repeat run's handler sees: the schedule's id and the run's due time. */
+export function repeatRunId(scheduleId: string, dueAt: number): string {
+  return `${scheduleId}@${dueAt}`;
 }
 
 /** Delay before the retry that follows a failed `attempt` (1-based): backoffMs, then doubling. */
