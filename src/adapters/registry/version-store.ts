@@ -30,12 +30,19 @@ export function createSqlVersionStore(db: Db, owner: Owner): VersionStore {
       guard("recordVersion", () =>
         db.transaction(async (tx) => {
           // The owner row, with its installation id when this caller knows it (a CLI run does not).
-          await tx.query(
-            `INSERT INTO owners (login, installation_id) VALUES ($1, $2)
-             ON CONFLICT (login) DO UPDATE SET installation_id = EXCLUDED.installation_id, updated_at = now()
-             WHERE EXCLUDED.installation_id IS NOT NULL AND owners.installation_id IS DISTINCT FROM EXCLUDED.installation_id`,
-            [key, owner.installationId ?? null],
-          );
+          // An UPDATE that matches nothing locks nothing, so recordVersions of one owner's
+          // templates do not wait for each other once the id is recorded.
+          await tx.query("INSERT INTO owners (login, installation_id) VALUES ($1, $2) ON CONFLICT (login) DO NOTHING", [
+            key,
+            owner.installationId ?? null,
+          ]);
+          if (owner.installationId !== undefined) {
+            await tx.query(
+              `UPDATE owners SET installation_id = $2, updated_at = now()
+               WHERE login = $1 AND installation_id IS DISTINCT FROM $2::bigint`,
+              [key, owner.installationId],
+            );
+          }
           // Create the template if new, then lock its row: every numbering of this template
           // waits here, in any process, until the holder commits.
           await tx.query("INSERT INTO templates (owner, name, kind) VALUES ($1, $2, $3) ON CONFLICT (owner, name) DO NOTHING", [
