@@ -41,7 +41,7 @@ const PURE_NODE = ["node:crypto"];
 describe("architecture", () => {
   it("reads the import graph (a broken reader would make every rule below pass)", () => {
     expect(imports.filter((i) => under(i.from, "bundle")).length).toBeGreaterThan(50);
-    expect(imports).toContainEqual({ from: "flows/review-change.ts", to: "bundle/classify/classify.ts", typeOnly: false });
+    expect(imports).toContainEqual({ from: "flows/review-change.ts", to: "bundle/parse/repository.ts", typeOnly: false });
   });
 
   it("the domain imports no flow, adapter, SDK or Node API that touches the world", () => {

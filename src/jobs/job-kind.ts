@@ -17,8 +17,8 @@ export interface JobLogger {
 /** What a running job may use: the process's adapters, GitHub as the app, metrics and the log. */
 export interface JobContext {
   adapters: Adapters;
-  /** The GitHub App: an installation's client is made per job (`probot.auth(installationId)`), never shared. */
-  probot: Probot;
+  /** The GitHub App: an installation's client is made per job (`probot.auth(installationId)`), never shared. Absent in the CLI. */
+  probot?: Probot;
   /** The app's id, to tell its own check runs from other apps'. */
   appId?: number;
   metrics: Metrics;
@@ -64,6 +64,12 @@ export function work<T>(kind: JobKind<T>, context: JobContext): void {
       throw permanentIfHopeless(error);
     }
   }, kind.concurrency ? { concurrency: kind.concurrency } : undefined);
+}
+
+/** The installation's GitHub client, for jobs that only make sense with GitHub. */
+export async function githubFor(context: JobContext, installationId: number) {
+  if (!context.probot) throw new PermanentJobError("this job needs the GitHub App, which this process does not run");
+  return context.probot.auth(installationId);
 }
 
 /** GitHub no longer knows the installation or repository: retrying cannot help. */

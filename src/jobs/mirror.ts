@@ -7,7 +7,7 @@ import { parseRepository } from "../bundle/parse/repository.js";
 import { mirrorFailed } from "../present/publish-reply.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { PermanentJobError } from "../ports/job-queue.js";
-import type { JobKind } from "./job-kind.js";
+import { githubFor, type JobKind } from "./job-kind.js";
 
 export interface MirrorJobData {
   owner: string;
@@ -22,7 +22,8 @@ export const mirrorJob: JobKind<MirrorJobData> = {
   id: (d) => `mirror:${d.owner}/${d.template}@${d.major}.${d.minor}`,
   // Proton numbers minors in the order they are created: one template's versions go one at a time.
   key: (d) => `mirror:${d.owner}/${d.template}`,
-  async run(data, { adapters, probot }) {
+  async run(data, context) {
+    const { adapters } = context;
     const { mirror, registry, artifacts } = adapters;
     if (!mirror) return "no mirror configured";
     const versions = registry.versions({ login: data.owner, ...(data.installationId !== undefined ? { installationId: data.installationId } : {}) });
@@ -43,9 +44,9 @@ export const mirrorJob: JobKind<MirrorJobData> = {
     }
     await versions.setMirrorState(version.template, version.major, version.minor, { status: "failed", error: result.error });
     const pr = version.source.pullRequest;
-    if (pr !== undefined && data.installationId !== undefined) {
+    if (pr !== undefined && data.installationId !== undefined && context.probot) {
       const [owner, repo] = version.source.repository.split("/") as [string, string];
-      const octokit = await probot.auth(data.installationId);
+      const octokit = await githubFor(context, data.installationId);
       const marker = `<!-- baryon:mirror ${version.template} ${version.major}.${version.minor} -->`;
       await pullRequestReporter(octokit, { owner, repo, number: pr }).ensureComment(marker, `${marker}\n${mirrorFailed(version, mirror.name, result.error)}`);
     }

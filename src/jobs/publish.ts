@@ -4,11 +4,12 @@
 import { publishChange, type PublishOutcome } from "../flows/publish-change.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import { commandReply } from "../present/command-replies.js";
+import { markPublished } from "../present/merge-header.js";
 import { publishSummary } from "../present/publish-reply.js";
 import { fetchTarball } from "../adapters/github/change-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { loadConfig } from "./review.js";
-import { enqueue, type JobKind } from "./job-kind.js";
+import { enqueue, githubFor, type JobKind } from "./job-kind.js";
 import { mirrorJob } from "./mirror.js";
 
 export interface PublishJobData {
@@ -37,7 +38,7 @@ export const publishJob: JobKind<PublishJobData> = {
   key: (d) => `publish:${d.owner}/${d.repo}`,
   async run(data, context) {
     const { owner, repo } = data;
-    const octokit = await context.probot.auth(data.installationId);
+    const octokit = await githubFor(context, data.installationId);
     if (data.trigger === "push") {
       // A merged pull request's commit is published by its pull_request job, which can answer on it;
       // the push path is for direct pushes, so they are not lost.
@@ -71,10 +72,11 @@ export const publishJob: JobKind<PublishJobData> = {
         await enqueue(adapters.queue, mirrorJob, { owner, installationId: data.installationId, template: o.template, major: o.major, minor: o.minor });
       }
     }
-    const summary = publishSummary(outcomes) ?? (data.trigger === "command" ? nothingNew(outcomes) : undefined);
+    const summary = publishSummary(outcomes, { command: data.trigger === "command" });
     if (summary) await reply(summary);
-    const header = headerLine(outcomes);
-    if (reporter && header) await reporter.editComment(COMMENT_MARKER, (body) => withHeader(body, header));
+    const published = outcomes.flatMap((o) => (o.result === "published" || o.result === "draft" ? [{ template: o.template, version: o.version, draft: o.result === "draft" }] : []));
+    const refused = outcomes.filter((o) => o.result === "refused").length;
+    if (reporter && (published.length || refused)) await reporter.editComment(COMMENT_MARKER, (body) => markPublished(body, published, refused));
     return describe(outcomes);
   },
 };
@@ -82,30 +84,7 @@ export const publishJob: JobKind<PublishJobData> = {
 /** One reply per merged commit (a retried job edits it); each `/publish` command gets its own. */
 const marker = (data: Pick<PublishJobData, "commit" | "commentId">) => `<!-- baryon:publish ${data.commit}${data.commentId !== undefined ? ` ${data.commentId}` : ""} -->`;
 
-function nothingNew(outcomes: PublishOutcome[]): string {
-  const current = outcomes.flatMap((o) => (o.result === "unchanged" ? [`${o.template} ${o.version}`] : []));
-  return `Nothing new was published: ${current.length ? `this merge's bundles are already recorded (${current.join(", ")})` : "this merge changed no template bundle"}.`;
-}
-
 function describe(outcomes: PublishOutcome[]): string {
   if (!outcomes.length) return "no template bundle changed";
   return outcomes.map((o) => `${o.template} v${o.major}: ${o.result}${"version" in o ? ` ${o.version}` : ""}`).join(", ");
-}
-
-const HEADER = /^<!-- baryon:published -->.*\n/m;
-
-function headerLine(outcomes: PublishOutcome[]): string | undefined {
-  const done = outcomes.flatMap((o) => (o.result === "published" || o.result === "draft" ? [`${o.template} ${o.version}${o.result === "draft" ? " (draft)" : ""}`] : []));
-  const refused = outcomes.filter((o) => o.result === "refused").length;
-  if (!done.length && !refused) return undefined;
-  return `**Merged.** ${done.length ? `Published ${done.join(", ")}.` : "Nothing was published."}${refused ? ` ${refused} bundle${refused === 1 ? " was" : "s were"} not published: see the reply below.` : ""}`;
-}
-
-/** The review comment with a merge header right after its hidden markers. */
-function withHeader(body: string, header: string): string {
-  const cleaned = body.replace(HEADER, "");
-  const lines = cleaned.split("\n");
-  const at = lines.findIndex((l) => !l.startsWith("<!-- "));
-  lines.splice(at === -1 ? lines.length : at, 0, `<!-- baryon:published -->${header}`);
-  return lines.join("\n");
 }

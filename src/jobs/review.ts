@@ -12,8 +12,9 @@ import type { Metrics } from "../adapters/github/metrics.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { SnapshotTooLargeError } from "../adapters/github/tarball.js";
 import { PermanentJobError } from "../ports/job-queue.js";
+import { commitFileUrl } from "../present/review-markdown.js";
 import { reviewErrors } from "../present/review-report.js";
-import type { JobContext, JobKind } from "./job-kind.js";
+import { githubFor, type JobContext, type JobKind } from "./job-kind.js";
 
 export interface ReviewJobData {
   installationId: number;
@@ -25,6 +26,8 @@ export interface ReviewJobData {
   /** The pull request's updated_at in the webhook: orders reviews of successive pushes. */
   pushedAt: string;
   fork: boolean;
+  /** The repository's web address (`html_url`), to link each problem to its line on the head commit. */
+  htmlUrl?: string;
 }
 
 /** One job per (repository, pull request, head SHA): redeliveries and repeated pushes of a SHA dedupe. */
@@ -45,7 +48,7 @@ export const reviewJob: JobKind<ReviewJobData> = {
 
 async function runReview(data: ReviewJobData, deps: JobContext): Promise<string> {
   const started = performance.now();
-  const octokit = await deps.probot.auth(data.installationId);
+  const octokit = await githubFor(deps, data.installationId);
   countRequests(octokit, deps.metrics);
   const { owner, repo } = data;
   const reporter = pullRequestReporter(octokit, { owner, repo, number: data.number, ...(deps.appId !== undefined ? { appId: deps.appId } : {}) });
@@ -65,7 +68,7 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
   let report;
   try {
     report = await reviewPullRequest(
-      { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
+      { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}), ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
       { changes, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },
     );
   } catch (error) {

@@ -35,6 +35,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
         headSha: pr.head.sha,
         pushedAt: pr.updated_at,
         fork: pr.head.repo?.full_name !== repository.full_name,
+        htmlUrl: repository.html_url,
       };
       const added = await enqueue(deps.queue, reviewJob, data);
       context.log.info({ job: reviewJobId(data), added }, added ? "review queued" : "review already queued for this head");

@@ -5,5 +5,6 @@ import type { VersionRecord } from "./registry.js";
 /** Registers published versions elsewhere too: the optional AWS Proton publisher. A failure is reported, never fatal. */
 export interface VersionMirror {
   name: string;
-  publish(version: VersionRecord, bundle: Bundle, bytes: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** `tar`: the bundle's canonical tar, as `ArtifactStore.get` gives it. */
+  publish(version: VersionRecord, bundle: Bundle, tar: Uint8Array, isNewMajor: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
 }
