@@ -1,6 +1,7 @@
 // The JobQueue contract, run against every adapter (bullmq.test.ts, in-process.test.ts).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermanentJobError, QueueClosedError, type JobQueue, type QueuedJob, type QueueLogger } from "../../src/ports/job-queue.js";
+import { describeScheduleContract } from "./conformance-schedules.js";
 import { gate, recordingLogger, sleep, tally, waitFor } from "./helpers.js";
 
 /** Where one test's queues live, apart from every other test's. */
@@ -220,6 +221,8 @@ export function describeJobQueue(label: string, target: QueueTarget): void {
       await expect(queue.add("review", undefined, { id: "x" })).rejects.toThrow(/JSON-serialisable/);
       await expect(queue.add("review", { big: 1n }, { id: "x" })).rejects.toThrow(TypeError);
     });
+
+    describe("delays, schedules and serialization keys", () => describeScheduleContract(() => ({ open, shared: target.shared })));
 
     if (target.shared) describe("instances sharing one store", () => {
       it("never run the same job twice, however the adds and the workers race", async () => {
