@@ -109,6 +109,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       (req as IncomingMessage & { body?: string }).body = body.toString("utf8");
     }
     await middleware(req, res, () => void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" })));
+    // A delivery that was not handled may be redelivered, and must then be acted on.
+    const delivery = req.headers["x-github-delivery"];
+    if (req.method === "POST" && path === WEBHOOK_PATH && res.statusCode >= 300 && typeof delivery === "string") await registry.forgetDelivery(delivery);
   }
 
   const host = options.host ?? env.HOST ?? "0.0.0.0";

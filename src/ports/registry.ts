@@ -66,6 +66,8 @@ export interface Registry {
   versions(owner: Owner): VersionStore;
   /** True the first time a webhook delivery id is seen, false after (delivery ids are global on GitHub). */
   markDeliveryProcessed(deliveryId: string, event: string): Promise<boolean>;
+  /** Forgets a delivery whose handling failed, so that GitHub's redelivery of it is acted on. */
+  forgetDelivery(deliveryId: string): Promise<void>;
   /**
    * Versions recorded with `mirror: true` whose mirror status is still "pending", across owners,
    * oldest first (for the periodic resync); at most `limit` (default 100).

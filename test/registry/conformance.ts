@@ -172,5 +172,13 @@ function describeVersions(target: RegistryTarget): void {
       const raced = await Promise.all(workers.flatMap((worker) => [worker, worker].map((w) => w.markDeliveryProcessed("d-3", "push"))));
       expect(raced.filter(Boolean)).toHaveLength(1);
     });
+
+    it("forgets a delivery whose handling failed, so its redelivery counts as new", async () => {
+      const registry = await open();
+      expect(await registry.markDeliveryProcessed("d-9", "issue_comment")).toBe(true);
+      await registry.forgetDelivery("d-9");
+      expect(await registry.markDeliveryProcessed("d-9", "issue_comment")).toBe(true);
+      expect(await registry.markDeliveryProcessed("d-9", "issue_comment")).toBe(false);
+    });
   });
 }

@@ -27,6 +27,11 @@ export function createSqlRegistry(db: Db): Registry {
         return rows.length === 1;
       }),
 
+    forgetDelivery: (deliveryId) =>
+      guard("forgetDelivery", async () => {
+        await db.query("DELETE FROM processed_deliveries WHERE delivery_id = $1", [deliveryId]);
+      }),
+
     pendingMirrors: (limit = DEFAULT_PENDING_LIMIT) =>
       guard("pendingMirrors", async () => {
         const rows = await db.query<PendingMirrorRow>(
