@@ -31,8 +31,8 @@ export interface PullRequestReviewInput {
   fork: boolean;
   /** Templates folder from the repository config. */
   root?: string;
-  /** Problems in the pull request's own edit of the repository config. */
-  configProblems?: Diagnostic[];
+  /** Problems in the pull request's own edit of the repository config; a function is called after the check run shows the review started. */
+  configProblems?: Diagnostic[] | (() => Promise<Diagnostic[]>);
   /** A file of the head commit on the web (e.g. `commitFileUrl(repository.html_url, headSha)`): links each problem. */
   fileUrl?: (path: string, line?: number) => string;
 }
@@ -47,7 +47,8 @@ export interface PullRequestReviewPorts {
 export async function reviewPullRequest(input: PullRequestReviewInput, ports: PullRequestReviewPorts): Promise<ReviewReport> {
   await ports.reporter.startCheckRun(checkRunStarted(CHECK_NAME, input.headSha));
   const reviewed = await reviewChange(input.root ? { root: input.root } : {}, ports);
-  const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...(input.configProblems ?? [])] };
+  const configProblems = typeof input.configProblems === "function" ? await input.configProblems() : input.configProblems ?? [];
+  const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...configProblems] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read
   const exists = (path: string) => head.files.has(path);
   // Folders and deleted files have no page at the head commit: their problems stay plain text.

@@ -46,9 +46,12 @@ describe("reviewPullRequest", () => {
 
   it("links problems in files of the head commit, and leaves the rest plain", async () => {
     const { steps, ports } = recorder(base, breaking);
+    let startedFirst = false;
     const configProblem = { file: ".github/baryon.yml", line: 2, severity: "error" as const, code: "config", message: "not in head" };
     await reviewPullRequest({
-      headSha: "abc123", pushedAt: "2026-01-05T09:00:00Z", fork: false, configProblems: [configProblem],
+      headSha: "abc123", pushedAt: "2026-01-05T09:00:00Z", fork: false,
+      // Read lazily, so the pull request shows the review started before the job reads anything.
+      configProblems: async () => (startedFirst = steps[0]?.verb === "start", [configProblem]),
       fileUrl: commitFileUrl("https://github.com/acme/templates", "abc123"),
     }, ports);
     const comment = steps.find((s) => s.verb === "comment") as Extract<Step, { verb: "comment" }>;
@@ -58,5 +61,6 @@ describe("reviewPullRequest", () => {
       expect(text).toContain("- ❌ .github/baryon.yml:2: error: not in head");
     }
     expect(comment.body.startsWith(COMMENT_MARKER)).toBe(true);
+    expect(startedFirst).toBe(true);
   });
 });
