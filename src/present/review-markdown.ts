@@ -99,7 +99,7 @@ function changeCell(t: TemplateReview): string {
 
 function section(t: TemplateReview, blocks: Block[], report: ReviewReport, fileUrl: FileUrl | undefined): string {
   const title = t.version ? `${t.name} ${t.version}` : `${t.name} v${t.major}`;
-  const rendered = `${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} change`;
+  const rendered = `${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} changed`;
   const head = `<details${t.diagnostics.some((d) => d.severity === "error") ? " open" : ""}><summary><b>${escape(title)}</b> — ${changeCell(t)}, ${rendered}</summary>`;
   const parts = [head, ""];
   const specs = (report.specFiles ?? []).filter((s) => s.template === t.name);

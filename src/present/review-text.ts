@@ -31,7 +31,7 @@ type Colors = ReturnType<typeof pc.createColors>;
 function section(t: TemplateReview, report: ReviewReport, c: Colors): string[] {
   const publishes = t.version ? `would publish ${c.bold(t.version)}` : "publishes nothing";
   const change = t.status === "added" ? "new major" : t.status === "removed" ? "removed" : t.change;
-  const out = [`${c.bold(t.name)} v${t.major} (${t.kind}): ${change}, ${publishes}; ${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} change`];
+  const out = [`${c.bold(t.name)} v${t.major} (${t.kind}): ${change}, ${publishes}; ${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} changed`];
   const specs = (report.specFiles ?? []).filter((s) => s.template === t.name);
   if (specs.length) out.push(`  changed example specs: ${specs.map((s) => s.path).join(", ")}`);
   for (const r of t.reasons) out.push(`  ${r.breaking ? c.red("breaking") : c.dim("compatible")}  ${r.path}: ${r.change}`);

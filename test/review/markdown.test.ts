@@ -23,7 +23,7 @@ describe("renderMarkdown", () => {
     const labels = Array.from({ length: 37 }, (_, i) => `spec/fleet.yaml › svc-${i}`);
     const md = renderMarkdown(report([template("web-svc", [{ labels, diffs: [patch(3, "a")] }])]));
     expect(md).toContain("| `web-svc` v1 | service | minor | Will publish 1.4 | 37 of 120 service instances and pipelines | 0 | 0 |");
-    expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 rendered service instances and pipelines change</summary>");
+    expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 rendered service instances and pipelines changed</summary>");
     expect(md).toContain("Same change for 37 resources: `spec/fleet.yaml › svc-0`");
     expect(md).toContain("and 27 more");
     expect(md).toMatch(/```diff\n--- a\/infrastructure\/cloudformation.yaml/);
@@ -75,7 +75,7 @@ describe("renderMarkdown says what it counts and where problems are", () => {
   it("counts an environment template's rendered environments, and explains the column", () => {
     const md = renderMarkdown(report([template("vpc-env", [{ labels: ["vpc-env/spec/a.yaml › environment"], diffs: [patch(1, "a")] }], { kind: "environment", diff: { groups: [], total: 2, changed: 1 } })]));
     expect(md).toContain("| environment | minor | Will publish 1.4 | 1 of 2 environments | 0 | 0 |");
-    expect(md).toContain("— minor, 1 of 2 rendered environments change</summary>");
+    expect(md).toContain("— minor, 1 of 2 rendered environments changed</summary>");
     expect(md).toContain("_Rendered changes_: of the resources rendered from each template's specs (an environment, each service instance, a pipeline)");
   });
 

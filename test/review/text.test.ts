@@ -12,8 +12,8 @@ describe("renderText", () => {
   it("says what the change count counts: rendered environments, service instances and pipelines", () => {
     const svc: TemplateReview = { ...env, name: "web-svc", kind: "service", dir: "web-svc/v1", diff: { groups: [], total: 1, changed: 0 } };
     const text = renderText({ baseName: "main", headName: "HEAD", templates: [env, svc], unbundledFiles: [], diagnostics: [] }, false);
-    expect(text).toContain("vpc-env v1 (environment): minor, would publish 1.1; 2 of 3 rendered environments change");
-    expect(text).toContain("web-svc v1 (service): minor, would publish 1.1; 0 of 1 rendered service instance or pipeline change");
+    expect(text).toContain("vpc-env v1 (environment): minor, would publish 1.1; 2 of 3 rendered environments changed");
+    expect(text).toContain("web-svc v1 (service): minor, would publish 1.1; 0 of 1 rendered service instance or pipeline changed");
     expect(text).toContain("same change for 2 resources: vpc-env/spec/a.yaml › environment, vpc-env/spec/b.yaml › environment");
   });
 
