@@ -52,8 +52,11 @@ export interface PublishPorts {
 export type PublishOutcome =
   | {
     template: string; major: number; minor: number; result: VersionStatus; version: string;
-    /** True when this commit recorded the version (now, or in an earlier attempt of the same job). */
-    createdNow: boolean; reasons: ChangeReason[];
+    /** True when this commit recorded the version (in this call, or in an earlier attempt of the same job). */
+    createdNow: boolean;
+    /** True only when this very call recorded it (a retry or a repeated `/publish` finds it recorded). */
+    recordedNow: boolean;
+    reasons: ChangeReason[];
   }
   | { template: string; major: number; result: "unchanged"; version: string }
   | {
@@ -91,7 +94,7 @@ async function publishBundle(template: Template, bundle: Bundle, loading: readon
   const stored = latest && latest.digest !== packed.digest ? await storedBundle(latest, bundle, ports.artifacts) : undefined;
   if (latest && (latest.digest === packed.digest || stored?.digest === packed.digest)) {
     // Already recorded: by this very commit (a retry, a second worker) or by an earlier one.
-    return latest.source.commit === input.commit ? published(latest, true) : unchanged(latest);
+    return latest.source.commit === input.commit ? published(latest, false) : unchanged(latest);
   }
 
   const assessment = await assessBundle({
@@ -115,7 +118,7 @@ async function publishBundle(template: Template, bundle: Bundle, loading: readon
     ...(input.mirror ? { mirror: true } : {}),
   });
   // Not created, yet from this commit: an earlier attempt of this job recorded it.
-  return created || version.source.commit === input.commit ? published(version, true) : unchanged(version);
+  return created || version.source.commit === input.commit ? published(version, created) : unchanged(version);
 }
 
 /** Whether the change added or edited any file of the bundle (or removed one). */
@@ -140,8 +143,9 @@ async function storedBundle(version: VersionRecord, like: Bundle, artifacts: Art
   return { bundle: parseRepository(snapshot).templates[0]?.bundles[0], digest };
 }
 
-function published(version: VersionRecord, createdNow: boolean): PublishOutcome {
-  return { template: version.template, major: version.major, minor: version.minor, result: version.status, version: label(version), createdNow, reasons: version.reasons };
+/** A version this commit recorded; `recordedNow` when this very call did. */
+function published(version: VersionRecord, recordedNow: boolean): PublishOutcome {
+  return { template: version.template, major: version.major, minor: version.minor, result: version.status, version: label(version), createdNow: true, recordedNow, reasons: version.reasons };
 }
 
 const unchanged = (version: VersionRecord): PublishOutcome => ({ template: version.template, major: version.major, result: "unchanged", version: label(version) });

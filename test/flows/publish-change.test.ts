@@ -124,9 +124,11 @@ describe("publishChange", () => {
   it("records new versions as waiting for the mirror job, with what that job needs in the outcome", async () => {
     const outcomes = await publish(base, "c1", { mirror: true });
     expect(outcomes.find((o) => o.template === "vpc-tf-env")).toEqual({
-      template: "vpc-tf-env", major: 1, minor: 0, version: "1.0", result: "published", createdNow: true, reasons: expect.any(Array),
+      template: "vpc-tf-env", major: 1, minor: 0, version: "1.0", result: "published", createdNow: true, recordedNow: true, reasons: expect.any(Array),
     });
     expect((await store.getVersion("vpc-tf-env", 1, 0))?.mirror).toEqual({ status: "pending" });
+    // The same job again (a retry): the version is this commit's, but this call recorded nothing.
+    expect((await publish(base, "c1", { mirror: true })).find((o) => o.template === "vpc-tf-env")).toMatchObject({ result: "published", createdNow: true, recordedNow: false });
     await publish(withRetention(base), "c2");
     expect((await store.getVersion("load-balanced-fargate-svc", 1, 1))?.mirror).toBeUndefined();
   });
