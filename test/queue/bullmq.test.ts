@@ -1,46 +1,25 @@
-// The BullMQ adapter against the real Redis (REDIS_URL, or 127.0.0.1:6379 as .ci/run starts it).
-// Every test gets its own key prefix and deletes its keys, so runs never collide.
-import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+// The BullMQ adapter against the real Redis. Every test gets its own key prefix and deletes
+// its keys, so runs never collide. Two real processes: bullmq-processes.test.ts.
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBullmqQueue, fromBullmqJobId, toBullmqJobId } from "../../src/adapters/queue/bullmq.js";
 import { PermanentJobError } from "../../src/ports/job-queue.js";
 import { describeJobQueue } from "./conformance.js";
 import { recordingLogger } from "./helpers.js";
+import { connectRedis, deleteKeysUnder as deleteUnder, keysUnder as keysIn, REDIS_URL, uniquePrefix } from "./redis.js";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 let redis: Redis;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  await redis.connect().catch((err: Error) => {
-    throw new Error(`Redis is not reachable at ${REDIS_URL} (${err.message}); .ci/run shows how to start it`);
-  });
+  redis = await connectRedis();
 });
 
 afterAll(async () => {
   await redis.quit();
 });
 
-function uniquePrefix(): string {
-  return `baryon-test-${process.pid}-${randomUUID().slice(0, 8)}`;
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== "0");
-  return keys;
-}
-
-async function deleteKeysUnder(prefix: string): Promise<void> {
-  const keys = await keysUnder(prefix);
-  if (keys.length > 0) await redis.unlink(...keys);
-}
+const keysUnder = (prefix: string): Promise<string[]> => keysIn(redis, prefix);
+const deleteKeysUnder = (prefix: string): Promise<void> => deleteUnder(redis, prefix);
 
 describeJobQueue("BullMQ on Redis", {
   shared: true,
