@@ -19,10 +19,11 @@ export interface JobOptions {
    * A job whose key is busy waits its turn without spending an attempt.
    *
    * Order: jobs of one key start in the order they became due (add time plus delayMs), ties
-   * in the order their add() calls resolved; a job that failed and waits for its retry keeps
-   * its place, so later jobs of its key wait for it to succeed or fail for good. Adds that race
-   * from two processes have no order to keep. A job of a name that nobody processes holds
-   * back the jobs of its key behind it.
+   * in the order they were added; a job that failed and waits for its retry keeps its place,
+   * so later jobs of its key wait for it to succeed or fail for good. Adds that race from two
+   * processes have no order to keep, and on BullMQ a job that starts in the instant before
+   * its place is recorded may run out of order (never alongside another). A job of a name
+   * that nobody processes holds back the jobs of its key behind it. See docs/queue.md.
    */
   serializationKey?: string;
 }
