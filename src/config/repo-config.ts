@@ -38,7 +38,8 @@ function schemaPath(): string {
 const schema = JSON.parse(readFileSync(schemaPath(), "utf8")) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-export type ConfigResult = { ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] };
+/** A config, or why there is none; a usable config may still carry warnings. */
+export type ConfigResult = { ok: true; config: RepoConfig; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * Checks a parsed config (as Probot's config loader returns it, `_extends` already
@@ -57,7 +58,7 @@ export function checkConfig(value: unknown, source?: string): ConfigResult {
     const names = config.stages.map((s) => s.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice) return { ok: false, diagnostics: [errorAt(CONFIG_PATH, "config-invalid", `stage "${twice}" is listed twice`, lineOf(source, ["stages"]))] };
-    return { ok: true, config };
+    return { ok: true, config, diagnostics: [] };
   }
   return { ok: false, diagnostics: (validate.errors ?? []).map((e) => toDiagnostic(e, source)) };
 }

@@ -4,10 +4,21 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./cli/check-command.js";
 import { runPublish, runVersions } from "./cli/publish-command.js";
 import { runServe, runSetup } from "./cli/serve-command.js";
-import { GitError } from "../adapters/local/git-change-source.js";
+import { GitError } from "../adapters/local/git.js";
 import { runRender, UsageError } from "./cli/render-command.js";
 import { runValidate } from "./cli/validate-command.js";
 import { stderr, stdout } from "./cli/output.js";
+
+/** `--templates <dir>`: the templates folder, overriding `templates:` in .github/baryon.yml. */
+type TemplatesFlags = { templates?: string; root?: string };
+const templatesOption = () => new Option("--templates <dir>", "templates folder, relative to the repository (default: `templates:` in .github/baryon.yml, else the whole repository)");
+/** The old name of --templates, still accepted. */
+const rootAlias = () => new Option("--root <dir>").hideHelp();
+function templatesFlag(opts: TemplatesFlags): { templates?: string } {
+  if (opts.templates && opts.root && opts.templates !== opts.root) throw new InvalidArgumentError("--root is another name for --templates: give one of them");
+  const templates = opts.templates ?? opts.root;
+  return templates ? { templates } : {};
+}
 
 const program = new Command()
   .name("baryon")
@@ -22,9 +33,10 @@ program
   .description("check every template in a repository and render its example specs")
   .argument("[repo-dir]", "template repository", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-  .option("--root <dir>", "only templates under this folder (relative to repo-dir)")
-  .action(async (dir: string, opts: { format: "text" | "json"; root?: string }) => {
-    process.exitCode = await runValidate(dir, opts, stdout());
+  .addOption(templatesOption())
+  .addOption(rootAlias())
+  .action(async (dir: string, opts: { format: "text" | "json" } & TemplatesFlags) => {
+    process.exitCode = await runValidate(dir, { format: opts.format, ...templatesFlag(opts) }, stdout());
   });
 
 program
@@ -33,10 +45,11 @@ program
   .argument("[repo-dir]", "a git checkout of a template repository", ".")
   .option("--base <git-ref>", "compare against this ref (default: the merge base with the default branch)")
   .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
-  .option("--root <dir>", "only templates under this folder")
+  .addOption(templatesOption())
+  .addOption(rootAlias())
   .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
-  .action(async (dir: string, opts: { base?: string; specs?: string; format: "text" | "markdown" | "json"; root?: string }) => {
-    process.exitCode = await runCheck(dir, opts, stdout(), stderr());
+  .action(async (dir: string, { root, ...opts }: { base?: string; specs?: string; format: "text" | "markdown" | "json" } & TemplatesFlags) => {
+    process.exitCode = await runCheck(dir, { ...opts, ...templatesFlag({ ...opts, ...(root ? { root } : {}) }) }, stdout(), stderr());
   });
 
 program
@@ -44,8 +57,10 @@ program
   .description("publish the templates of the checked-out commit into the registry (embedded under .baryon/ by default)")
   .argument("[repo-dir]", "a git checkout of a template repository", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-  .action(async (dir: string, opts: { format: "text" | "json" }) => {
-    process.exitCode = await runPublish(dir, opts, stdout(), stderr());
+  .addOption(templatesOption())
+  .addOption(rootAlias())
+  .action(async (dir: string, opts: { format: "text" | "json" } & TemplatesFlags) => {
+    process.exitCode = await runPublish(dir, { format: opts.format, ...templatesFlag(opts) }, stdout(), stderr());
   });
 
 program

@@ -37,7 +37,7 @@ describe("readTarball", () => {
       { name: "r-1/src/app.ts", content: "b" },
       { name: "r-1/.github/baryon.yml", content: "templates: templates\n" },
     ]);
-    const snapshot = await readTarball(body, { root: "templates/" });
+    const snapshot = await readTarball(body, { templates: "templates/" });
     expect([...snapshot.files.keys()].sort()).toEqual([".github/baryon.yml", "templates/env/v1/schema/schema.yaml"]);
   });
 

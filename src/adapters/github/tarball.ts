@@ -24,15 +24,15 @@ export class SnapshotTooLargeError extends Error {
 }
 
 export interface TarballOptions {
-  /** Keep only files under this folder (the configured templates folder). */
-  root?: string;
+  /** Keep only files under this folder (`templates:` in .github/baryon.yml), and the config itself. */
+  templates?: string;
 }
 
 export async function readTarball(body: Readable | AsyncIterable<Uint8Array> | Uint8Array, options: TarballOptions = {}): Promise<Snapshot> {
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   let held = 0;
-  const prefix = options.root ? `${options.root.replace(/^\/+|\/+$/g, "")}/` : "";
+  const prefix = options.templates ? `${options.templates.replace(/^\/+|\/+$/g, "")}/` : "";
   const extract = tar.extract();
   extract.on("entry", (header, stream, next) => {
     // GitHub wraps everything in one folder, `<owner>-<repo>-<sha>/`.

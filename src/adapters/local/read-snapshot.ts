@@ -2,10 +2,11 @@
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Snapshot } from "../../bundle/files.js";
+import type { ReadTrace } from "./git.js";
 
 const SKIPPED_DIRS = new Set([".git", "node_modules", ".baryon"]);
 
-export async function readSnapshot(root: string): Promise<Snapshot> {
+export async function readSnapshot(root: string, trace?: ReadTrace): Promise<Snapshot> {
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   const walk = async (dir: string): Promise<void> => {
@@ -14,10 +15,13 @@ export async function readSnapshot(root: string): Promise<Snapshot> {
     for (const entry of entries) {
       const full = join(dir, entry.name);
       const path = relative(root, full).split(sep).join("/");
-      if (entry.isSymbolicLink()) symlinks.set(path, await readlink(full));
-      else if (entry.isDirectory()) {
+      if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) await walk(full);
-      } else if (entry.isFile()) files.set(path, await readFile(full));
+        continue;
+      }
+      trace?.({ file: path });
+      if (entry.isSymbolicLink()) symlinks.set(path, await readlink(full));
+      else if (entry.isFile()) files.set(path, await readFile(full));
     }
   };
   const stat = await lstat(root);

@@ -1,9 +1,11 @@
 // `baryon check`: review the working tree of a git checkout against a base ref,
-// exactly as the GitHub App reviews a pull request.
+// exactly as the GitHub App reviews a pull request: with the repository's
+// .github/baryon.yml, and numbering from the registry when there is one.
 import { resolve } from "node:path";
 import { createRenderPool } from "../../jinja/pool.js";
 import { reviewChange } from "../../flows/review-change.js";
-import { gitChangeSource } from "../../adapters/local/git-change-source.js";
+import { defaultBase, gitTop } from "../../adapters/local/git.js";
+import { localRepositorySource } from "../../adapters/local/repository-source.js";
 import { assumeBaseAtZero } from "../../ports/version-catalog.js";
 import { renderMarkdown } from "../../present/review-markdown.js";
 import { reviewErrors, type ReviewReport } from "../../present/review-report.js";
@@ -11,28 +13,39 @@ import { renderText } from "../../present/review-text.js";
 import { hasErrors } from "../../bundle/diagnostics.js";
 import { readSpecs } from "../../adapters/local/read-specs.js";
 import { printDiagnostic, type Out } from "./output.js";
+import { checkoutOwner, existingRegistry } from "./state.js";
 
 export interface CheckOptions {
   base?: string;
   specs?: string;
   format: "text" | "markdown" | "json";
-  root?: string;
+  /** Overrides `templates:` in .github/baryon.yml. */
+  templates?: string;
 }
 
 export async function runCheck(dir: string, options: CheckOptions, out: Out, err: Out): Promise<number> {
-  const changes = await gitChangeSource(resolve(dir), options.base);
+  const top = await gitTop(resolve(dir));
+  const source = await localRepositorySource(top, { base: options.base ?? (await defaultBase(top)) });
+  const config = await source.config();
+  config.diagnostics.forEach((d) => printDiagnostic(err, d));
+  if (!config.ok) return 1;
+  const templates = options.templates ?? config.config.templates;
   const extra = options.specs ? await readSpecs(resolve(options.specs)) : undefined;
   extra?.diagnostics.forEach((d) => printDiagnostic(err, d));
+  // Without a registry, every major the base has is taken to be at N.0.
+  const registry = await existingRegistry(top);
   const renderer = createRenderPool();
   try {
-    const input = { ...(options.root ? { root: options.root } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
-    const report = await reviewChange(input, { changes, renderer, versions: assumeBaseAtZero });
-    if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
+    const versions = registry ? registry.versions(await checkoutOwner(top)) : assumeBaseAtZero;
+    const input = { ...(templates ? { root: templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
+    const report = await reviewChange(input, { changes: source, renderer, versions });
+    const publish = config.config.publish;
+    if (options.format === "json") out.write(JSON.stringify({ ...toJson(report), publish, registry: registry !== undefined }, null, 2) + "\n");
     else if (options.format === "markdown") out.write(renderMarkdown(report));
-    else out.write(renderText(report, out.color));
+    else out.write(renderText(report, out.color) + (publish === "draft" && report.templates.length ? "Merged versions are recorded as drafts (publish: draft in .github/baryon.yml).\n" : ""));
     return reviewErrors(report) || hasErrors(extra?.diagnostics ?? []) ? 1 : 0;
   } finally {
-    await renderer.close();
+    await Promise.all([renderer.close(), registry?.close()]);
   }
 }
 

@@ -1,20 +1,31 @@
-// `baryon validate <repo-dir>`: every diagnostic of every template, text or JSON.
+// `baryon validate <repo-dir>`: every diagnostic of every template, text or JSON,
+// under the templates folder `.github/baryon.yml` names (or --templates).
 import { resolve } from "node:path";
 import { createRenderPool } from "../../jinja/pool.js";
 import { validateTemplates, type ValidationReport } from "../../flows/validate-repository.js";
-import { readSnapshot } from "../../adapters/local/read-snapshot.js";
+import { localRepositorySource } from "../../adapters/local/repository-source.js";
 import { plural, printDiagnostic, type Out } from "./output.js";
 
 export interface ValidateOptions {
   format: "text" | "json";
-  root?: string;
+  /** Overrides `templates:` in .github/baryon.yml. */
+  templates?: string;
 }
 
 export async function runValidate(dir: string, options: ValidateOptions, out: Out): Promise<number> {
-  const snapshot = await readSnapshot(resolve(dir));
+  const source = await localRepositorySource(resolve(dir));
+  const config = await source.config();
+  if (!config.ok) {
+    const report: ValidationReport = { templates: [], diagnostics: config.diagnostics, ok: false };
+    if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
+    else printText(report, out);
+    return 1;
+  }
+  const templates = options.templates ?? config.config.templates;
   const renderer = createRenderPool();
   try {
-    const report = await validateTemplates({ snapshot, ...(options.root ? { root: options.root } : {}) }, { renderer });
+    const validated = await validateTemplates({ snapshot: await source.head(), ...(templates ? { root: templates } : {}) }, { renderer });
+    const report = { ...validated, diagnostics: [...config.diagnostics, ...validated.diagnostics] };
     if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
     else printText(report, out);
     return report.ok ? 0 : 1;

@@ -1,11 +1,10 @@
-// ChangeSource for a local git checkout: the base is a commit (by default the
-// merge base with the default branch), the head is the working tree as it is now.
+// Reading a local git checkout: commits through `git` (one `ls-tree` and one
+// `cat-file --batch` per commit, however many files), the working tree from disk.
 import { execFile, spawn } from "node:child_process";
-import { promisify } from "node:util";
-import type { Snapshot } from "../../bundle/files.js";
-import type { ChangeSource } from "../../ports/change-source.js";
 import { lstat, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Snapshot } from "../../bundle/files.js";
 
 const exec = promisify(execFile);
 
@@ -13,7 +12,11 @@ export class GitError extends Error {
   override name = "GitError";
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
+/** Told of each git process started and each file read, so tests can count the I/O behind a read. */
+export type ReadTrace = (io: { git: string[] } | { file: string }) => void;
+
+export async function git(cwd: string, args: string[], trace?: ReadTrace): Promise<string> {
+  trace?.({ git: args });
   try {
     const { stdout } = await exec("git", args, { cwd, maxBuffer: 256 * 1024 * 1024 });
     return stdout;
@@ -36,36 +39,33 @@ export async function defaultBase(dir: string): Promise<string> {
   throw new GitError("cannot find the default branch (tried origin/HEAD, main, master); pass --base <git-ref>");
 }
 
-export async function gitChangeSource(dir: string, baseRef?: string): Promise<ChangeSource> {
-  const top = (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
-  const ref = baseRef ?? (await defaultBase(top));
-  const commit = (await git(top, ["merge-base", "HEAD", ref]).catch(() => git(top, ["rev-parse", "--verify", `${ref}^{commit}`]))).trim();
-  return {
-    baseName: `${ref}@${commit.slice(0, 7)}`,
-    headName: "working tree",
-    base: () => readCommit(top, commit),
-    head: () => readWorkingTree(top),
-  };
-}
-
 export async function gitTop(dir: string): Promise<string> {
   return (await git(dir, ["rev-parse", "--show-toplevel"])).trim();
 }
 
-export async function headCommit(dir: string): Promise<string> {
-  return (await git(dir, ["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+/** The commit a ref names. */
+export async function resolveCommit(dir: string, ref: string): Promise<string> {
+  return (await git(dir, ["rev-parse", "--verify", `${ref}^{commit}`])).trim();
 }
 
-/** "owner/name" from the origin remote (GitHub URL forms), else the folder's name. */
+/** "owner/name" from the origin remote (GitHub URL forms), else `local/<folder>`. */
 export async function repositoryName(dir: string): Promise<string> {
   const url = (await git(dir, ["remote", "get-url", "origin"]).catch(() => "")).trim();
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url);
-  return match ? match[1]! : `local/${dir.split("/").filter(Boolean).at(-1) ?? "repository"}`;
+  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+  return match ? match[1]! : `${LOCAL_OWNER}/${dir.split("/").filter(Boolean).at(-1) ?? "repository"}`;
+}
+
+/** The owner of a checkout without a GitHub `origin`: its templates number apart from every GitHub owner's. */
+export const LOCAL_OWNER = "local";
+
+/** The account that owns the checkout's `origin` on GitHub, or `local`. */
+export async function repositoryOwner(dir: string): Promise<string> {
+  return (await repositoryName(dir)).split("/")[0]!;
 }
 
 /** The working tree as git sees it: tracked and untracked files, without ignored ones; deleted files are absent. */
-export async function readWorkingTree(dir: string): Promise<Snapshot> {
-  const listing = await git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+export async function readWorkingTree(dir: string, trace?: ReadTrace): Promise<Snapshot> {
+  const listing = await git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], trace);
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   for (const path of new Set(listing.split("\0").filter(Boolean))) {
@@ -73,6 +73,7 @@ export async function readWorkingTree(dir: string): Promise<Snapshot> {
     const full = join(dir, path);
     const stat = await lstat(full).catch(() => undefined);
     if (!stat) continue; // deleted in the working tree
+    trace?.({ file: path });
     if (stat.isSymbolicLink()) symlinks.set(path, await readlink(full));
     else if (stat.isFile()) files.set(path, await readFile(full));
   }
@@ -80,8 +81,8 @@ export async function readWorkingTree(dir: string): Promise<Snapshot> {
 }
 
 /** Every file of a commit, read with one `ls-tree` and one `cat-file --batch`. */
-export async function readCommit(dir: string, commit: string): Promise<Snapshot> {
-  const listing = await git(dir, ["ls-tree", "-r", "-z", "--full-tree", commit]);
+export async function readCommit(dir: string, commit: string, trace?: ReadTrace): Promise<Snapshot> {
+  const listing = await git(dir, ["ls-tree", "-r", "-z", "--full-tree", commit], trace);
   const entries: { mode: string; sha: string; path: string }[] = [];
   for (const record of listing.split("\0")) {
     if (!record) continue;
@@ -90,7 +91,7 @@ export async function readCommit(dir: string, commit: string): Promise<Snapshot>
     if (type !== "blob") continue; // submodules are not part of a template repository
     entries.push({ mode: mode!, sha: sha!, path: record.slice(tab + 1) });
   }
-  const blobs = await catFiles(dir, entries.map((e) => e.sha));
+  const blobs = await catFiles(dir, entries.map((e) => e.sha), trace);
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   entries.forEach((e, i) => {
@@ -100,8 +101,15 @@ export async function readCommit(dir: string, commit: string): Promise<Snapshot>
   return { files, symlinks };
 }
 
-function catFiles(dir: string, shas: string[]): Promise<Uint8Array[]> {
-  if (shas.length === 0) return Promise.resolve([]);
+/** One file of a commit, undefined when the commit has none there. */
+export async function readCommitFile(dir: string, commit: string, path: string, trace?: ReadTrace): Promise<Uint8Array | undefined> {
+  return (await catFiles(dir, [`${commit}:${path}`], trace))[0];
+}
+
+/** Objects by name (a SHA or `<commit>:<path>`), in order; undefined for a missing one. */
+function catFiles(dir: string, names: string[], trace?: ReadTrace): Promise<(Uint8Array | undefined)[]> {
+  if (names.length === 0) return Promise.resolve([]);
+  trace?.({ git: ["cat-file", "--batch"] });
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["cat-file", "--batch"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
@@ -112,16 +120,22 @@ function catFiles(dir: string, shas: string[]): Promise<Uint8Array[]> {
     child.on("close", (code) => {
       if (code !== 0) return reject(new GitError(`git cat-file failed: ${stderr.trim()}`));
       const out = Buffer.concat(chunks);
-      const blobs: Uint8Array[] = [];
+      const blobs: (Uint8Array | undefined)[] = [];
       let at = 0;
-      for (let i = 0; i < shas.length; i++) {
+      for (let i = 0; i < names.length; i++) {
         const eol = out.indexOf(0x0a, at);
-        const size = Number(out.subarray(at, eol).toString("latin1").split(" ")[2]);
-        blobs.push(out.subarray(eol + 1, eol + 1 + size));
-        at = eol + 1 + size + 1; // each object is followed by a newline
+        const header = out.subarray(at, eol).toString("latin1");
+        at = eol + 1;
+        if (header.endsWith(" missing")) {
+          blobs.push(undefined);
+          continue;
+        }
+        const size = Number(header.split(" ")[2]);
+        blobs.push(out.subarray(at, at + size));
+        at += size + 1; // each object is followed by a newline
       }
       resolve(blobs);
     });
-    child.stdin.end(shas.join("\n") + "\n");
+    child.stdin.end(names.join("\n") + "\n");
   });
 }
