@@ -44,9 +44,9 @@ describe("Baryon reviews template pull requests", () => {
     const comments = h.fake.state.comments(repo, 7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain(COMMENT_MARKER);
-    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
+    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Will publish 1.0 |");
     expect(comments[0]!.body).toContain("`service_instance.inputs.log_retention_days`: optional input added (default 14)");
-    expect(h.fake.apiCalls().length).toBeLessThanOrEqual(8);
+    expect(h.fake.apiCalls().length).toBeLessThanOrEqual(9);
   });
 
   it("a change with errors: a failing check run with annotations at the right lines", async () => {
@@ -88,7 +88,7 @@ describe("Baryon reviews template pull requests", () => {
     const comment = h.fake.state.comments(repo, 7)[0]!;
     expect(comment.body).toContain("comes from a fork");
     expect(comment.body).toContain("publishing and rollouts never come from forks");
-    expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
+    expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Will publish 1.0 |");
   });
 
   it("a pull request that touches no template gets a neutral check and no comment", async () => {
@@ -168,7 +168,7 @@ describe("with BullMQ on the real Redis", () => {
     await h.app.queue.idle();
     expect(h.fake.state.checkRuns(repo, { headSha: head })).toHaveLength(1);
     expect(h.fake.state.comments(repo, 7)).toHaveLength(1);
-    expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.0 |");
+    expect(h.fake.state.comments(repo, 7)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Will publish 1.0 |");
   });
 });
 
@@ -191,7 +191,9 @@ describe("configuration, annotations and ordering", () => {
     const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
     expect(run.conclusion).toBe("failure");
     expect(run.annotations.filter((a) => a.title === "input-undeclared")).toHaveLength(60);
-    expect(h.fake.apiCalls().filter((c) => c.operationId === "checks/update")).toHaveLength(1);
+    // Created in progress when the review starts, then completed with 50, then given the other 10.
+    expect(h.fake.apiCalls().filter((c) => c.operationId === "checks/create")).toHaveLength(1);
+    expect(h.fake.apiCalls().filter((c) => c.operationId === "checks/update")).toHaveLength(2);
   });
 
   it("a review of an older push never overwrites the comment of a newer one", async () => {

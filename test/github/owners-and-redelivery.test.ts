@@ -60,7 +60,7 @@ describe("owners", () => {
     expect(await numbers("acme")).toEqual(["1.0 acme/templates", "1.1 acme/templates"]);
     const { repo, pull } = await openPullRequest("globex", 3, addOptionalInput(vpcFiles(), "dns_zone"));
     const comment = h.fake.state.comments(repo, 3)[0]!.body;
-    expect(comment).toContain("| `vpc` v1 | environment | minor | 1.1 |");
+    expect(comment).toContain("| `vpc` v1 | environment | minor | Will publish 1.1 |");
     expect(comment).not.toContain("acme");
     const run = h.fake.state.checkRuns(repo, { headSha: pull.headSha })[0]!;
     expect(run.output.title).toContain("vpc 1.1");
@@ -84,6 +84,17 @@ describe("redelivered webhooks", () => {
     const replies = h.fake.state.comments(repo, 5).filter((c) => c.body.includes("is not a Baryon command"));
     expect(replies).toHaveLength(1);
     expect(h.fake.state.comments(repo, 5).find((c) => c.id === comment.id)!.reactions.map((r) => r.content)).toEqual(["confused"]);
+  });
+
+  it("a delivery whose handling failed is acted on when GitHub redelivers it", async () => {
+    const repo = await pushMain("acme", vpcFiles());
+    await openPullRequest("acme", 5, addOptionalInput(vpcFiles(), "flow_logs"));
+    const comment = h.fake.state.addComment(repo, 5, { author: "octocat", body: "/deploy everything" });
+    const delivery = issueCommentDelivery(h.fake, "created", comment, { secret: SECRET, deliveryId: uuid() });
+    h.fake.failNext("reactions/create-for-issue-comment", { status: 422, message: "Validation Failed" });
+    expect((await deliver(h.webhookUrl, delivery)).status).toBeGreaterThanOrEqual(400);
+    expect((await deliver(h.webhookUrl, delivery)).status).toBe(200);
+    expect(h.fake.state.comments(repo, 5).filter((c) => c.body.includes("is not a Baryon command"))).toHaveLength(1);
   });
 
   it("a review redelivered after a restart writes nothing", async () => {

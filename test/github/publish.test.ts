@@ -70,7 +70,7 @@ describe("merge to publish", () => {
     const merged = await mergedPullRequest(repo, 7, first);
     const comments = h.fake.state.comments(repo, 7);
     expect(comments).toHaveLength(2);
-    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.1 |");
+    expect(comments[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Published 1.1 |");
     expect(comments[0]!.body).toContain("**Merged.** Published load-balanced-fargate-svc 1.1.");
     expect(comments[1]!.body).toContain("Published load-balanced-fargate-svc 1.1");
     const v = await acme().getVersion("load-balanced-fargate-svc", 1, 1);
@@ -80,7 +80,7 @@ describe("merge to publish", () => {
 
     // The next pull request on the same template is reviewed and published as 1.2.
     const second = await mergedPullRequest(repo, 8, addInput(first, "owner_team"));
-    expect(h.fake.state.comments(repo, 8)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | 1.2 |");
+    expect(h.fake.state.comments(repo, 8)[0]!.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Published 1.2 |");
     expect(h.fake.state.comments(repo, 8)[1]!.body).toContain("Published load-balanced-fargate-svc 1.2");
     expect((await acme().recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 2 });
     void second;
@@ -114,7 +114,7 @@ describe("merge to publish", () => {
     // The versions this merge recorded are confirmed; nothing is recorded twice.
     // The versions this merge recorded are not published again: the reply says so, quoting the command.
     const answer = h.fake.state.comments(repo, 7).at(-1)!.body;
-    expect(answer).toMatch(/^> \/publish\n\n@maintainer Nothing new was published: this merge's bundles are already recorded \(.*load-balanced-fargate-svc 1\.1.*\)\.$/);
+    expect(answer).toMatch(/\n> \/publish\n\n@maintainer Nothing new was published: this merge's bundles are already recorded \(.*load-balanced-fargate-svc 1\.1.*\)\.$/);
     expect((await acme().listVersions("load-balanced-fargate-svc")).length).toBe(2);
   });
 
