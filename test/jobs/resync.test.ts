@@ -1,0 +1,70 @@
+// Level-triggered: what the registry records as unfinished is finished by the
+// resync job, even when the job that should have done it was lost.
+import { describe, expect, it } from "vitest";
+import { packBundle } from "../../src/bundle/archive/archive.js";
+import { parseRepository } from "../../src/bundle/parse/repository.js";
+import type { VersionRecord } from "../../src/ports/registry.js";
+import type { VersionMirror } from "../../src/ports/version-mirror.js";
+import { exampleFiles, harnessPerTest, type Harness } from "../support/app-harness.js";
+import { snapshot } from "../support/snapshot.js";
+
+let h: Harness;
+const harness = harnessPerTest((next) => (h = next));
+
+/** A mirror that records what it was asked to register. */
+function recordingMirror(): VersionMirror & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    name: "recording mirror",
+    seen,
+    async publish(version: VersionRecord, bundle, tar) {
+      seen.push(`${version.template} ${version.major}.${version.minor} ${bundle.kind} ${tar.length > 0}`);
+      return { ok: true };
+    },
+  };
+}
+
+/** What the registry holds after a crash between recording a version and queueing its mirror job. */
+async function versionWaitingForMirror() {
+  const repo = parseRepository(snapshot(exampleFiles()), { root: "templates" });
+  const bundle = repo.templates.find((t) => t.name === "fargate-env")!.bundles[0]!;
+  const packed = await packBundle(bundle);
+  const stored = await h.app.adapters.artifacts.put(packed.digest, packed.bytes);
+  const store = h.db.registry.versions({ login: "acme", installationId: 42 });
+  await store.recordVersion({
+    template: "fargate-env", kind: "environment", major: 1, status: "published", digest: packed.digest, artifact: stored.location,
+    source: { repository: "acme/templates", commit: "a".repeat(40) }, schema: bundle.schema ?? null, reasons: [], mirror: true,
+  });
+  return store;
+}
+
+describe("resync", () => {
+  it("mirrors a version whose mirror job was lost, once, after a restart", async () => {
+    const mirror = recordingMirror();
+    await harness.restart({ mirror });
+    const store = await versionWaitingForMirror();
+    expect((await store.getVersion("fargate-env", 1, 0))!.mirror).toEqual({ status: "pending" });
+
+    await h.restartApp(); // the resync runs when a worker starts, then on its schedule
+    await h.app.queue.idle();
+    expect(mirror.seen).toEqual(["fargate-env 1.0 environment true"]);
+    expect((await store.getVersion("fargate-env", 1, 0))!.mirror).toEqual({ status: "done" });
+    expect(await h.db.registry.pendingMirrors()).toEqual([]);
+
+    // Finished work is not done again.
+    await h.restartApp();
+    await h.app.queue.idle();
+    expect(mirror.seen).toHaveLength(1);
+    expect(h.logs.join("")).toMatch(/resync resync@\d+: re-enqueued 0 mirror job\(s\)/);
+  });
+
+  it("records a mirror's refusal as failed, and does not retry it on the next resync", async () => {
+    const mirror: VersionMirror = { name: "refusing mirror", publish: async () => ({ ok: false, error: "quota exceeded" }) };
+    await harness.restart({ mirror });
+    const store = await versionWaitingForMirror();
+    await h.restartApp();
+    await h.app.queue.idle();
+    expect((await store.getVersion("fargate-env", 1, 0))!.mirror).toEqual({ status: "failed", error: "quota exceeded" });
+    expect(await h.db.registry.pendingMirrors()).toEqual([]);
+  });
+});
