@@ -55,6 +55,41 @@ describe("baryon validate", () => {
   });
 });
 
+describe("baryon validate with .github/baryon.yml", () => {
+  const broken = { "legacy/env/v1/schema/schema.yaml": "schema: [\n" };
+
+  it("checks only the `templates:` folder, and warns that _extends is read only by the GitHub App", async () => {
+    const dir = await writeTree({
+      ".github/baryon.yml": "_extends: .github\ntemplates: platform\n",
+      ...envTemplate({}, "platform/env/v1"),
+      ...broken,
+    });
+    const r = await baryon(["validate", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(".github/baryon.yml:1:11: warning: .github/baryon.yml: _extends: .github is read only by the GitHub App; here Baryon uses this file's own settings [config-extends-unresolved]");
+    expect(r.stdout).toMatch(/^env v1 \(environment\): ok/m);
+    expect(r.stdout).toMatch(/1 template version, 0 errors, 1 warning/);
+  });
+
+  it("takes --templates, or its old name --root, over the config", async () => {
+    const dir = await writeTree({ ".github/baryon.yml": "templates: platform\n", ...envTemplate({}, "platform/env/v1"), ...broken });
+    for (const flag of ["--templates", "--root"]) {
+      const r = await baryon(["validate", dir, flag, "legacy", "--format", "json"]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.stdout);
+      expect([...report.diagnostics, ...report.templates.flatMap((t: { diagnostics: unknown[] }) => t.diagnostics)][0]).toMatchObject({ file: expect.stringMatching(/^legacy\/env\/v1/), severity: "error" });
+    }
+  });
+
+  it("reports an invalid config at its line and validates nothing", async () => {
+    const dir = await writeTree({ ".github/baryon.yml": "templates: platform\nstages: []\n", ...envTemplate({}, "platform/env/v1") });
+    const r = await baryon(["validate", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(".github/baryon.yml:2:1: error: .github/baryon.yml: stages must NOT have fewer than 1 items [config-invalid]");
+    expect(r.stdout).toMatch(/0 template versions, 1 error/);
+  });
+});
+
 describe("baryon validate on Terraform bundles", () => {
   it("reports HCL syntax errors at their file and line", async () => {
     const dir = await writeTree({
