@@ -49,13 +49,16 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
     const fleet = (input.extraSpecs?.[change.template] ?? []).filter((s) => s.template?.major === undefined || s.template.major === change.major);
     // A folder the base lacks starts at N.0: the catalog may assume every major is recorded.
     const latestMinor = change.status === "added" ? undefined : await ports.versions.latestMinor(change.template, change.major);
-    const assessment = await assessBundle({
-      head: change.head, ...(change.base ? { base: change.base } : {}),
-      specs: [...specsFor(template, change.head), ...fleet],
-      loading: loadingProblems(loading, template, change.head), latestMinor,
-    }, ports.renderer);
+    const specs = [...specsFor(template, change.head), ...fleet];
+    // The base side of the diff renders alongside the assessment, which renders head.
+    const [assessment, baseRenders] = await Promise.all([
+      assessBundle({
+        head: change.head, ...(change.base ? { base: change.base } : {}),
+        specs, loading: loadingProblems(loading, template, change.head), latestMinor,
+      }, ports.renderer),
+      renderSide(change.base, specs, ports.renderer),
+    ]);
     const headRenders = assessment.renders.flatMap((r) => r.resources).sort((a, b) => a.label.localeCompare(b.label));
-    const baseRenders = await renderSide(change.base, assessment.renders.map((r) => r.spec), ports.renderer);
     const diff = diffRenders(baseRenders, headRenders);
     const warnings = destructive(change.head, diff.groups, baseRenders, headRenders);
     const review: TemplateReview = {
