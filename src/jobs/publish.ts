@@ -6,9 +6,8 @@ import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import { commandReply } from "../present/command-replies.js";
 import { markPublished } from "../present/merge-header.js";
 import { publishSummary } from "../present/publish-reply.js";
-import { fetchTarball } from "../adapters/github/change-source.js";
+import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
-import { loadConfig } from "./review.js";
 import { enqueue, githubFor, type JobKind } from "./job-kind.js";
 import { mirrorJob } from "./mirror.js";
 
@@ -47,21 +46,21 @@ export const publishJob: JobKind<PublishJobData> = {
     }
     const reporter = data.pullRequest === undefined ? undefined : pullRequestReporter(octokit, { owner, repo, number: data.pullRequest });
     const reply = (text: string) => reporter?.ensureComment(marker(data), `${marker(data)}\n${data.command ? commandReply(data.command, text) : text}`);
-    const config = await loadConfig(octokit, owner, repo);
+    const source = githubRepositorySource(octokit, { owner, repo, headSha: data.commit, ...(data.baseCommit ? { baseSha: data.baseCommit } : {}) });
+    const config = await source.config();
     if (!config.ok) {
       await reply(`Nothing was published: \`.github/baryon.yml\` is invalid (${config.diagnostics.map((d) => `line ${d.line ?? 1}: ${d.message}`).join("; ")}).`);
       return "configuration invalid, nothing published";
     }
     const { adapters } = context;
-    const templates = config.config.templates;
     const outcomes = await publishChange(
       {
         repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, mirror: adapters.mirror !== undefined,
-        ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(templates ? { root: templates } : {}),
+        ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { root: config.config.templates } : {}),
       },
       {
-        head: () => fetchTarball(octokit, owner, repo, data.commit, templates),
-        ...(data.baseCommit ? { base: () => fetchTarball(octokit, owner, repo, data.baseCommit!, templates) } : {}),
+        head: source.head,
+        ...(data.baseCommit ? { base: source.base } : {}),
         versions: adapters.registry.versions({ login: owner, installationId: data.installationId }),
         artifacts: adapters.artifacts,
         renderer: adapters.renderer,

@@ -2,16 +2,15 @@
 // handler must not wait for. Job data is plain JSON; the installation's Octokit
 // is rebuilt here, per job, never shared between repositories.
 import type { ProbotOctokit } from "probot";
-import type { Diagnostic } from "../bundle/diagnostics.js";
-import type { Snapshot } from "../bundle/files.js";
-import { parseYaml } from "../bundle/parse/yaml.js";
 import { CHECK_NAME, reviewPullRequest } from "../flows/review-pull-request.js";
-import { pullRequestChangeSource } from "../adapters/github/change-source.js";
-import { checkConfig, CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
+import { configEditProblems } from "../config/read-config.js";
+import { CONFIG_PATH } from "../config/repo-config.js";
 import type { Metrics } from "../adapters/github/metrics.js";
+import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { SnapshotTooLargeError } from "../adapters/github/tarball.js";
 import { PermanentJobError } from "../ports/job-queue.js";
+import { configInvalidReport, tooLargeReport } from "../present/check-run.js";
 import { commitFileUrl } from "../present/review-markdown.js";
 import { reviewErrors } from "../present/review-report.js";
 import { githubFor, type JobContext, type JobKind } from "./job-kind.js";
@@ -53,59 +52,33 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
   const { owner, repo } = data;
   const reporter = pullRequestReporter(octokit, { owner, repo, number: data.number, ...(deps.appId !== undefined ? { appId: deps.appId } : {}) });
 
-  const config = await loadConfig(octokit, owner, repo);
+  const source = githubRepositorySource(octokit, { owner, repo, baseSha: data.baseSha, headSha: data.headSha });
+  const config = await source.config();
   if (!config.ok) {
-    await reporter.ensureCheckRun({
-      name: CHECK_NAME, headSha: data.headSha, conclusion: "failure",
-      title: `${CONFIG_PATH} is invalid`,
-      summary: `Baryon cannot review templates until the repository configuration is fixed:\n\n${config.diagnostics.map((d) => `- line ${d.line ?? 1}: ${d.message}`).join("\n")}`,
-      annotations: [],
-    });
+    await reporter.ensureCheckRun(configInvalidReport(CHECK_NAME, data.headSha, CONFIG_PATH, config.diagnostics));
     deps.metrics.reviewDuration.observe({ outcome: "config-error" }, (performance.now() - started) / 1000);
     return "configuration invalid, check run failed";
   }
-  const changes = pullRequestChangeSource(octokit, { owner, repo, baseSha: data.baseSha, headSha: data.headSha }, config.config.templates);
+  const { templates } = config.config;
   let report;
   try {
     report = await reviewPullRequest(
-      { headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}), ...(config.config.templates ? { root: config.config.templates } : {}), configProblems: await headConfigProblems(changes.base, changes.head) },
-      { changes, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },
+      {
+        headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork,
+        ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}),
+        ...(templates ? { root: templates } : {}),
+        configProblems: async () => configEditProblems(await source.base(), await source.head()),
+      },
+      { changes: source, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },
     );
   } catch (error) {
     if (!(error instanceof SnapshotTooLargeError)) throw error;
-    await reporter.ensureCheckRun({ name: CHECK_NAME, headSha: data.headSha, conclusion: "failure", title: "Too large to review", summary: error.message, annotations: [] });
+    await reporter.ensureCheckRun(tooLargeReport(CHECK_NAME, data.headSha, error.message));
     throw new PermanentJobError(error.message, { cause: error }); // retrying cannot help
   }
   deps.metrics.reviewDuration.observe({ outcome: report.templates.length ? "reviewed" : "no-templates" }, (performance.now() - started) / 1000);
   const errors = reviewErrors(report);
   return report.templates.length ? `reviewed ${report.templates.length} template change(s), ${errors} error(s)` : "no template changes";
-}
-
-/** The default branch's config (Probot's loader: `_extends` from another repository works). */
-export async function loadConfig(octokit: ProbotOctokit, owner: string, repo: string): Promise<{ ok: true; config: RepoConfig } | { ok: false; diagnostics: Diagnostic[] }> {
-  const { config, files } = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
-  const merged: Record<string, unknown> = files.some((f) => f.config !== null) ? { ...config } : {};
-  delete merged._extends;
-  const result = checkConfig(merged);
-  if (result.ok) return result;
-  // Only on error: read the file's text so each problem points at its line.
-  const text = await octokit.rest.repos.getContent({ owner, repo, path: CONFIG_PATH })
-    .then((r) => ("content" in r.data && typeof r.data.content === "string" ? Buffer.from(r.data.content, "base64").toString("utf8") : undefined))
-    .catch(() => undefined);
-  return checkConfig(merged, text);
-}
-
-/** A pull request that edits `.github/baryon.yml` is checked against the schema before it can break later reviews. */
-async function headConfigProblems(base: () => Promise<Snapshot>, head: () => Promise<Snapshot>): Promise<Diagnostic[]> {
-  const [b, h] = await Promise.all([base(), head()]);
-  const after = h.files.get(CONFIG_PATH);
-  const before = b.files.get(CONFIG_PATH);
-  if (!after || (before && Buffer.compare(Buffer.from(before), Buffer.from(after)) === 0)) return [];
-  const text = new TextDecoder().decode(after);
-  const parsed = parseYaml(CONFIG_PATH, text);
-  if (parsed.diagnostics.length) return parsed.diagnostics;
-  const result = checkConfig(parsed.value, text);
-  return result.ok ? [] : result.diagnostics;
 }
 
 function countRequests(octokit: ProbotOctokit, metrics: Metrics): void {

@@ -91,3 +91,18 @@ function fit(head: string, names: string[], tail: string): string {
   const title = `${head}${names[0] ?? ""}${rest ? ` and ${rest} more` : ""}${tail}`;
   return title.length <= TITLE_LENGTH ? title : `${title.slice(0, TITLE_LENGTH - 1)}…`;
 }
+
+/** The run of a review that could not start: the repository's configuration is invalid. */
+export function configInvalidReport(name: string, headSha: string, configPath: string, problems: readonly Diagnostic[]): CheckRunReport {
+  return {
+    name, headSha, conclusion: "failure",
+    title: `${configPath} is invalid`,
+    summary: `Baryon cannot review templates until the repository configuration is fixed:\n\n${problems.map((d) => `- line ${d.line ?? 1}: ${d.message}`).join("\n")}`,
+    annotations: [],
+  };
+}
+
+/** The run of a review whose commit is too large to read. */
+export function tooLargeReport(name: string, headSha: string, reason: string): CheckRunReport {
+  return { name, headSha, conclusion: "failure", title: "Too large to review", summary: reason, annotations: [] };
+}

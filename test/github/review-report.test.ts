@@ -97,7 +97,9 @@ describe("problems on GitHub", () => {
     const { repo, head, pull } = setup({ [cfn]: broken });
     await open(pull);
     const line = broken.split("\n").findIndex((l) => l.includes("inputs.imagee")) + 1;
-    const link = new RegExp(`- ❌ \\[${cfn}:${line}(:\\d+)?\\]\\(https://github\\.com/acme/templates/blob/${head}/${cfn}#L${line}\\): error: `);
+    // The link text is Markdown: its underscores are escaped (GitHub shows them plainly).
+    const text = cfn.replaceAll("_", "\\\\_");
+    const link = new RegExp(`- ❌ \\[${text}:${line}(:\\d+)?\\]\\(https://github\\.com/acme/templates/blob/${head}/${cfn}#L${line}\\): error: `);
     const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
     expect(run).toMatchObject({ conclusion: "failure", output: expect.objectContaining({ title: expect.stringMatching(/^\d+ errors? in load-balanced-fargate-svc v1$/) }) });
     const comment = h.fake.state.comments(repo, 7).find((c) => c.body.includes(COMMENT_MARKER))!;
