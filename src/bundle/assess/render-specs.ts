@@ -1,6 +1,6 @@
 // Render a bundle with each spec and lint what comes out: render failures and
 // CloudFormation problems (traced to the template line that printed them).
-import { hasErrors, type Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../diagnostics.js";
 import { byResource, type ResourceRender } from "../diff/diff.js";
 import { lintRenderedResource } from "../lint/rendered.js";
 import type { Bundle, Spec } from "../model.js";
@@ -34,7 +34,7 @@ export async function renderSpecs(bundle: Bundle, specs: readonly Spec[], invali
     diagnostics.push(...result.diagnostics);
     const resources = byResource(result.files, spec.file);
     const failures = result.diagnostics.filter((d) => d.severity === "error");
-    if (hasErrors(failures) && resources.length === 0) return { spec, files: result.files, resources: [failed(spec, failures.map((f) => f.message).join("; "))] };
+    if (failures.length && resources.length === 0) return { spec, files: result.files, resources: [failed(spec, failures.map((f) => f.message).join("; "))] };
     return { spec, files: result.files, resources };
   }));
   return { renders, diagnostics };
