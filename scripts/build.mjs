@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import { buildSandbox } from "./build-sandbox.mjs";
 
 await buildSandbox();
+// The registry loads its SQL migrations from beside its compiled module; tsc copies no .sql.
+// Copied first, so that a type error (tsc still emits) leaves a dist/ whose registry is whole.
+cpSync("src/adapters/registry/migrations", "dist/adapters/registry/migrations", { recursive: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
-// The registry loads its SQL migrations from beside its compiled module; tsc copies no .sql.
-cpSync("src/adapters/registry/migrations", "dist/adapters/registry/migrations", { recursive: true });

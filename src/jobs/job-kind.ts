@@ -3,7 +3,7 @@
 // key), its retries, and the function it runs. Handlers only adapt job data into
 // a flow's input and ports; a job re-run late or twice finds its work done.
 import type { Probot } from "probot";
-import type { Metrics } from "../adapters/github/metrics.js";
+import type { Metrics } from "../adapters/metrics.js";
 import type { Adapters } from "../compose/adapters.js";
 import { PermanentJobError, type JobQueue } from "../ports/job-queue.js";
 

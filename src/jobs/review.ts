@@ -5,7 +5,7 @@ import type { ProbotOctokit } from "probot";
 import { CHECK_NAME, reviewPullRequest } from "../flows/review-pull-request.js";
 import { configEditProblems } from "../config/read-config.js";
 import { CONFIG_PATH } from "../config/repo-config.js";
-import type { Metrics } from "../adapters/github/metrics.js";
+import type { Metrics } from "../adapters/metrics.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { SnapshotTooLargeError } from "../adapters/github/tarball.js";

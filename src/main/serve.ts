@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "probot";
 import { pino, type Logger } from "pino";
-import { createMetrics, type Metrics } from "../adapters/github/metrics.js";
+import { createMetrics, type Metrics } from "../adapters/metrics.js";
 import { composeAdapters, type Adapters, type GivenAdapters } from "../compose/adapters.js";
 import { settingsFromEnv } from "../compose/settings.js";
 import { startWorkers } from "../jobs/catalogue.js";

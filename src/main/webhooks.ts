@@ -4,7 +4,7 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { JobQueue } from "../ports/job-queue.js";
 import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
-import type { Metrics } from "../adapters/github/metrics.js";
+import type { Metrics } from "../adapters/metrics.js";
 import { enqueue } from "../jobs/job-kind.js";
 import { publishJob, publishJobId, type PublishJobData } from "../jobs/publish.js";
 import { reviewJob, reviewJobId, type ReviewJobData } from "../jobs/review.js";

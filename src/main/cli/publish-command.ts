@@ -1,9 +1,14 @@
 // `baryon publish` and `baryon versions`: the publish flow and the registry from
 // a terminal, on the embedded defaults (PGlite and a local folder under .baryon/)
-// unless DATABASE_URL or BARYON_ARTIFACT_* say otherwise.
+// unless DATABASE_URL or BARYON_ARTIFACT_* say otherwise. The adapters come from
+// the app's composition root, and new versions go to the AWS Proton mirror
+// (BARYON_PROTON_*) through the same mirror job the app runs.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createRenderPool } from "../../jinja/pool.js";
+import { createMetrics } from "../../adapters/metrics.js";
+import { startWorkers } from "../../jobs/catalogue.js";
+import { enqueue, type JobLogger } from "../../jobs/job-kind.js";
+import { mirrorJob } from "../../jobs/mirror.js";
 import { publishChange, type PublishOutcome } from "../../flows/publish-change.js";
 import { publishSummary } from "../../present/publish-reply.js";
 import { gitTop, repositoryName, resolveCommit } from "../../adapters/local/git.js";
@@ -11,7 +16,7 @@ import { localRepositorySource } from "../../adapters/local/repository-source.js
 import type { VersionRecord } from "../../ports/registry.js";
 import { printDiagnostic, type Out } from "./output.js";
 import { UsageError } from "./render-command.js";
-import { checkoutOwner, openArtifacts, openRegistry } from "./state.js";
+import { checkoutOwner, openState } from "./state.js";
 
 export interface PublishOptions {
   format: "text" | "json";
@@ -27,19 +32,34 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
   config.diagnostics.forEach((d) => printDiagnostic(err, d));
   if (!config.ok) return 1;
   const templates = options.templates ?? config.config.templates;
-  const registry = await openRegistry(top);
-  const renderer = createRenderPool();
+  const adapters = await openState(top);
   try {
+    const owner = await checkoutOwner(top);
+    const { mirror, queue } = adapters;
+    // The mirror job, and the resync that finds versions an earlier run left unmirrored.
+    if (mirror) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(err) }, { resyncEveryMs: 60 * 60 * 1000 });
     const outcomes = await publishChange(
-      { repository: await repositoryName(top), commit, status: config.config.publish, ...(templates ? { root: templates } : {}) },
-      { head: source.head, versions: registry.versions(await checkoutOwner(top)), artifacts: openArtifacts(top), renderer },
+      { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirror !== undefined, ...(templates ? { root: templates } : {}) },
+      { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
+    for (const o of outcomes) {
+      if ((o.result === "published" || o.result === "draft") && o.recordedNow && mirror) {
+        await enqueue(queue, mirrorJob, { owner: owner.login, template: o.template, major: o.major, minor: o.minor });
+      }
+    }
+    await queue.idle();
     if (options.format === "json") out.write(JSON.stringify({ commit, outcomes }, null, 2) + "\n");
     else out.write(`${publishSummary(outcomes) ?? "Nothing new to publish."}\n${unchanged(outcomes)}`);
     return outcomes.some((o) => o.result === "refused") ? 1 : 0;
   } finally {
-    await Promise.all([registry.close(), renderer.close()]);
+    await adapters.close();
   }
+}
+
+/** Job outcomes (the mirror's) as plain lines on stderr. */
+function terminalLog(err: Out): JobLogger {
+  const line = (_fields: object, message: string) => err.write(`baryon: ${message}\n`);
+  return { info: line, warn: line, error: line };
 }
 
 function unchanged(outcomes: PublishOutcome[]): string {
@@ -49,7 +69,8 @@ function unchanged(outcomes: PublishOutcome[]): string {
 
 export async function runVersions(template: string, options: { format: "text" | "json"; dir: string }, out: Out): Promise<number> {
   const top = existsSync(join(options.dir, ".git")) ? await gitTop(resolve(options.dir)) : resolve(options.dir);
-  const registry = await openRegistry(top);
+  const adapters = await openState(top);
+  const { registry } = adapters;
   try {
     const owner = await checkoutOwner(top);
     const store = registry.versions(owner);
@@ -71,6 +92,6 @@ export async function runVersions(template: string, options: { format: "text" | 
     }
     return 0;
   } finally {
-    await registry.close();
+    await adapters.close();
   }
 }

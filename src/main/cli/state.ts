@@ -3,11 +3,13 @@
 // the owner is the account of the checkout's `origin` on GitHub, or `local`.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { artifactStoreConfigFromEnv, createArtifactStore } from "../../adapters/artifacts/index.js";
+import { artifactStoreConfigFromEnv } from "../../adapters/artifacts/index.js";
 import { repositoryOwner } from "../../adapters/local/git.js";
 import { createRegistry } from "../../adapters/registry/index.js";
-import type { ArtifactStore } from "../../ports/artifact-store.js";
+import { composeAdapters, type Adapters } from "../../compose/adapters.js";
+import { settingsFromEnv } from "../../compose/settings.js";
 import type { Owner, Registry } from "../../ports/registry.js";
+import { UsageError } from "./render-command.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -16,9 +18,21 @@ function registryPlace(top: string, env: Env): { databaseUrl: string; dataDir?: 
   return { dataDir: env.BARYON_DATA_DIR ?? join(top, ".baryon/registry") };
 }
 
-/** The registry publish and versions write and read, created on first use. */
-export function openRegistry(top: string, env: Env = process.env): Promise<Registry> {
-  return createRegistry(registryPlace(top, env));
+/**
+ * Everything publish and versions use, from the one composition root the app uses too:
+ * the registry (created on first use), the artifact store, the render pool, the AWS
+ * Proton mirror when BARYON_PROTON_* is set, and an in-process job queue.
+ */
+export async function openState(top: string, env: Env = process.env): Promise<Adapters> {
+  // A terminal runs its jobs itself: REDIS_URL is for the app's workers.
+  const { settings, errors } = settingsFromEnv({ ...env, REDIS_URL: undefined });
+  if (!settings) throw new UsageError(errors.join("; "));
+  const fromEnv = artifactStoreConfigFromEnv(env);
+  return composeAdapters({
+    ...settings,
+    ...registryPlace(top, env),
+    artifacts: fromEnv.s3 || fromEnv.dir ? fromEnv : { dir: join(top, ".baryon/artifacts") },
+  });
 }
 
 /** The same registry when one exists already; undefined otherwise: looking never creates one. */
@@ -26,11 +40,6 @@ export async function existingRegistry(top: string, env: Env = process.env): Pro
   const place = registryPlace(top, env);
   if (place.dataDir !== undefined && !existsSync(place.dataDir)) return undefined;
   return createRegistry(place);
-}
-
-export function openArtifacts(top: string, env: Env = process.env): ArtifactStore {
-  const fromEnv = artifactStoreConfigFromEnv(env);
-  return createArtifactStore(fromEnv.s3 || fromEnv.dir ? fromEnv : { dir: join(top, ".baryon/artifacts") });
 }
 
 /** Two checkouts of different GitHub owners number their templates apart, even in one registry. */
