@@ -51,9 +51,8 @@ export interface PublishPorts {
 
 export type PublishOutcome =
   | {
+    /** Recorded by this commit (in this call, or in an earlier attempt of the same job); otherwise the result is "unchanged". */
     template: string; major: number; minor: number; result: VersionStatus; version: string;
-    /** True when this commit recorded the version (in this call, or in an earlier attempt of the same job). */
-    createdNow: boolean;
     /** True only when this very call recorded it (a retry or a repeated `/publish` finds it recorded). */
     recordedNow: boolean;
     reasons: ChangeReason[];
@@ -145,7 +144,7 @@ async function storedBundle(version: VersionRecord, like: Bundle, artifacts: Art
 
 /** A version this commit recorded; `recordedNow` when this very call did. */
 function published(version: VersionRecord, recordedNow: boolean): PublishOutcome {
-  return { template: version.template, major: version.major, minor: version.minor, result: version.status, version: label(version), createdNow: true, recordedNow, reasons: version.reasons };
+  return { template: version.template, major: version.major, minor: version.minor, result: version.status, version: label(version), recordedNow, reasons: version.reasons };
 }
 
 const unchanged = (version: VersionRecord): PublishOutcome => ({ template: version.template, major: version.major, result: "unchanged", version: label(version) });

@@ -67,7 +67,8 @@ export const publishJob: JobKind<PublishJobData> = {
       },
     );
     for (const o of outcomes) {
-      if ((o.result === "published" || o.result === "draft") && o.createdNow && adapters.mirror) {
+      // Also after a retry (recordedNow false): the mirror job's id makes a second enqueue a no-op.
+      if ((o.result === "published" || o.result === "draft") && adapters.mirror) {
         await enqueue(adapters.queue, mirrorJob, { owner, installationId: data.installationId, template: o.template, major: o.major, minor: o.minor });
       }
     }

@@ -68,7 +68,7 @@ describe("publishChange", () => {
     await publish(base, "c1");
     const outcomes = await publish(withRetention(base), "c2", { pullRequest: 12 });
     const svc = outcomes.find((o) => o.template === "load-balanced-fargate-svc")!;
-    expect(svc).toMatchObject({ result: "published", version: "1.1", createdNow: true });
+    expect(svc).toMatchObject({ result: "published", version: "1.1", recordedNow: true });
     expect(publishSummary(outcomes)).toBe("Published load-balanced-fargate-svc 1.1");
     expect((await store.getVersion("load-balanced-fargate-svc", 1, 1))?.reasons).toContainEqual({ path: "service_instance.inputs.log_retention_days", change: "optional input added (default 14)", breaking: false });
     expect((await store.recommendedVersion("load-balanced-fargate-svc"))).toMatchObject({ major: 1, minor: 1 });
@@ -124,11 +124,11 @@ describe("publishChange", () => {
   it("records new versions as waiting for the mirror job, with what that job needs in the outcome", async () => {
     const outcomes = await publish(base, "c1", { mirror: true });
     expect(outcomes.find((o) => o.template === "vpc-tf-env")).toEqual({
-      template: "vpc-tf-env", major: 1, minor: 0, version: "1.0", result: "published", createdNow: true, recordedNow: true, reasons: expect.any(Array),
+      template: "vpc-tf-env", major: 1, minor: 0, version: "1.0", result: "published", recordedNow: true, reasons: expect.any(Array),
     });
     expect((await store.getVersion("vpc-tf-env", 1, 0))?.mirror).toEqual({ status: "pending" });
     // The same job again (a retry): the version is this commit's, but this call recorded nothing.
-    expect((await publish(base, "c1", { mirror: true })).find((o) => o.template === "vpc-tf-env")).toMatchObject({ result: "published", createdNow: true, recordedNow: false });
+    expect((await publish(base, "c1", { mirror: true })).find((o) => o.template === "vpc-tf-env")).toMatchObject({ result: "published", recordedNow: false });
     await publish(withRetention(base), "c2");
     expect((await store.getVersion("load-balanced-fargate-svc", 1, 1))?.mirror).toBeUndefined();
   });

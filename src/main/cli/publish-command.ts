@@ -43,7 +43,7 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
       { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
     for (const o of outcomes) {
-      if ((o.result === "published" || o.result === "draft") && o.recordedNow && mirror) {
+      if ((o.result === "published" || o.result === "draft") && mirror) {
         await enqueue(queue, mirrorJob, { owner: owner.login, template: o.template, major: o.major, minor: o.minor });
       }
     }
