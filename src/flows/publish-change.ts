@@ -29,7 +29,7 @@ export interface PublishInput {
   pullRequest?: number;
   /** From `.github/baryon.yml`: publish at once, or keep as draft. */
   status: VersionStatus;
-  root?: string;
+  templates?: string;
   /** Record new versions as waiting to be mirrored to AWS Proton (the mirror job does it). */
   mirror?: boolean;
 }
@@ -69,7 +69,7 @@ export type PublishOutcome =
 export async function publishChange(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
   const snapshot = await ports.head();
   const before = ports.base ? await ports.base() : undefined;
-  const repo = parseRepository(snapshot, input.root !== undefined ? { root: input.root } : {});
+  const repo = parseRepository(snapshot, input.templates !== undefined ? { templates: input.templates } : {});
   const outcomes: PublishOutcome[] = [];
   for (const template of repo.templates) {
     for (const bundle of template.bundles) {

@@ -22,7 +22,7 @@ import type { ReviewReport, TemplateReview } from "../present/review-report.js";
 
 export interface ReviewInput {
   /** Only templates under this folder. */
-  root?: string;
+  templates?: string;
   /** More specs to render per template name (the deployed fleet, in later issues). */
   extraSpecs?: Record<string, Spec[]>;
 }
@@ -34,7 +34,7 @@ export interface ReviewPorts {
 }
 
 export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Promise<ReviewReport> {
-  const options = input.root !== undefined ? { root: input.root } : {};
+  const options = input.templates !== undefined ? { templates: input.templates } : {};
   const [baseSnapshot, headSnapshot] = await Promise.all([ports.changes.base(), ports.changes.head()]);
   const base = { snapshot: baseSnapshot, repo: parseRepository(baseSnapshot, options) };
   const head = { snapshot: headSnapshot, repo: parseRepository(headSnapshot, options) };

@@ -30,7 +30,7 @@ export interface PullRequestReviewInput {
   /** The head branch lives in a fork: reviewed (sandboxed) but never published or rolled out. */
   fork: boolean;
   /** Templates folder from the repository config. */
-  root?: string;
+  templates?: string;
   /** Problems in the pull request's own edit of the repository config; a function is called after the check run shows the review started. */
   configProblems?: Diagnostic[] | (() => Promise<Diagnostic[]>);
   /** A file of the head commit on the web (e.g. `commitFileUrl(repository.html_url, headSha)`): links each problem. */
@@ -46,7 +46,7 @@ export interface PullRequestReviewPorts {
 
 export async function reviewPullRequest(input: PullRequestReviewInput, ports: PullRequestReviewPorts): Promise<ReviewReport> {
   await ports.reporter.startCheckRun(checkRunStarted(CHECK_NAME, input.headSha));
-  const reviewed = await reviewChange(input.root ? { root: input.root } : {}, ports);
+  const reviewed = await reviewChange(input.templates ? { templates: input.templates } : {}, ports);
   const configProblems = typeof input.configProblems === "function" ? await input.configProblems() : input.configProblems ?? [];
   const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...configProblems] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read

@@ -15,7 +15,7 @@ import type { Renderer } from "../ports/renderer.js";
 export interface ValidateInput {
   snapshot: Snapshot;
   /** Only templates under this folder. */
-  root?: string;
+  templates?: string;
 }
 
 export interface ValidatePorts {
@@ -40,7 +40,7 @@ export interface ValidationReport {
 }
 
 export async function validateTemplates(input: ValidateInput, ports: ValidatePorts): Promise<ValidationReport> {
-  const repo = parseRepository(input.snapshot, input.root !== undefined ? { root: input.root } : {});
+  const repo = parseRepository(input.snapshot, input.templates !== undefined ? { templates: input.templates } : {});
   const reports = await Promise.all(repo.templates.flatMap((template) => template.bundles.map(async (bundle): Promise<TemplateVersionReport> => {
     // No registry here: each major is judged on its own, as if it were new.
     const assessment = await assessBundle({

@@ -56,7 +56,7 @@ export const publishJob: JobKind<PublishJobData> = {
     const outcomes = await publishChange(
       {
         repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, mirror: adapters.mirror !== undefined,
-        ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { root: config.config.templates } : {}),
+        ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { templates: config.config.templates } : {}),
       },
       {
         head: source.head,

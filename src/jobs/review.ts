@@ -66,7 +66,7 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
       {
         headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork,
         ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}),
-        ...(templates ? { root: templates } : {}),
+        ...(templates ? { templates } : {}),
         configProblems: async () => configEditProblems(await source.base(), await source.head()),
       },
       { changes: source, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },

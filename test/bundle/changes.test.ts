@@ -6,7 +6,7 @@ import { envTemplate, snapshot } from "../support/snapshot.js";
 function changes(base: Record<string, string | Uint8Array>, head: Record<string, string | Uint8Array>) {
   const side = (files: Record<string, string | Uint8Array>) => {
     const s = snapshot(files);
-    return { snapshot: s, repo: parseRepository(s, { root: "templates" }) };
+    return { snapshot: s, repo: parseRepository(s, { templates: "templates" }) };
   };
   return detectChanges(side(base), side(head));
 }

@@ -52,7 +52,7 @@ describe("parseRepository layout", () => {
   });
 
   it("restricts the search to a root folder when asked", () => {
-    const repo = parseRepository(snapshot({ ...envTemplate({}, "a/env/v1"), ...envTemplate({}, "b/other/v1") }), { root: "b" });
+    const repo = parseRepository(snapshot({ ...envTemplate({}, "a/env/v1"), ...envTemplate({}, "b/other/v1") }), { templates: "b" });
     expect(repo.templates.map((t) => t.name)).toEqual(["other"]);
   });
 

@@ -26,7 +26,7 @@ function recordingMirror(): VersionMirror & { seen: string[] } {
 
 /** What the registry holds after a crash between recording a version and queueing its mirror job. */
 async function versionWaitingForMirror() {
-  const repo = parseRepository(snapshot(exampleFiles()), { root: "templates" });
+  const repo = parseRepository(snapshot(exampleFiles()), { templates: "templates" });
   const bundle = repo.templates.find((t) => t.name === "fargate-env")!.bundles[0]!;
   const packed = await packBundle(bundle);
   const stored = await h.app.adapters.artifacts.put(packed.digest, packed.bytes);

@@ -16,7 +16,7 @@ import { parseSpec } from "./spec.js";
 
 export interface LoadOptions {
   /** Only look for templates under this folder (repository-relative). */
-  root?: string;
+  templates?: string;
 }
 
 export interface LoadedRepository {
@@ -34,7 +34,7 @@ export function parseRepository(snapshot: Snapshot, options: LoadOptions = {}): 
     if (reason) diagnostics.push(errorAt(path, "path-unsafe", `refusing file: ${reason}`));
     else files.set(path, bytes);
   }
-  const folders = findVersionFolders(files.keys(), options.root);
+  const folders = findVersionFolders(files.keys(), options.templates);
   for (const [link] of snapshot.symlinks ?? []) {
     if (folders.some((f) => isInside(link, f.dir))) {
       diagnostics.push(errorAt(link, "symlink", "symbolic links are not allowed in a bundle; commit the file itself"));

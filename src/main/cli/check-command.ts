@@ -37,7 +37,7 @@ export async function runCheck(dir: string, options: CheckOptions, out: Out, err
   const renderer = createRenderPool();
   try {
     const versions = registry ? registry.versions(await checkoutOwner(top)) : assumeBaseAtZero;
-    const input = { ...(templates ? { root: templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
+    const input = { ...(templates ? { templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
     const report = await reviewChange(input, { changes: source, renderer, versions });
     const publish = config.config.publish;
     if (options.format === "json") out.write(JSON.stringify({ ...toJson(report), publish, registry: registry !== undefined }, null, 2) + "\n");

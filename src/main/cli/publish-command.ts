@@ -39,7 +39,7 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
     // The mirror job, and the resync that finds versions an earlier run left unmirrored.
     if (mirror) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(err) }, { resyncEveryMs: 60 * 60 * 1000 });
     const outcomes = await publishChange(
-      { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirror !== undefined, ...(templates ? { root: templates } : {}) },
+      { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirror !== undefined, ...(templates ? { templates } : {}) },
       { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
     for (const o of outcomes) {

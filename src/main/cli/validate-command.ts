@@ -24,7 +24,7 @@ export async function runValidate(dir: string, options: ValidateOptions, out: Ou
   const templates = options.templates ?? config.config.templates;
   const renderer = createRenderPool();
   try {
-    const validated = await validateTemplates({ snapshot: await source.head(), ...(templates ? { root: templates } : {}) }, { renderer });
+    const validated = await validateTemplates({ snapshot: await source.head(), ...(templates ? { templates } : {}) }, { renderer });
     const report = { ...validated, diagnostics: [...config.diagnostics, ...validated.diagnostics] };
     if (options.format === "json") out.write(JSON.stringify(toJson(report), null, 2) + "\n");
     else printText(report, out);
