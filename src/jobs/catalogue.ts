@@ -1,12 +1,14 @@
 // The job catalogue: every kind of background work Baryon does, in one list.
-// Entry points enqueue these; workers run them; the resync schedule keeps them honest.
+// Entry points submit these; workers run them; the resync schedule keeps them honest.
 import { work, type JobContext, type JobKind } from "./job-kind.js";
 import { mirrorJob } from "./mirror.js";
 import { publishJob } from "./publish.js";
-import { resyncJob } from "./resync.js";
+import { resyncJobFor } from "./resync.js";
 import { reviewJob } from "./review.js";
 
-export const CATALOGUE: ReadonlyArray<JobKind<never>> = [reviewJob, publishJob, mirrorJob, resyncJob] as ReadonlyArray<JobKind<never>>;
+const REQUESTED = [reviewJob, publishJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
+export const resyncJob = resyncJobFor(REQUESTED);
+export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, resyncJob as JobKind<never>];
 
 /** Starts a worker for every kind and schedules the resync (one schedule, whatever the number of processes). */
 export async function startWorkers(context: JobContext, options: { resyncEveryMs: number }): Promise<void> {

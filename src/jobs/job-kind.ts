@@ -31,6 +31,11 @@ export interface JobKind<T> {
   id(data: T): string;
   /** Jobs with the same key never run at once, in any process. */
   key?(data: T): string;
+  /**
+   * The owner whose repository asked for the work. Kinds that have one are recorded in the
+   * registry when submitted and marked finished when done, so the resync finds a lost job.
+   */
+  owner?(data: T): string;
   attempts?: number;
   backoffMs?: number;
   /** Jobs of this kind run at once in one process (default: the queue's). */
@@ -49,19 +54,30 @@ export function enqueue<T>(queue: JobQueue, kind: JobKind<T>, data: T, options: 
   });
 }
 
+/** Records the work in the registry (when the kind has an owner), then queues it: a crash in between costs a resync's wait. */
+export async function submit<T>(context: Pick<JobContext["adapters"], "registry" | "queue">, kind: JobKind<T>, data: T): Promise<boolean> {
+  if (kind.owner) await context.registry.requestWork({ kind: kind.name, id: kind.id(data), owner: kind.owner(data), data });
+  return enqueue(context.queue, kind, data);
+}
+
 /** Runs a kind's jobs from the queue, logging one line per finished attempt with its outcome and duration. */
 export function work<T>(kind: JobKind<T>, context: JobContext): void {
   context.adapters.queue.process<T>(kind.name, async (job) => {
     const started = performance.now();
     const fields = () => ({ job: job.id, kind: kind.name, attempt: job.attempt, ms: Math.round(performance.now() - started) });
+    const finish = (error?: string) => (kind.owner ? context.adapters.registry.finishWork(kind.name, kind.id(job.data), error) : undefined);
     try {
       const outcome = await kind.run(job.data, context);
+      await finish();
       context.metrics.jobsFinished.inc({ kind: kind.name, outcome: "done" });
       context.log.info(fields(), `${kind.name} ${job.id}: ${outcome}`);
     } catch (error) {
       context.metrics.jobsFinished.inc({ kind: kind.name, outcome: "failed" });
       context.log.error({ ...fields(), err: error }, `${kind.name} ${job.id} failed: ${(error as Error).message}`);
-      throw permanentIfHopeless(error);
+      const thrown = permanentIfHopeless(error);
+      // Work that can never be done is not worth a resync; anything else stays pending.
+      if (thrown instanceof PermanentJobError) await finish(thrown.message);
+      throw thrown;
     }
   }, kind.concurrency ? { concurrency: kind.concurrency } : undefined);
 }

@@ -34,7 +34,8 @@ export const publishJobId = (d: PublishJobData) =>
 export const publishJob: JobKind<PublishJobData> = {
   name: "publish",
   id: publishJobId,
-  key: (d) => `publish:${d.owner}/${d.repo}`,
+  key: (d) => `publish:${d.owner}/${d.repo}`.toLowerCase(),
+  owner: (d) => d.owner,
   async run(data, context) {
     const { owner, repo } = data;
     const octokit = await githubFor(context, data.installationId);

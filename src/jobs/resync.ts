@@ -1,26 +1,40 @@
 // The `resync` job, run on a schedule: jobs only advance what the registry
 // records, so whatever the registry says is unfinished is queued again. A lost
 // job, a killed worker or a flushed Redis then costs time, never correctness.
-// Today: versions waiting to be mirrored. Later: deployments and rollouts.
+// Today: requested reviews and publishes not yet done, and versions waiting to be
+// mirrored. Work still in the queue is not doubled: a job's id makes a second add a no-op.
 import { enqueue, type JobKind } from "./job-kind.js";
 import { mirrorJob } from "./mirror.js";
 
-/** How many unfinished items one run re-enqueues; the next run takes the rest. */
+/** How many unfinished items of each sort one run re-enqueues; the next run takes the rest. */
 const BATCH = 500;
 
-export const resyncJob: JobKind<Record<string, never>> = {
-  name: "resync",
-  id: () => "resync",
-  key: () => "resync",
-  attempts: 1,
-  async run(_data, { adapters }) {
-    let mirrors = 0;
-    if (adapters.mirror) {
-      for (const { owner, version } of await adapters.registry.pendingMirrors(BATCH)) {
-        const data = { owner: owner.login, ...(owner.installationId !== undefined ? { installationId: owner.installationId } : {}), template: version.template, major: version.major, minor: version.minor };
-        if (await enqueue(adapters.queue, mirrorJob, data)) mirrors++;
+/** The resync job for these kinds of requested work (the catalogue's). */
+export function resyncJobFor(kinds: ReadonlyArray<JobKind<never>>): JobKind<Record<string, never>> {
+  const byName = new Map(kinds.map((k) => [k.name, k]));
+  return {
+    name: "resync",
+    // Scheduled runs get their ids from the schedule; these apply to a resync added by hand.
+    id: () => "resync",
+    key: () => "resync",
+    async run(_data, { adapters, log }) {
+      let work = 0;
+      for (const item of await adapters.registry.pendingWork(BATCH)) {
+        const kind = byName.get(item.kind);
+        if (!kind) {
+          log.warn({ kind: item.kind, id: item.id }, `resync: no job kind "${item.kind}" in this version of Baryon; left pending`);
+          continue;
+        }
+        if (await enqueue(adapters.queue, kind, item.data as never)) work++;
       }
-    }
-    return `re-enqueued ${mirrors} mirror job(s)`;
-  },
-};
+      let mirrors = 0;
+      if (adapters.mirror) {
+        for (const { owner, version } of await adapters.registry.pendingMirrors(BATCH)) {
+          const data = { owner: owner.login, ...(owner.installationId !== undefined ? { installationId: owner.installationId } : {}), template: version.template, major: version.major, minor: version.minor };
+          if (await enqueue(adapters.queue, mirrorJob, data)) mirrors++;
+        }
+      }
+      return `re-enqueued ${work} requested job(s) and ${mirrors} mirror job(s)`;
+    },
+  };
+}

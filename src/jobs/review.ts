@@ -41,7 +41,8 @@ export const reviewJobId = (d: Pick<ReviewJobData, "owner" | "repo" | "number" |
 export const reviewJob: JobKind<ReviewJobData> = {
   name: "review",
   id: reviewJobId,
-  key: (d) => `review:${d.owner}/${d.repo}#${d.number}`,
+  key: (d) => `review:${d.owner}/${d.repo}#${d.number}`.toLowerCase(),
+  owner: (d) => d.owner,
   run: (data, context) => runReview(data, context),
 };
 

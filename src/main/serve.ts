@@ -61,7 +61,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const appId = Number(options.probot?.appId ?? env.APP_ID);
   await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}) }, { resyncEveryMs: settings.resyncEveryMs });
 
-  const middleware = await createNodeMiddleware(baryonApp({ queue, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(baryonApp({ queue, registry, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       probot.log.error({ err: error }, "request failed");

@@ -3,9 +3,10 @@
 // exception only in that they answer at once when they are refused.
 import type { ApplicationFunction, Context } from "probot";
 import type { JobQueue } from "../ports/job-queue.js";
+import type { Registry } from "../ports/registry.js";
 import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
 import type { Metrics } from "../adapters/metrics.js";
-import { enqueue } from "../jobs/job-kind.js";
+import { submit } from "../jobs/job-kind.js";
 import { publishJob, publishJobId, type PublishJobData } from "../jobs/publish.js";
 import { reviewJob, reviewJobId, type ReviewJobData } from "../jobs/review.js";
 import {
@@ -14,6 +15,8 @@ import {
 
 export interface AppDeps {
   queue: JobQueue;
+  /** Where submitted work is recorded before it is queued. */
+  registry: Registry;
   metrics: Metrics;
 }
 
@@ -37,7 +40,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
         fork: pr.head.repo?.full_name !== repository.full_name,
         htmlUrl: repository.html_url,
       };
-      const added = await enqueue(deps.queue, reviewJob, data);
+      const added = await submit(deps, reviewJob, data);
       context.log.info({ job: reviewJobId(data), added }, added ? "review queued" : "review already queued for this head");
     });
 
@@ -81,7 +84,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
     });
 
     async function enqueuePublish(context: Context, data: PublishJobData): Promise<void> {
-      const added = await enqueue(deps.queue, publishJob, data);
+      const added = await submit(deps, publishJob, data);
       context.log.info({ job: publishJobId(data), added }, added ? "publish queued" : "publish already queued");
     }
   };

@@ -73,8 +73,26 @@ export interface Registry {
    * oldest first (for the periodic resync); at most `limit` (default 100).
    */
   pendingMirrors(limit?: number): Promise<Array<{ owner: Owner; version: VersionRecord }>>;
+  /**
+   * Records work an entry point asked for, before it is queued, so that a lost job is found
+   * again (the queue's outbox). False when that work (kind and id) was recorded already.
+   */
+  requestWork(work: RequestedWork): Promise<boolean>;
+  /** The job did the work (or it can never be done: `error`). Idempotent; unknown work is ignored. */
+  finishWork(kind: string, id: string, error?: string): Promise<void>;
+  /** Work still pending, across owners, oldest first (for the periodic resync); at most `limit` (default 100). */
+  pendingWork(limit?: number): Promise<RequestedWork[]>;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
+}
+
+/** A job an entry point asked for: its kind (a job name), its id, whose it is, and its data. */
+export interface RequestedWork {
+  kind: string;
+  id: string;
+  /** The owner's login: the account of the repository that asked. */
+  owner: string;
+  data: unknown;
 }
 
 /** One owner's versions. Another owner's templates, of the same name or not, are invisible here. */

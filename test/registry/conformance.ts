@@ -173,6 +173,21 @@ function describeVersions(target: RegistryTarget): void {
       expect(raced.filter(Boolean)).toHaveLength(1);
     });
 
+    it("records requested work once, keeps it pending until finished, and lists it oldest first", async () => {
+      const registry = await open();
+      expect(await registry.requestWork({ kind: "publish", id: "p-1", owner: "Acme", data: { commit: "a" } })).toBe(true);
+      expect(await registry.requestWork({ kind: "publish", id: "p-1", owner: "acme", data: { commit: "a" } })).toBe(false);
+      expect(await registry.requestWork({ kind: "review", id: "r-1", owner: "globex", data: { n: 1 } })).toBe(true);
+      expect(await registry.pendingWork()).toEqual([
+        { kind: "publish", id: "p-1", owner: "acme", data: { commit: "a" } },
+        { kind: "review", id: "r-1", owner: "globex", data: { n: 1 } },
+      ]);
+      await registry.finishWork("publish", "p-1");
+      await registry.finishWork("review", "r-1", "GitHub answered 404");
+      await registry.finishWork("review", "never-requested");
+      expect(await registry.pendingWork()).toEqual([]);
+    });
+
     it("forgets a delivery whose handling failed, so its redelivery counts as new", async () => {
       const registry = await open();
       expect(await registry.markDeliveryProcessed("d-9", "issue_comment")).toBe(true);

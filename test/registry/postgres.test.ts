@@ -55,6 +55,7 @@ describe("Postgres registry", () => {
         "environments",
         "owners",
         "processed_deliveries",
+        "requested_work",
         "rollouts",
         "schema_migrations",
         "service_instances",

@@ -28,8 +28,11 @@ export interface Harness {
   /** Every log line the app wrote, as text. */
   logs: string[];
   webhookUrl: string;
-  /** Stops the app and starts a new one on the same fake GitHub, registry and artifacts (a restart, or a deploy). */
-  restartApp(): Promise<void>;
+  /**
+   * Stops the app and starts a new one on the same fake GitHub, registry and artifacts (a restart,
+   * or a deploy); `queue` replaces the queue it was given (null: the app builds its own).
+   */
+  restartApp(options?: { queue?: JobQueue | null }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,13 +46,14 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
   const sink = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const db = await testRegistry();
   const artifactDir = mkdtempSync(join(tmpdir(), "baryon-artifacts-"));
+  let queue = options.queue;
   const start = () => startServer({
     port: 0,
     host: "127.0.0.1",
     env: {},
     probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
     adapters: {
-      ...(options.queue ? { queue: options.queue } : {}),
+      ...(queue ? { queue } : {}),
       ...(options.renderer ? { renderer: options.renderer } : {}),
       ...(options.mirror ? { mirror: options.mirror } : {}),
       registry: db.registry,
@@ -63,8 +67,9 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
     get webhookUrl() {
       return `${harness.app.url}/api/github/webhooks`;
     },
-    async restartApp() {
+    async restartApp(restart = {}) {
       await harness.app.close();
+      if (restart.queue !== undefined) queue = restart.queue ?? undefined;
       harness.app = await start();
     },
     async close() {

@@ -2,7 +2,7 @@
 // Version stores are built per owner (version-store.ts); what is global lives here.
 import { guard, type Db } from "./db.js";
 import { toRecord, versionColumns, type VersionRow } from "./version-row.js";
-import { createSqlVersionStore } from "./version-store.js";
+import { createSqlVersionStore, ownerKey } from "./version-store.js";
 import type { Owner, Registry } from "../../ports/registry.js";
 
 const DEFAULT_PENDING_LIMIT = 100;
@@ -47,6 +47,34 @@ export function createSqlRegistry(db: Db): Registry {
           if (row.installation_id !== null) owner.installationId = Number(row.installation_id);
           return { owner, version: toRecord(row) };
         });
+      }),
+
+    requestWork: (work) =>
+      guard("requestWork", async () => {
+        const rows = await db.query(
+          `INSERT INTO requested_work (kind, id, owner, data) VALUES ($1, $2, $3, $4::jsonb)
+           ON CONFLICT (kind, id) DO NOTHING RETURNING id`,
+          [work.kind, work.id, ownerKey({ login: work.owner }), JSON.stringify(work.data)],
+        );
+        return rows.length === 1;
+      }),
+
+    finishWork: (kind, id, error) =>
+      guard("finishWork", async () => {
+        await db.query(
+          `UPDATE requested_work SET status = CASE WHEN $3::text IS NULL THEN 'done' ELSE 'failed' END, error = $3::text, finished_at = now()
+           WHERE kind = $1 AND id = $2 AND status = 'pending'`,
+          [kind, id, error ?? null],
+        );
+      }),
+
+    pendingWork: (limit = DEFAULT_PENDING_LIMIT) =>
+      guard("pendingWork", async () => {
+        const rows = await db.query<{ kind: string; id: string; owner: string; data: unknown }>(
+          "SELECT kind, id, owner, data FROM requested_work WHERE status = 'pending' ORDER BY created_at, kind, id LIMIT $1",
+          [limit],
+        );
+        return rows.map((r) => ({ kind: r.kind, id: r.id, owner: r.owner, data: r.data }));
       }),
 
     close: () => (closed ??= guard("close", () => db.close())),
