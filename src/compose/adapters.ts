@@ -2,7 +2,7 @@
 // owner-specific (a version store, a GitHub client) is derived per job from these.
 import { resolve } from "node:path";
 import { createArtifactStore } from "../adapters/artifacts/index.js";
-import { createProtonPublisher } from "../adapters/proton/index.js";
+import { createProtonPublisher, type ProtonMirrorSettings } from "../adapters/proton/index.js";
 import { protonMirror } from "../adapters/proton/version-mirror.js";
 import { createQueue, type QueueLogger } from "../adapters/queue/index.js";
 import { createRegistry, DEFAULT_DATA_DIR } from "../adapters/registry/index.js";
@@ -42,13 +42,13 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
   const renderer = given.renderer ?? createRenderPool();
   if (!given.renderer) owned.push(() => renderer.close());
   const artifacts = given.artifacts ?? createArtifactStore(settings.artifacts);
-  const mirror = given.mirror ?? (settings.proton ? protonMirror(createProtonPublisher(settings.proton)) : undefined);
+  const mirror = given.mirror ?? (settings.proton ? protonMirrorOf(settings.proton) : undefined);
 
   const description = [
     `registry: ${given.registry ? "given" : settings.databaseUrl ? `Postgres ${redacted(settings.databaseUrl)}` : `embedded PGlite in ${resolve(settings.dataDir ?? DEFAULT_DATA_DIR)}`}`,
     `queue: ${given.queue ? "given" : settings.redisUrl ? `BullMQ on ${redacted(settings.redisUrl)}` : "in-process"}`,
     `artifacts: ${given.artifacts ? "given" : settings.artifacts.s3 ? `s3://${settings.artifacts.s3.bucket}/${settings.artifacts.s3.prefix ?? ""}` : resolve(settings.artifacts.dir ?? ".baryon/artifacts")}`,
-    `mirror: ${mirror ? mirror.name : "none"}`,
+    `mirror: ${mirror ? `${mirror.name} for ${mirror.owner}` : "none"}`,
   ].join(", ");
 
   let closing: Promise<void> | undefined;
@@ -60,4 +60,8 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
       for (const close of owned.reverse()) await close();
     })()),
   };
+}
+
+function protonMirrorOf({ owner, ...options }: ProtonMirrorSettings): VersionMirror {
+  return protonMirror(createProtonPublisher(options), owner);
 }

@@ -11,7 +11,7 @@ export interface Settings {
   /** BARYON_DATA_DIR: PGlite's folder (default `.baryon/registry`). */
   dataDir?: string;
   artifacts: ArtifactStoreConfig;
-  /** The legacy AWS Proton mirror (BARYON_PROTON_*), when configured. */
+  /** The legacy AWS Proton mirror (BARYON_PROTON_*), when configured: the publisher's options and the one owner it serves. */
   proton?: NonNullable<ProtonConfigResult["value"]>;
   /** BARYON_RESYNC_SECONDS: how often unfinished work recorded in the registry is re-enqueued (default 300). */
   resyncEveryMs: number;
