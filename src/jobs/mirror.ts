@@ -2,12 +2,22 @@
 // mirror. It runs after publishing, never inside it, so a slow or failing Proton
 // never delays or costs Baryon's own version. The registry says what is left to
 // mirror (status "pending"), so a lost job is found again by the resync job.
+//
+// 1. Read the version; only the mirror's owner's pending versions go on.
+// 2. Read and parse its stored bundle.
+// 3. Register it: done, or refused (recorded as failed and said on the pull request).
+// Whatever can never succeed is recorded as failed before the job gives up, so the
+// resync does not try it again; what may pass (Proton throttling) is thrown and retried.
 import { unpackBundle } from "../bundle/archive/archive.js";
+import type { Bundle } from "../bundle/model.js";
 import { parseRepository } from "../bundle/parse/repository.js";
 import { mirrorFailed } from "../present/publish-reply.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
+import { ArtifactError, ArtifactStoreError, type ArtifactStore } from "../ports/artifact-store.js";
 import { PermanentJobError } from "../ports/job-queue.js";
-import { githubFor, type JobKind } from "./job-kind.js";
+import type { VersionRecord, VersionStore } from "../ports/registry.js";
+import { mirrorsOwner } from "../ports/version-mirror.js";
+import { githubFor, type JobContext, type JobKind } from "./job-kind.js";
 
 export interface MirrorJobData {
   owner: string;
@@ -17,39 +27,77 @@ export interface MirrorJobData {
   minor: number;
 }
 
+/** GitHub sends "Acme", the registry stores "acme": one version is one job, whatever the case. */
+const ownerOf = (d: MirrorJobData) => d.owner.trim().toLowerCase();
+
 export const mirrorJob: JobKind<MirrorJobData> = {
   name: "mirror",
-  id: (d) => `mirror:${d.owner}/${d.template}@${d.major}.${d.minor}`,
+  id: (d) => `mirror:${ownerOf(d)}/${d.template}@${d.major}.${d.minor}`,
   // Proton numbers minors in the order they are created: one template's versions go one at a time.
-  key: (d) => `mirror:${d.owner}/${d.template}`,
+  key: (d) => `mirror:${ownerOf(d)}/${d.template}`,
   async run(data, context) {
-    const { adapters } = context;
-    const { mirror, registry, artifacts } = adapters;
+    const { mirror, registry, artifacts } = context.adapters;
     if (!mirror) return "no mirror configured";
     const versions = registry.versions({ login: data.owner, ...(data.installationId !== undefined ? { installationId: data.installationId } : {}) });
     const version = await versions.getVersion(data.template, data.major, data.minor);
-    if (!version) throw new PermanentJobError(`${data.owner}: ${data.template} ${data.major}.${data.minor} is not in the registry`);
+    const label = `${data.owner}: ${data.template} ${data.major}.${data.minor}`;
+
+    if (!mirrorsOwner(mirror, data.owner)) {
+      // Recorded pending before BARYON_PROTON_OWNER named another owner: settle it, or the resync comes back forever.
+      const notOurs = `${ownerOf(data)} is not the mirror's owner`;
+      if (version?.mirror?.status === "pending") await versions.setMirrorState(data.template, data.major, data.minor, { status: "failed", error: `${notOurs} (${mirror.owner})` });
+      return `not mirrored: ${notOurs}`;
+    }
+    if (!version) throw new PermanentJobError(`${label} is not in the registry`);
     if (version.mirror?.status !== "pending") return `already ${version.mirror?.status ?? "not to be mirrored"}`;
 
-    const tar = await artifacts.get(version.artifact);
-    const files = await unpackBundle(tar);
-    const dir = `${version.template}/v${version.major}`;
-    const bundle = parseRepository({ files: new Map([...files].map(([path, bytes]) => [`${dir}/${path}`, bytes])) }).templates[0]?.bundles[0];
-    if (!bundle) throw new PermanentJobError(`${version.template} ${version.major}.${version.minor}: the stored bundle does not parse`);
+    let stored: { tar: Uint8Array; bundle: Bundle };
+    try {
+      stored = await storedBundle(version, artifacts);
+    } catch (error) {
+      if (!isHopeless(error)) throw error;
+      const reason = `its stored bundle cannot be read: ${(error as Error).message}`;
+      await settleFailed(version, versions, data, context, reason);
+      throw new PermanentJobError(`${label}: ${reason}`, { cause: error });
+    }
 
-    const result = await mirror.publish(version, bundle, tar, version.minor === 0);
+    const result = await mirror.publish(version, stored.bundle, stored.tar, version.minor === 0);
     if (result.ok) {
       await versions.setMirrorState(version.template, version.major, version.minor, { status: "done" });
       return `${version.template} ${version.major}.${version.minor} mirrored to ${mirror.name}`;
     }
-    await versions.setMirrorState(version.template, version.major, version.minor, { status: "failed", error: result.error });
-    const pr = version.source.pullRequest;
-    if (pr !== undefined && data.installationId !== undefined && context.probot) {
-      const [owner, repo] = version.source.repository.split("/") as [string, string];
-      const octokit = await githubFor(context, data.installationId);
-      const marker = `<!-- baryon:mirror ${version.template} ${version.major}.${version.minor} -->`;
-      await pullRequestReporter(octokit, { owner, repo, number: pr }).ensureComment(marker, `${marker}\n${mirrorFailed(version, mirror.name, result.error)}`);
-    }
+    await settleFailed(version, versions, data, context, result.error);
     return `${version.template} ${version.major}.${version.minor} not mirrored: ${result.error}`;
   },
 };
+
+class UnparsableBundleError extends Error {
+  override name = "UnparsableBundleError";
+}
+
+async function storedBundle(version: VersionRecord, artifacts: ArtifactStore): Promise<{ tar: Uint8Array; bundle: Bundle }> {
+  const tar = await artifacts.get(version.artifact);
+  const files = await unpackBundle(tar).catch((error: unknown) => {
+    throw new UnparsableBundleError(`not a bundle archive: ${(error as Error).message}`, { cause: error });
+  });
+  const dir = `${version.template}/v${version.major}`;
+  const bundle = parseRepository({ files: new Map([...files].map(([path, bytes]) => [`${dir}/${path}`, bytes])) }).templates[0]?.bundles[0];
+  if (!bundle) throw new UnparsableBundleError("it does not parse as a bundle");
+  return { tar, bundle };
+}
+
+/** Missing, corrupt or unparsable: reading it again gives the same answer. A store that could not be reached may answer later. */
+function isHopeless(error: unknown): boolean {
+  return error instanceof UnparsableBundleError || (error instanceof ArtifactError && !(error instanceof ArtifactStoreError));
+}
+
+/** Records the failure, so the resync stops, and says so on the pull request that made the version. */
+async function settleFailed(version: VersionRecord, versions: VersionStore, data: MirrorJobData, context: JobContext, error: string): Promise<void> {
+  await versions.setMirrorState(version.template, version.major, version.minor, { status: "failed", error });
+  const pr = version.source.pullRequest;
+  if (pr === undefined || data.installationId === undefined || !context.probot || !context.adapters.mirror) return;
+  const [owner, repo] = version.source.repository.split("/") as [string, string];
+  const octokit = await githubFor(context, data.installationId);
+  const marker = `<!-- baryon:mirror ${version.template} ${version.major}.${version.minor} -->`;
+  await pullRequestReporter(octokit, { owner, repo, number: pr }).ensureComment(marker, `${marker}\n${mirrorFailed(version, context.adapters.mirror.name, error)}`);
+}
