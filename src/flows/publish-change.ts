@@ -1,6 +1,7 @@
 // Publish what a merge (or a direct push, or `/publish`) put on the default branch:
 //   1. load the templates of the pushed commit; only bundles the change touched
-//      are considered;
+//      are considered, and of those only the ones the default branch still has
+//      as this commit left them (a later commit's publish records the others);
 //   2. per bundle, pack it (a canonical tar); the same content as the latest
 //      version of its major publishes nothing;
 //   3. assess it against that latest version's stored bundle (assess-bundle.ts,
@@ -42,6 +43,12 @@ export interface PublishPorts {
    * older merge cannot republish templates that later merges changed.
    */
   base?(): Promise<Snapshot>;
+  /**
+   * The default branch as it is now, when it has moved past this commit. A bundle that
+   * differs there was changed by a later commit, whose own publish records it: publishing
+   * this one late (a retry, `/publish`, a resync) would bring old content back as a new minor.
+   */
+  current?(): Promise<Snapshot>;
   /** The owner's versions. */
   versions: VersionStore;
   artifacts: ArtifactStore;
@@ -58,6 +65,7 @@ export type PublishOutcome =
     reasons: ChangeReason[];
   }
   | { template: string; major: number; result: "unchanged"; version: string }
+  | { template: string; major: number; result: "superseded" }
   | {
     template: string; major: number; result: "refused"; reason: string;
     /** Every error that refused it (empty when the refusal is not about the bundle's content). */
@@ -69,11 +77,16 @@ export type PublishOutcome =
 export async function publishChange(input: PublishInput, ports: PublishPorts): Promise<PublishOutcome[]> {
   const snapshot = await ports.head();
   const before = ports.base ? await ports.base() : undefined;
+  const current = ports.current ? await ports.current() : undefined;
   const repo = parseRepository(snapshot, input.templates !== undefined ? { templates: input.templates } : {});
   const outcomes: PublishOutcome[] = [];
   for (const template of repo.templates) {
     for (const bundle of template.bundles) {
       if (before && !touched(bundle, before)) continue;
+      if (current && touched(bundle, current)) {
+        outcomes.push({ template: bundle.template, major: bundle.major, result: "superseded" });
+        continue;
+      }
       outcomes.push(await publishBundle(template, bundle, repo.diagnostics, input, ports));
     }
   }
@@ -120,7 +133,7 @@ async function publishBundle(template: Template, bundle: Bundle, loading: readon
   return created || version.source.commit === input.commit ? published(version, created) : unchanged(version);
 }
 
-/** Whether the change added or edited any file of the bundle (or removed one). */
+/** Whether `other` has the bundle's folder with other files (added, edited or removed). */
 function touched(bundle: Bundle, before: Snapshot): boolean {
   const prefix = `${bundle.dir}/`;
   const old = [...before.files.keys()].filter((p) => p.startsWith(prefix));

@@ -17,6 +17,8 @@ export interface PublishJobData {
   repo: string;
   /** The commit on the default branch: a merge commit or a push's head. */
   commit: string;
+  /** The repository's default branch (from the webhook): a publish checks it has not moved on. */
+  defaultBranch?: string;
   /** The commit the change started from (a pull request's base, a push's `before`); only bundles changed since are published. */
   baseCommit?: string;
   pullRequest?: number;
@@ -62,6 +64,7 @@ export const publishJob: JobKind<PublishJobData> = {
       {
         head: source.head,
         ...(data.baseCommit ? { base: source.base } : {}),
+        ...(await movedOn(octokit, data, config.config.templates)),
         versions: adapters.registry.versions({ login: owner, installationId: data.installationId }),
         artifacts: adapters.artifacts,
         renderer: adapters.renderer,
@@ -81,6 +84,15 @@ export const publishJob: JobKind<PublishJobData> = {
     return describe(outcomes);
   },
 };
+
+/** The default branch's snapshot when it has moved past the commit (one request to know; a tarball only then). */
+async function movedOn(octokit: Awaited<ReturnType<typeof githubFor>>, data: PublishJobData, templates: string | undefined) {
+  if (!data.defaultBranch) return {};
+  const { owner, repo } = data;
+  const { data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${data.defaultBranch}` });
+  if (ref.object.sha === data.commit) return {};
+  return { current: githubRepositorySource(octokit, { owner, repo, headSha: ref.object.sha, ...(templates ? { templates } : {}) }).head };
+}
 
 /** One reply per merged commit (a retried job edits it); each `/publish` command gets its own. */
 const marker = (data: Pick<PublishJobData, "commit" | "commentId">) => `<!-- baryon:publish ${data.commit}${data.commentId !== undefined ? ` ${data.commentId}` : ""} -->`;

@@ -47,7 +47,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
     app.on("pull_request.closed", async (context) => {
       const { pull_request: pr, repository, installation } = context.payload;
       if (!installation || !pr.merged || !pr.merge_commit_sha || pr.base.ref !== repository.default_branch) return;
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "merge" });
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha, pullRequest: pr.number, trigger: "merge", defaultBranch: repository.default_branch });
     });
 
     // Direct pushes to the default branch publish too, so no change is lost; a merge's
@@ -56,7 +56,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
       const { repository, installation, ref, before, after, deleted } = context.payload;
       if (!installation || deleted || !repository.owner || ref !== `refs/heads/${repository.default_branch}`) return;
       const created = /^0+$/.test(before); // a new branch has no "before" to compare with
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push" });
+      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push", defaultBranch: repository.default_branch });
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -78,7 +78,7 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
       if (pr.base.ref !== repository.default_branch) return reply(PUBLISH_OTHER_BRANCH(repository.default_branch, pr.base.ref), "-1");
       await enqueuePublish(context, {
         installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha,
-        pullRequest: pr.number, trigger: "command", commentId: comment.id, command: { text: comment.body, author },
+        pullRequest: pr.number, trigger: "command", commentId: comment.id, command: { text: comment.body, author }, defaultBranch: repository.default_branch,
       });
       await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
     });

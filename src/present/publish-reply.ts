@@ -11,6 +11,7 @@ export function publishSummary(outcomes: PublishOutcome[], options: { command?: 
     if (o.result === "published") return [`Published ${o.template} ${o.version}`];
     if (o.result === "draft") return [`Saved ${o.template} ${o.version} as a draft`];
     if (o.result === "refused") return [`Not published: ${o.template} v${o.major}: ${o.reason}`];
+    if (o.result === "superseded") return [`Not published: ${o.template} v${o.major} has changed again on the default branch since this commit; the later change publishes it.`];
     return [];
   });
   if (lines.length) return lines.join("\n");

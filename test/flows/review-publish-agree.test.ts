@@ -60,6 +60,7 @@ function publishAnswer(o: PublishOutcome): Answer {
     return { change: o.classification?.change ?? "unassessed", reasons: o.classification?.reasons ?? [], version: null, errors: o.errors };
   }
   if (o.result === "unchanged") return { change: "none", reasons: [], version: null, errors: [] };
+  if (o.result === "superseded") throw new Error("nothing moved the default branch in these cases");
   const change = o.reasons.some((r) => r.breaking) ? "major" : o.reasons.length ? "minor" : "none";
   return { change, reasons: o.reasons, version: o.version, errors: [] };
 }

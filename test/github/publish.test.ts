@@ -118,6 +118,26 @@ describe("merge to publish", () => {
     expect((await acme().listVersions("load-balanced-fargate-svc")).length).toBe(2);
   });
 
+  it("/publish on an older merge that a later merge changed again publishes nothing, and says why", async () => {
+    const { repo, files } = await publishedRepo();
+    // Pull request 7 merges, but its webhooks are lost: nothing publishes it.
+    const first = addInput(files, "log_retention");
+    const base = repo.branches.get("main")!;
+    h.fake.state.openPullRequest(repo, { number: 7, base, head: h.fake.state.commit(repo, first, { parent: base }), author: "octocat" });
+    h.fake.state.closePullRequest(repo, 7, { merged: true });
+    // Pull request 8 builds on it (a compatible change) and is published: 1.1 has both changes.
+    await mergedPullRequest(repo, 8, { [`${SVC}/RUNBOOK.md`]: "Page the platform team.\n" });
+    expect((await acme().listVersions("load-balanced-fargate-svc")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0", "1.1"]);
+
+    // A late /publish of 7 would bring back 7's bundle, without 8's file, as 1.2.
+    h.fake.state.setPermission(repo, "maintainer", "write");
+    const command = h.fake.state.addComment(repo, 7, { author: "maintainer", body: "/publish" });
+    await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", command, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect((await acme().listVersions("load-balanced-fargate-svc")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0", "1.1"]);
+    expect(h.fake.state.comments(repo, 7).at(-1)!.body).toContain("Not published: load-balanced-fargate-svc v1 has changed again on the default branch since this commit");
+  });
+
   it("an unknown command gets an answer, not silence", async () => {
     const { repo, files } = await publishedRepo();
     await mergedPullRequest(repo, 7, addInput(files, "log_retention"));

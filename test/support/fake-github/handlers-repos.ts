@@ -111,6 +111,27 @@ export const repoHandlers: Record<string, HandlerSpec> = {
     },
   },
 
+  "git/get-ref": {
+    auth: "token",
+    handle(req, ctx) {
+      const repo = requireRepo(req, ctx);
+      if ("status" in repo) return repo;
+      // Branches only: the fake keeps no tags.
+      const match = /^heads\/(.+)$/.exec(String(req.params.ref));
+      const sha = match ? repo.branches.get(match[1]!) : undefined;
+      if (!sha) return notFound(req);
+      const ref = `refs/heads/${match![1]}`;
+      return {
+        status: 200,
+        json: {
+          ref, node_id: Buffer.from(`Ref:${repo.fullName}:${ref}`).toString("base64"),
+          url: `${ctx.api}/repos/${repo.fullName}/git/${ref}`,
+          object: { type: "commit", sha, url: `${ctx.api}/repos/${repo.fullName}/git/commits/${sha}` },
+        },
+      };
+    },
+  },
+
   "git/get-tree": {
     auth: "token",
     handle(req, ctx) {
