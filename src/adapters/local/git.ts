@@ -49,10 +49,21 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
 }
 
 /** "owner/name" from the origin remote (GitHub URL forms), else `local/<folder>`. */
-export async function repositoryName(dir: string): Promise<string> {
+export async function repositoryName(dir: string, gheHost = process.env.GHE_HOST): Promise<string> {
   const url = (await git(dir, ["remote", "get-url", "origin"]).catch(() => "")).trim();
-  const match = /[:/]([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
-  return match ? match[1]! : `${LOCAL_OWNER}/${dir.split("/").filter(Boolean).at(-1) ?? "repository"}`;
+  return githubRepository(url, gheHost) ?? `${LOCAL_OWNER}/${dir.split("/").filter(Boolean).at(-1) ?? "repository"}`;
+}
+
+/**
+ * "owner/name" of a GitHub remote URL (https, ssh or scp-like) on github.com or the
+ * GitHub Enterprise host; undefined for any other host or a path: those owners are
+ * no GitHub account, and must not number templates as if they were one.
+ */
+export function githubRepository(url: string, gheHost?: string): string | undefined {
+  const hosts = ["github.com", ...(gheHost ? [gheHost.toLowerCase()] : [])];
+  const match = /^(?:(?:https?|ssh|git):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+  const host = (match?.[1] ?? match?.[2])?.toLowerCase();
+  return match && host && hosts.includes(host) ? match[3] : undefined;
 }
 
 /** The owner of a checkout without a GitHub `origin`: its templates number apart from every GitHub owner's. */
