@@ -46,11 +46,12 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   return { settings, errors };
 }
 
-/** A URL without its password, for logs. */
+/** A URL without its password or query (where `?password=` and tokens hide), for logs. */
 export function redacted(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";
+    u.search = "";
     return u.toString();
   } catch {
     return "(unparseable URL)";

@@ -14,6 +14,7 @@
 //      mirror job, which runs apart so a slow Proton call never blocks this.
 import { packBundle, unpackBundle } from "../bundle/archive/archive.js";
 import { assessBundle, loadingProblems, specsFor } from "../bundle/assess/assess-bundle.js";
+import { foreignTemplate } from "../bundle/assess/template-repository.js";
 import { sameBytes, type ChangeReason, type Classification } from "../bundle/classify/classify.js";
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { Snapshot } from "../bundle/files.js";
@@ -99,9 +100,9 @@ async function publishBundle(template: Template, bundle: Bundle, loading: readon
   const latestMinor = await ports.versions.latestMinor(bundle.template, major);
   const latest = latestMinor === undefined ? undefined : await ports.versions.getVersion(bundle.template, major, latestMinor);
   // Within an owner, the first repository to publish a template name owns it.
-  if (latest && latest.source.repository !== input.repository) {
-    return refused(bundle, `template "${bundle.template}" is published from ${latest.source.repository}; a template of the same name in ${input.repository} is not published (rename it)`, []);
-  }
+  // The registry checks it again while it numbers, so two repositories racing cannot both publish.
+  const foreign = foreignTemplate(bundle.template, bundle.dir, await ports.versions.templateRepository(bundle.template), input.repository);
+  if (foreign) return refused(bundle, foreign.message, [foreign]);
   // Versions recorded before digests named content keep their old digest: compare content then.
   const stored = latest && latest.digest !== packed.digest ? await storedBundle(latest, bundle, ports.artifacts) : undefined;
   if (latest && (latest.digest === packed.digest || stored?.digest === packed.digest)) {

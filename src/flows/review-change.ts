@@ -8,6 +8,7 @@
 //      resource, group identical diffs, and warn about resources the change
 //      deletes or replaces.
 import { assessBundle, loadingProblems, specsFor } from "../bundle/assess/assess-bundle.js";
+import { foreignTemplate } from "../bundle/assess/template-repository.js";
 import { detectChanges, type BundleChange } from "../bundle/classify/changes.js";
 import { sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
 import { byResource, diffRenders, type DiffGroup, type ResourceRender } from "../bundle/diff/diff.js";
@@ -25,6 +26,8 @@ export interface ReviewInput {
   templates?: string;
   /** More specs to render per template name (the deployed fleet, in later issues). */
   extraSpecs?: Record<string, Spec[]>;
+  /** "owner/name" of the repository under review: a template the registry has from another one is not publishable here. */
+  repository?: string;
 }
 
 export interface ReviewPorts {
@@ -58,15 +61,17 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
       }, ports.renderer),
       renderSide(change.base, specs, ports.renderer),
     ]);
+    const owning = input.repository && ports.versions.templateRepository ? await ports.versions.templateRepository(change.template) : undefined;
+    const foreign = input.repository ? foreignTemplate(change.template, change.head.dir, owning, input.repository) : undefined;
     const headRenders = assessment.renders.flatMap((r) => r.resources).sort((a, b) => a.label.localeCompare(b.label));
     const diff = diffRenders(baseRenders, headRenders);
     const warnings = destructive(change.head, diff.groups, baseRenders, headRenders);
     const review: TemplateReview = {
       name: change.template, kind: change.kind, dir: change.head.dir, major: change.major,
       status: change.status, change: assessment.classification.change, reasons: assessment.classification.reasons,
-      diagnostics: sortDiagnostics([...assessment.diagnostics, ...warnings]), diff,
+      diagnostics: sortDiagnostics([...assessment.diagnostics, ...warnings, ...(foreign ? [foreign] : [])]), diff,
     };
-    if (assessment.plan.publish) review.version = assessment.plan.version;
+    if (assessment.plan.publish && !foreign) review.version = assessment.plan.version;
     return review;
   }));
 

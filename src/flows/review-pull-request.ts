@@ -25,6 +25,8 @@ const STAMP = /<!-- baryon:updated (\S+) -->/;
 
 export interface PullRequestReviewInput {
   headSha: string;
+  /** "owner/name" of the pull request's repository. */
+  repository?: string;
   /** When the push being reviewed happened (the pull request's updated_at); orders concurrent reviews. */
   pushedAt: string;
   /** The head branch lives in a fork: reviewed (sandboxed) but never published or rolled out. */
@@ -46,7 +48,7 @@ export interface PullRequestReviewPorts {
 
 export async function reviewPullRequest(input: PullRequestReviewInput, ports: PullRequestReviewPorts): Promise<ReviewReport> {
   await ports.reporter.startCheckRun(checkRunStarted(CHECK_NAME, input.headSha));
-  const reviewed = await reviewChange(input.templates ? { templates: input.templates } : {}, ports);
+  const reviewed = await reviewChange({ ...(input.templates ? { templates: input.templates } : {}), ...(input.repository ? { repository: input.repository } : {}) }, ports);
   const configProblems = typeof input.configProblems === "function" ? await input.configProblems() : input.configProblems ?? [];
   const report = { ...reviewed, diagnostics: [...reviewed.diagnostics, ...configProblems] };
   const head = await ports.changes.head(); // change sources return the snapshot they already read

@@ -4,6 +4,7 @@
 import { publishChange, type PublishOutcome } from "../flows/publish-change.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import { commandReply } from "../present/command-replies.js";
+import { mirrorsOwner } from "../ports/version-mirror.js";
 import { markPublished } from "../present/merge-header.js";
 import { publishSummary } from "../present/publish-reply.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
@@ -58,7 +59,7 @@ export const publishJob: JobKind<PublishJobData> = {
     const { adapters } = context;
     const outcomes = await publishChange(
       {
-        repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, mirror: adapters.mirror !== undefined,
+        repository: `${owner}/${repo}`, commit: data.commit, status: config.config.publish, mirror: mirrorsOwner(adapters.mirror, owner),
         ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}), ...(config.config.templates ? { templates: config.config.templates } : {}),
       },
       {
@@ -72,7 +73,7 @@ export const publishJob: JobKind<PublishJobData> = {
     );
     for (const o of outcomes) {
       // Also after a retry (recordedNow false): the mirror job's id makes a second enqueue a no-op.
-      if ((o.result === "published" || o.result === "draft") && adapters.mirror) {
+      if ((o.result === "published" || o.result === "draft") && mirrorsOwner(adapters.mirror, owner)) {
         await enqueue(adapters.queue, mirrorJob, { owner, installationId: data.installationId, template: o.template, major: o.major, minor: o.minor });
       }
     }

@@ -65,7 +65,7 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
   try {
     report = await reviewPullRequest(
       {
-        headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork,
+        headSha: data.headSha, pushedAt: data.pushedAt, fork: data.fork, repository: `${owner}/${repo}`,
         ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}),
         ...(templates ? { templates } : {}),
         configProblems: async () => configEditProblems(await source.base(), await source.head()),

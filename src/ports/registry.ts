@@ -118,6 +118,8 @@ export interface VersionStore extends VersionCatalog {
   setVersionStatus(template: string, major: number, minor: number, status: VersionStatus): Promise<VersionRecord>;
   /** The highest published version (of one major when given): derived, never stored. */
   recommendedVersion(template: string, major?: number): Promise<VersionRecord | undefined>;
+  /** The repository the template is published from ("owner/name"), undefined for a new template. Required here. */
+  templateRepository(template: string): Promise<string | undefined>;
   /** Records the outcome of mirroring a version (legacy AWS Proton mirror). Idempotent. Throws VersionNotFoundError. */
   setMirrorState(template: string, major: number, minor: number, state: MirrorState): Promise<void>;
 }
@@ -143,6 +145,18 @@ export class VersionNotFoundError extends RegistryError {
     readonly owner?: string,
   ) {
     super(`${template} ${major}.${minor} is not in the registry${owner === undefined ? "" : ` of ${owner}`}`);
+  }
+}
+
+/** Within one owner a template name belongs to the first repository that published it. */
+export class TemplateOwnedElsewhereError extends RegistryError {
+  override name = "TemplateOwnedElsewhereError";
+  constructor(
+    readonly template: string,
+    /** "owner/name" of the repository the template is published from. */
+    readonly repository: string,
+  ) {
+    super(`template "${template}" is published from ${repository}`);
   }
 }
 

@@ -5,6 +5,8 @@
 export interface VersionCatalog {
   /** The highest minor recorded (draft or published) for a template's major, or undefined when none is known. */
   latestMinor(template: string, major: number): Promise<number | undefined>;
+  /** The repository ("owner/name") a template is published from, when the catalog knows it. */
+  templateRepository?(template: string): Promise<string | undefined>;
 }
 
 /**

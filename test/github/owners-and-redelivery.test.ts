@@ -70,6 +70,28 @@ describe("owners", () => {
   });
 });
 
+describe("one owner, two repositories", () => {
+  it("a template name belongs to the repository that published it first: another repository's review says so, and its merge publishes nothing", async () => {
+    await pushMain("acme", vpcFiles());
+    const network = h.fake.state.addRepo({ owner: "acme", name: "network" });
+    const main = h.fake.state.commit(network, { ".github/baryon.yml": "templates: templates\n" }, { branch: "main" });
+    const head = h.fake.state.commit(network, vpcFiles(), { parent: main });
+    const pull = h.fake.state.openPullRequest(network, { number: 2, base: main, head, author: "octocat" });
+    await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", pull, { secret: SECRET }));
+    await h.app.queue.idle();
+    const comment = h.fake.state.comments(network, 2)[0]!.body;
+    expect(comment).toContain("template \"vpc\" is published from acme/templates");
+    expect(comment).not.toContain("Will publish");
+    expect(h.fake.state.checkRuns(network, { headSha: head })[0]).toMatchObject({ conclusion: "failure" });
+
+    const merged = h.fake.state.closePullRequest(network, 2, { merged: true });
+    await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
+    await h.app.queue.idle();
+    expect(await numbers("acme")).toEqual(["1.0 acme/templates"]);
+    expect(h.fake.state.comments(network, 2).at(-1)!.body).toContain("Not published: vpc v1: template \"vpc\" is published from acme/templates");
+  });
+});
+
 describe("redelivered webhooks", () => {
   it("a redelivered command is answered once", async () => {
     const repo = await pushMain("acme", vpcFiles());

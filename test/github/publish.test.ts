@@ -162,7 +162,7 @@ describe("merge to publish with the AWS Proton publisher (AWS mocked)", () => {
       : svcVersion("1", "0", "DRAFT"));
     r.proton.on(UpdateServiceTemplateVersionCommand).resolves(svcVersion("1", "0", "PUBLISHED"));
     try {
-      await harness.restart({ mirror: protonMirror(r.publisher) });
+      await harness.restart({ mirror: protonMirror(r.publisher, "acme") });
       const { repo, files } = await publishedRepo();
       await mergedPullRequest(repo, 7, addInput(files, "log_retention"));
       const bodies = h.fake.state.comments(repo, 7).map((c) => c.body);

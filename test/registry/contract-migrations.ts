@@ -130,7 +130,11 @@ export function describeMigrations(target: RegistryTarget): void {
       expect(replay).toEqual({ created: false, version: expectedRecord(OLD_VERSIONS[2]!) });
       const next = await acme.recordVersion(newVersion({ template: "vpc-env", kind: "environment", bundle: "vpc-d" }));
       expect(next).toMatchObject({ created: true, version: { major: 1, minor: 2 } });
-      expect(await globex.recordVersion(newVersion({ template: "vpc", kind: "environment", bundle: "globex-vpc-2" }))).toMatchObject({
+      // Each template keeps the repository it was published from (GitHub spells names in any case).
+      expect(await acme.templateRepository("vpc-env")).toBe("acme/templates");
+      expect(await globex.templateRepository("vpc")).toBe("Globex/infra");
+      const globexSource = { repository: "globex/infra", commit: "globex-vpc-2-commit" };
+      expect(await globex.recordVersion(newVersion({ template: "vpc", kind: "environment", bundle: "globex-vpc-2", source: globexSource }))).toMatchObject({
         created: true,
         version: { major: 1, minor: 1 },
       });

@@ -1,7 +1,7 @@
 // The Registry contract, owner scope: two owners may both have a `vpc` template, each numbered
 // from its own history, and neither sees, numbers from, nor writes the other's.
 import { describe, expect, it } from "vitest";
-import { RegistryError, VersionNotFoundError, type Owner } from "../../src/ports/registry.js";
+import { RegistryError, TemplateOwnedElsewhereError, VersionNotFoundError, type Owner } from "../../src/ports/registry.js";
 import { newVersion } from "./helpers.js";
 import { ACME, usePlace, type RegistryTarget } from "./place.js";
 
@@ -13,6 +13,22 @@ const vpc = (bundle: string, repository: string) =>
 export function describeOwnerScope(target: RegistryTarget): void {
   describe("owner scope", () => {
     const { open, openDb } = usePlace(target);
+
+    it("gives a template name to the first repository of its owner that publishes it, even when two race", async () => {
+      const registry = await open();
+      const acme = registry.versions(ACME);
+      expect(await acme.templateRepository("vpc")).toBeUndefined();
+      const raced = await Promise.allSettled(["acme/templates", "acme/network", "acme/sandbox"].map((repository, i) => acme.recordVersion(vpc(`race-${i}`, repository))));
+      const won = raced.flatMap((r) => (r.status === "fulfilled" ? [r.value.version.source.repository] : []));
+      expect(won).toHaveLength(1);
+      expect(raced.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+        expect.any(TemplateOwnedElsewhereError), expect.any(TemplateOwnedElsewhereError),
+      ]);
+      expect(await acme.templateRepository("vpc")).toBe(won[0]);
+      // The same repository, however GitHub spells it, publishes on; another owner's `vpc` is its own.
+      expect(await acme.recordVersion(vpc("next", won[0]!.toUpperCase()))).toMatchObject({ created: true, version: { minor: 1 } });
+      expect(await registry.versions(GLOBEX).recordVersion(vpc("globex", "globex/infra"))).toMatchObject({ created: true, version: { minor: 0 } });
+    });
 
     it("numbers each owner's `vpc` from its own history and shows neither to the other", async () => {
       const registry = await open();

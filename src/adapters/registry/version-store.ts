@@ -4,6 +4,7 @@ import { guard, type Db } from "./db.js";
 import { json, toRecord, versionColumns, type VersionRow } from "./version-row.js";
 import {
   RegistryError,
+  TemplateOwnedElsewhereError,
   VersionNotFoundError,
   type NewVersion,
   type Owner,
@@ -45,12 +46,19 @@ export function createSqlVersionStore(db: Db, owner: Owner): VersionStore {
           }
           // Create the template if new, then lock its row: every numbering of this template
           // waits here, in any process, until the holder commits.
-          await tx.query("INSERT INTO templates (owner, name, kind) VALUES ($1, $2, $3) ON CONFLICT (owner, name) DO NOTHING", [
+          await tx.query("INSERT INTO templates (owner, name, kind, repository) VALUES ($1, $2, $3, $4) ON CONFLICT (owner, name) DO NOTHING", [
             key,
             input.template,
             input.kind,
+            input.source.repository,
           ]);
-          await tx.query("SELECT name FROM templates WHERE owner = $1 AND name = $2 FOR UPDATE", [key, input.template]);
+          const [template] = await tx.query<{ repository: string | null }>(
+            "SELECT repository FROM templates WHERE owner = $1 AND name = $2 FOR UPDATE",
+            [key, input.template],
+          );
+          if (template?.repository && template.repository.toLowerCase() !== input.source.repository.toLowerCase()) {
+            throw new TemplateOwnedElsewhereError(input.template, template.repository);
+          }
           // Read committed: this statement sees every version committed before we got the lock.
           const [latest] = await tx.query<VersionRow>(
             `SELECT ${COLUMNS} FROM versions WHERE owner = $1 AND template = $2 AND major = $3 ORDER BY minor DESC LIMIT 1`,
@@ -144,6 +152,12 @@ export function createSqlVersionStore(db: Db, owner: Owner): VersionStore {
           [key, template, major ?? null],
         );
         return row && toRecord(row);
+      }),
+
+    templateRepository: (template) =>
+      guard("templateRepository", async () => {
+        const [row] = await db.query<{ repository: string | null }>("SELECT repository FROM templates WHERE owner = $1 AND name = $2", [key, template]);
+        return row?.repository ?? undefined;
       }),
 
     setMirrorState: (template, major, minor, state) =>

@@ -14,6 +14,7 @@ import { publishSummary } from "../../present/publish-reply.js";
 import { gitTop, repositoryName, resolveCommit } from "../../adapters/local/git.js";
 import { localRepositorySource } from "../../adapters/local/repository-source.js";
 import type { VersionRecord } from "../../ports/registry.js";
+import { mirrorsOwner } from "../../ports/version-mirror.js";
 import { printDiagnostic, type Out } from "./output.js";
 import { UsageError } from "./render-command.js";
 import { checkoutOwner, openState } from "./state.js";
@@ -39,11 +40,11 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
     // The mirror job, and the resync that finds versions an earlier run left unmirrored.
     if (mirror) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(err) }, { resyncEveryMs: 60 * 60 * 1000 });
     const outcomes = await publishChange(
-      { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirror !== undefined, ...(templates ? { templates } : {}) },
+      { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirrorsOwner(mirror, owner.login), ...(templates ? { templates } : {}) },
       { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
     for (const o of outcomes) {
-      if ((o.result === "published" || o.result === "draft") && mirror) {
+      if ((o.result === "published" || o.result === "draft") && mirrorsOwner(mirror, owner.login)) {
         await enqueue(queue, mirrorJob, { owner: owner.login, template: o.template, major: o.major, minor: o.minor });
       }
     }
