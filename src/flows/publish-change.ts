@@ -12,7 +12,8 @@
 //      redelivery, two workers or a retry after a crash yield it exactly once.
 //      With `mirror`, the version is recorded as waiting for the AWS Proton
 //      mirror job, which runs apart so a slow Proton call never blocks this.
-import { packBundle, unpackBundle } from "../bundle/archive/archive.js";
+import { packBundle } from "../bundle/archive/archive.js";
+import { readStoredBundle, type StoredBundle } from "../bundle/archive/stored-bundle.js";
 import { assessBundle, loadingProblems, specsFor } from "../bundle/assess/assess-bundle.js";
 import { foreignTemplate } from "../bundle/assess/template-repository.js";
 import { sameBytes, type ChangeReason, type Classification } from "../bundle/classify/classify.js";
@@ -149,11 +150,8 @@ function touched(bundle: Bundle, before: Snapshot): boolean {
  * The bundle of a recorded version, read back from the artifact store and laid out
  * where `like` is, with the digest of its content (its canonical tar).
  */
-async function storedBundle(version: VersionRecord, like: Bundle, artifacts: ArtifactStore): Promise<{ bundle: Bundle | undefined; digest: string }> {
-  const files = await unpackBundle(await artifacts.get(version.artifact));
-  const snapshot = { files: new Map([...files].map(([path, bytes]) => [`${like.dir}/${path}`, bytes])) };
-  const { digest } = await packBundle({ dir: like.dir, files: snapshot.files });
-  return { bundle: parseRepository(snapshot).templates[0]?.bundles[0], digest };
+async function storedBundle(version: VersionRecord, like: Bundle, artifacts: ArtifactStore): Promise<StoredBundle> {
+  return readStoredBundle(await artifacts.get(version.artifact), like.dir);
 }
 
 /** A version this commit recorded; `recordedNow` when this very call did. */

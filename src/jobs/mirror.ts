@@ -8,9 +8,8 @@
 // 3. Register it: done, or refused (recorded as failed and said on the pull request).
 // Whatever can never succeed is recorded as failed before the job gives up, so the
 // resync does not try it again; what may pass (Proton throttling) is thrown and retried.
-import { unpackBundle } from "../bundle/archive/archive.js";
+import { readStoredBundle } from "../bundle/archive/stored-bundle.js";
 import type { Bundle } from "../bundle/model.js";
-import { parseRepository } from "../bundle/parse/repository.js";
 import { mirrorFailed } from "../present/publish-reply.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { ArtifactError, ArtifactStoreError, type ArtifactStore } from "../ports/artifact-store.js";
@@ -77,11 +76,9 @@ class UnparsableBundleError extends Error {
 
 async function storedBundle(version: VersionRecord, artifacts: ArtifactStore): Promise<{ tar: Uint8Array; bundle: Bundle }> {
   const tar = await artifacts.get(version.artifact);
-  const files = await unpackBundle(tar).catch((error: unknown) => {
+  const { bundle } = await readStoredBundle(tar, `${version.template}/v${version.major}`).catch((error: unknown) => {
     throw new UnparsableBundleError(`not a bundle archive: ${(error as Error).message}`, { cause: error });
   });
-  const dir = `${version.template}/v${version.major}`;
-  const bundle = parseRepository({ files: new Map([...files].map(([path, bytes]) => [`${dir}/${path}`, bytes])) }).templates[0]?.bundles[0];
   if (!bundle) throw new UnparsableBundleError("it does not parse as a bundle");
   return { tar, bundle };
 }
