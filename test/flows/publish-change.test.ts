@@ -89,7 +89,7 @@ describe("publishChange", () => {
     await publish(base, "c1");
     const outcomes = await publish(withRetention(base), "x1", { repository: "someone/else" });
     expect(outcomes.find((o) => o.template === "load-balanced-fargate-svc")).toMatchObject({
-      result: "refused", reason: 'template "load-balanced-fargate-svc" is published from acme/templates; a template of the same name in someone/else is not published (rename it)',
+      result: "refused", reason: 'template "load-balanced-fargate-svc" is published from acme/templates; a template of the same name in someone/else cannot be published (rename it, or move it there)',
     });
     expect(await store.latestMinor("load-balanced-fargate-svc", 1)).toBe(0);
   });
