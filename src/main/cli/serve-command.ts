@@ -19,7 +19,6 @@ export async function runServe(options: { port?: string }, err: Out): Promise<nu
     return 2;
   }
   const server = await startServer(options.port ? { port: Number(options.port) } : {});
-  server.probot.log.info(`Baryon listening on ${server.url} (webhooks at /api/github/webhooks, /health, /metrics)`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       err.write(`baryon: ${signal}, shutting down\n`);
