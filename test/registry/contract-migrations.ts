@@ -2,7 +2,7 @@
 // written by an earlier Baryon upgraded in place.
 import { describe, expect, it } from "vitest";
 import type { Queryable } from "../../src/adapters/registry/db.js";
-import { loadMigrations, runMigrations } from "../../src/adapters/registry/migrate.js";
+import { loadMigrations, runMigrations, verifyMigrations } from "../../src/adapters/registry/migrate.js";
 import { MigrationError, type VersionRecord } from "../../src/ports/registry.js";
 import { commitOf, digestOf, newVersion } from "./helpers.js";
 import { ACME, usePlace, type RegistryTarget } from "./place.js";
@@ -96,6 +96,20 @@ export function describeMigrations(target: RegistryTarget): void {
       const error = await runMigrations(openDb(), { migrations: [edited, ...rest] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as Error).message).toMatch(/001-initial\.sql was changed after it was applied/);
+    });
+
+    it("checks a registry without upgrading it, for readers such as baryon check: an old one is refused and left as it was", async () => {
+      const all = await loadMigrations();
+      const db = openDb();
+      await runMigrations(db, { migrations: [all[0]!] });
+      const refused = await verifyMigrations(db).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(MigrationError);
+      expect((refused as Error).message).toContain(`${all[1]!.name}, `);
+      const names = async () => (await db.query<{ name: string }>("SELECT name FROM schema_migrations ORDER BY name")).map((r) => r.name);
+      expect(await names()).toEqual([all[0]!.name]);
+      await runMigrations(db);
+      await expect(verifyMigrations(db)).resolves.toBeUndefined();
+      expect(await names()).toEqual(all.map((m) => m.name));
     });
 
     it("upgrades a registry written before owners in place: versions, digests and artifacts intact, each under its repository's owner", async () => {

@@ -18,12 +18,14 @@ export interface RegistryConfig {
   dataDir?: string;
   /** Keep the tables in this schema (created when missing); default: the connection's own. */
   schema?: string;
+  /** False: open an up-to-date registry without migrating it, or throw MigrationError (default true). */
+  migrate?: boolean;
 }
 
-/** Opens the registry and brings its tables up to date (migrations run before this resolves). */
+/** Opens the registry and brings its tables up to date (migrations run before this resolves), unless `migrate: false`. */
 export function createRegistry(config: RegistryConfig = {}): Promise<Registry> {
-  const { databaseUrl, dataDir, schema } = config;
-  const options = schema === undefined ? {} : { schema };
+  const { databaseUrl, dataDir, schema, migrate } = config;
+  const options = { ...(schema === undefined ? {} : { schema }), ...(migrate === undefined ? {} : { migrate }) };
   if (databaseUrl) return createPostgresRegistry(databaseUrl, options);
   return createPgliteRegistry(resolve(dataDir ?? DEFAULT_DATA_DIR), options);
 }

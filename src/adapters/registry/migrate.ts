@@ -38,6 +38,21 @@ export interface MigrateOptions {
   migrations?: Migration[];
 }
 
+/**
+ * Checks, without changing anything, that every migration of this Baryon is applied: a
+ * reader (`baryon check`) must not upgrade a registry that servers share. Throws MigrationError
+ * naming what is missing.
+ */
+export async function verifyMigrations(db: Db, options: MigrateOptions = {}): Promise<void> {
+  const migrations = options.migrations ?? (await loadMigrations());
+  const rows = await db.query<{ name: string; checksum: string }>("SELECT name, checksum FROM schema_migrations").catch(() => []);
+  const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
+  const missing = migrations.filter((m) => recorded.get(m.name) !== m.checksum).map((m) => m.name);
+  if (missing.length) {
+    throw new MigrationError(`the registry is older than this Baryon (${missing.join(", ")} not applied); \`baryon serve\` or \`baryon publish\` upgrades it`);
+  }
+}
+
 /** Brings the database up to date; returns the names applied by this call (none when up to date). */
 export async function runMigrations(db: Db, options: MigrateOptions = {}): Promise<string[]> {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);

@@ -4,13 +4,15 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row } from "./db.js";
-import { runMigrations } from "./migrate.js";
+import { runMigrations, verifyMigrations } from "./migrate.js";
 import { createSqlRegistry } from "./sql-registry.js";
 import type { Registry } from "../../ports/registry.js";
 
 export interface PgliteRegistryOptions {
   /** Keep Baryon's tables in this schema (created when missing), e.g. to share one instance between tests. */
   schema?: string;
+  /** False: only check that the schema is up to date, and change nothing (default true: migrate). */
+  migrate?: boolean;
 }
 
 function txQueryable(tx: Transaction): Queryable {
@@ -60,7 +62,8 @@ export function pgliteDb(instance: PGlite, options: PgliteRegistryOptions & { ow
 export async function registryOnPglite(instance: PGlite, options: PgliteRegistryOptions = {}): Promise<Registry> {
   const db = pgliteDb(instance, options);
   try {
-    await runMigrations(db, { schema: options.schema });
+    if (options.migrate === false) await verifyMigrations(db);
+    else await runMigrations(db, { schema: options.schema });
   } catch (error) {
     throw toRegistryError("migration", error);
   }
@@ -78,7 +81,8 @@ export async function createPgliteRegistry(dataDir?: string, options: PgliteRegi
   }
   const db = pgliteDb(instance, { ...options, owned: true });
   try {
-    await runMigrations(db, { schema: options.schema });
+    if (options.migrate === false) await verifyMigrations(db);
+    else await runMigrations(db, { schema: options.schema });
   } catch (error) {
     await db.close();
     throw toRegistryError("migration", error);

@@ -2,7 +2,7 @@
 // numbering locks the template row, migrations hold an advisory lock.
 import pg from "pg";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row, type Session } from "./db.js";
-import { runMigrations } from "./migrate.js";
+import { runMigrations, verifyMigrations } from "./migrate.js";
 import { createSqlRegistry } from "./sql-registry.js";
 import type { Registry } from "../../ports/registry.js";
 
@@ -11,6 +11,8 @@ export interface PostgresRegistryOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** False: only check that the schema is up to date, and change nothing (default true: migrate). */
+  migrate?: boolean;
 }
 
 function clientQueryable(client: pg.ClientBase): Queryable {
@@ -87,7 +89,8 @@ export function openPostgresDb(url: string, options: PostgresRegistryOptions = {
 export async function createPostgresRegistry(url: string, options: PostgresRegistryOptions = {}): Promise<Registry> {
   const db = openPostgresDb(url, options);
   try {
-    await runMigrations(db, { schema: options.schema });
+    if (options.migrate === false) await verifyMigrations(db);
+    else await runMigrations(db, { schema: options.schema });
   } catch (error) {
     await db.close();
     throw toRegistryError("migration", error);

@@ -4,8 +4,9 @@
 import { resolve } from "node:path";
 import { createRenderPool } from "../../jinja/pool.js";
 import { reviewChange } from "../../flows/review-change.js";
-import { defaultBase, gitTop } from "../../adapters/local/git.js";
+import { defaultBase, gitTop, repositoryName } from "../../adapters/local/git.js";
 import { localRepositorySource } from "../../adapters/local/repository-source.js";
+import { MigrationError } from "../../ports/registry.js";
 import { assumeBaseAtZero } from "../../ports/version-catalog.js";
 import { renderMarkdown } from "../../present/review-markdown.js";
 import { reviewErrors, type ReviewReport } from "../../present/review-report.js";
@@ -33,11 +34,15 @@ export async function runCheck(dir: string, options: CheckOptions, out: Out, err
   const extra = options.specs ? await readSpecs(resolve(options.specs)) : undefined;
   extra?.diagnostics.forEach((d) => printDiagnostic(err, d));
   // Without a registry, every major the base has is taken to be at N.0.
-  const registry = await existingRegistry(top);
+  const registry = await existingRegistry(top).catch((error: unknown) => {
+    if (!(error instanceof MigrationError)) throw error;
+    err.write(`baryon: ${error.message}; numbering as if there were no registry\n`);
+    return undefined;
+  });
   const renderer = createRenderPool();
   try {
     const versions = registry ? registry.versions(await checkoutOwner(top)) : assumeBaseAtZero;
-    const input = { ...(templates ? { templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}) };
+    const input = { ...(templates ? { templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}), repository: await repositoryName(top) };
     const report = await reviewChange(input, { changes: source, renderer, versions });
     const publish = config.config.publish;
     if (options.format === "json") out.write(JSON.stringify({ ...toJson(report), publish, registry: registry !== undefined }, null, 2) + "\n");

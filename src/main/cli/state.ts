@@ -35,11 +35,15 @@ export async function openState(top: string, env: Env = process.env): Promise<Ad
   });
 }
 
-/** The same registry when one exists already; undefined otherwise: looking never creates one. */
+/**
+ * The same registry when one exists already, up to date; undefined otherwise: looking never
+ * creates or upgrades one (a shared Postgres is upgraded by the servers, not by a terminal).
+ * Throws MigrationError for a registry older than this Baryon.
+ */
 export async function existingRegistry(top: string, env: Env = process.env): Promise<Registry | undefined> {
   const place = registryPlace(top, env);
   if (place.dataDir !== undefined && !existsSync(place.dataDir)) return undefined;
-  return createRegistry(place);
+  return createRegistry({ ...place, migrate: false });
 }
 
 /** Two checkouts of different GitHub owners number their templates apart, even in one registry. */
