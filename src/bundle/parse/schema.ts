@@ -1,5 +1,6 @@
 // schema/schema.yaml: the bundle's input types, in OpenAPI 3.0 schema syntax.
 // Structural mistakes are reported at their line; the compiled form lives in input-schema.ts.
+import { RE2JS, RE2JSException } from "re2js";
 import { errorAt, type Diagnostic } from "../diagnostics.js";
 import type { InputSchema, InputType, TemplateKind } from "../model.js";
 import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
@@ -114,11 +115,8 @@ function checkSchemaObject(
     fail(`${where}: minimum (${node.minimum}) is greater than maximum (${node.maximum})`, [...path, "minimum"]);
   }
   if (node.pattern !== undefined) {
-    try {
-      new RegExp(String(node.pattern), "u");
-    } catch (e) {
-      fail(`${where}: pattern is not a valid regular expression: ${(e as Error).message}`, [...path, "pattern"]);
-    }
+    const compiled = compilePattern(String(node.pattern));
+    if (!compiled.ok) fail(`${where}: ${compiled.message}`, [...path, "pattern"]);
   }
   if (node.enum !== undefined && (!Array.isArray(node.enum) || node.enum.length === 0)) {
     fail(`${where}: enum must be a non-empty list`, [...path, "enum"]);
@@ -137,5 +135,94 @@ function checkSchemaObject(
     else for (const [name, prop] of Object.entries(node.properties)) checkSchemaObject(prop, [...path, "properties", name], fail);
   }
   if (node.items !== undefined) checkSchemaObject(node.items, [...path, "items"], fail);
+  checkNestedPatterns(node, path, fail);
   if (type === "array" && node.items === undefined) fail(`${where}: an array needs \`items\``, path);
+}
+
+/** Patterns inside allOf/anyOf/oneOf/not/additionalProperties, which Ajv evaluates too. */
+function checkNestedPatterns(node: Record<string, unknown>, path: YamlPath, fail: (message: string, path: YamlPath) => void): void {
+  const visit = (sub: unknown, at: YamlPath): void => {
+    if (!isRecord(sub)) return;
+    if (sub.pattern !== undefined) {
+      const compiled = compilePattern(String(sub.pattern));
+      if (!compiled.ok) fail(`${at.slice(2).join(".")}: ${compiled.message}`, [...at, "pattern"]);
+    }
+    checkNestedPatterns(sub, at, fail);
+    if (isRecord(sub.properties)) for (const [name, prop] of Object.entries(sub.properties)) visit(prop, [...at, "properties", name]);
+    if (sub.items !== undefined) visit(sub.items, [...at, "items"]);
+  };
+  for (const key of ["allOf", "anyOf", "oneOf"]) {
+    const list = node[key];
+    if (Array.isArray(list)) list.forEach((sub, i) => visit(sub, [...path, key, i]));
+  }
+  for (const key of ["not", "additionalProperties"]) visit(node[key], [...path, key]);
+}
+
+/** A schema `pattern`, compiled for linear-time matching. */
+export type CompiledPattern = { ok: true; test(value: string): boolean } | { ok: false; message: string };
+
+// Patterns come from pull requests, possibly from forks, and spec values are matched
+// against them in the host process: a backtracking engine lets `^(a+)+$` run for hours
+// on 40 characters. RE2 matches in time linear in the value, and refuses the features
+// that need backtracking (backreferences, lookahead).
+export function compilePattern(source: string): CompiledPattern {
+  try {
+    // Only parsed, never run: tells a typo from a feature RE2 lacks.
+    new RegExp(source, "u");
+  } catch (e) {
+    return { ok: false, message: `pattern is not a valid regular expression: ${(e as Error).message}` };
+  }
+  try {
+    const re = RE2JS.compile(toRe2Syntax(source), RE2JS.LOOKBEHINDS);
+    return { ok: true, test: (value) => re.test(value) };
+  } catch (e) {
+    if (!(e instanceof RE2JSException)) throw e;
+    return { ok: false, message: unsupported(e) };
+  }
+}
+
+function unsupported(e: RE2JSException): string {
+  const text = e.message.replace(/^error parsing regexp: /, "");
+  const escape = /escape sequence: (`[^`]*`)/.exec(text)?.[1];
+  const rewrite = "Spell out the repeated part, or list the allowed values with `enum`.";
+  const [feature, hint] =
+    /escape sequence: `\\[1-9]/.test(text) ? ["a backreference", rewrite]
+      : /escape sequence: `\\k/.test(text) ? ["a named backreference (`\\k<name>`)", rewrite]
+        : /`\(\?[=!]/.test(text) ? ["a lookahead", "Use `allOf` with one `pattern` per condition, and `not: {pattern: ...}` for a negative lookahead."]
+          : /capture in lookbehind/.test(text) ? ["a capture group inside a lookbehind", "Write the group as `(?:...)`."]
+            : /repeat count/.test(text) ? ["a repeat count above 1000", "Bound the length with `minLength`/`maxLength` instead."]
+              : escape ? [`the escape ${escape}`, "Write the character as `\\x{hex}`."]
+                : [`syntax RE2 refuses (${text})`, "See \"Schema patterns\" in docs/rendering.md for what Baryon accepts."];
+  return `pattern uses ${feature}, which Baryon does not support: it matches patterns in linear time (RE2 syntax), ` +
+    `so that no spec value can stall a review; Proton's backtracking check may accept it. ${hint}`;
+}
+
+/** JavaScript's `\uXXXX` and `\u{X}` escapes, written the way RE2 spells them (`\x{X}`). */
+function toRe2Syntax(source: string): string {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] !== "\\") {
+      out += source[i];
+      continue;
+    }
+    const braced = /^u\{([0-9a-fA-F]{1,6})\}/.exec(source.slice(i + 1, i + 11));
+    const unit = /^u([0-9a-fA-F]{4})/.exec(source.slice(i + 1, i + 6));
+    if (braced) {
+      out += `\\x{${braced[1]}}`;
+      i += braced[0].length;
+    } else if (unit) {
+      let code = parseInt(unit[1]!, 16);
+      i += 5;
+      const low = /^\\u(d[c-f][0-9a-f]{2})/i.exec(source.slice(i + 1, i + 7));
+      if (code >= 0xd800 && code <= 0xdbff && low) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (parseInt(low[1]!, 16) - 0xdc00);
+        i += 6;
+      }
+      out += `\\x{${code.toString(16)}}`;
+    } else {
+      out += source.slice(i, i + 2);
+      i++;
+    }
+  }
+  return out;
 }
