@@ -37,15 +37,127 @@ export function findInputReferences(source: string, language: "jinja" | "terrafo
     }
   };
   if (language === "terraform") {
-    scan(source, 0, TERRAFORM_REF);
+    scan(terraformCode(source), 0, TERRAFORM_REF);
     return refs;
   }
   for (const tag of source.matchAll(JINJA_TAGS)) {
     if (tag[0].startsWith("{{") || (tag[0].startsWith("{%") && !/^\{%-?\s*raw/.test(tag[0]))) {
-      scan(tag[0], tag.index, JINJA_REF);
+      scan(jinjaCode(tag[0]), tag.index, JINJA_REF);
     }
   }
   return refs;
+}
+
+/** A string literal right after `.inputs[` names an input; any other string is text, not a reference. */
+const SUBSCRIPT = /\.inputs\[\s*$/;
+
+/** Jinja expression text with string literals blanked (same length), except input subscripts. */
+function jinjaCode(tag: string): string {
+  return tag.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (literal, offset: number) =>
+    SUBSCRIPT.test(tag.slice(Math.max(0, offset - 40), offset)) ? literal : blank(literal));
+}
+
+const blank = (text: string) => text.replace(/[^\n]/g, " ");
+
+/**
+ * Terraform source with everything that is not code blanked (same length, so
+ * lines and columns hold): comments, and the text of strings and heredocs
+ * outside their `${…}` and `%{…}` interpolations. Terraform evaluates only the
+ * code, so `# var.x` and `"var.x"` read nothing.
+ */
+export function terraformCode(source: string): string {
+  const out = source.split("");
+  const hide = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (out[i] !== "\n") out[i] = " ";
+  };
+  // Each frame is code (with its open-brace depth) or a template: a quoted string or a heredoc ending at `marker`.
+  type Frame = { kind: "code"; depth: number } | { kind: "string" } | { kind: "heredoc"; marker: string };
+  const stack: Frame[] = [{ kind: "code", depth: 0 }];
+  let i = 0;
+  while (i < source.length) {
+    const frame = stack[stack.length - 1]!;
+    const rest = source.slice(i, i + 3);
+    if (frame.kind === "code") {
+      const c = source[i]!;
+      if (c === "#" || rest.startsWith("//")) {
+        const end = source.indexOf("\n", i);
+        const stop = end < 0 ? source.length : end;
+        hide(i, stop);
+        i = stop;
+      } else if (rest.startsWith("/*")) {
+        const end = source.indexOf("*/", i + 2);
+        const stop = end < 0 ? source.length : end + 2;
+        hide(i, stop);
+        i = stop;
+      } else if (c === '"') {
+        if (SUBSCRIPT.test(source.slice(Math.max(0, i - 40), i))) {
+          const end = /^"[^"\\\n$%]*"/.exec(source.slice(i));
+          if (end) {
+            i += end[0].length;
+            continue;
+          }
+        }
+        stack.push({ kind: "string" });
+        hide(i, i + 1);
+        i++;
+      } else if (rest.startsWith("<<")) {
+        const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(source.slice(i));
+        if (!heredoc) {
+          i++;
+          continue;
+        }
+        stack.push({ kind: "heredoc", marker: heredoc[1]! });
+        hide(i, i + heredoc[0].length);
+        i += heredoc[0].length;
+      } else {
+        if (c === "{") frame.depth++;
+        else if (c === "}") {
+          if (frame.depth === 0 && stack.length > 1) {
+            stack.pop();
+            hide(i, i + 1);
+          } else frame.depth = Math.max(0, frame.depth - 1);
+        }
+        i++;
+      }
+      continue;
+    }
+    // Inside a template: only interpolations are code.
+    if (rest === "$${" || rest === "%%{") {
+      hide(i, i + 3);
+      i += 3;
+    } else if (rest.startsWith("${") || rest.startsWith("%{")) {
+      hide(i, i + 2);
+      stack.push({ kind: "code", depth: 0 });
+      i += 2;
+    } else if (frame.kind === "string") {
+      const c = source[i]!;
+      // A quoted string ends at its closing quote, or (unterminated) at the end of the line.
+      if (c === "\\") {
+        hide(i, i + 2);
+        i += 2;
+      } else if (c === '"' || c === "\n") {
+        hide(i, i + 1);
+        stack.pop();
+        i++;
+      } else {
+        hide(i, i + 1);
+        i++;
+      }
+    } else {
+      const lineStart = i === 0 || source[i - 1] === "\n";
+      const end = source.indexOf("\n", i);
+      const line = source.slice(i, end < 0 ? source.length : end);
+      if (lineStart && line.trim() === frame.marker) {
+        hide(i, i + line.length);
+        stack.pop();
+        i += line.length;
+      } else {
+        hide(i, i + 1);
+        i++;
+      }
+    }
+  }
+  return out.join("");
 }
 
 const OUTPUT_REF = /\benvironment\.outputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"'\]]+)["']\s*\])/g;

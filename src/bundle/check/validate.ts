@@ -4,6 +4,7 @@ import { applyDefaults } from "../render/context.js";
 import { errorAt, warningAt, type Diagnostic } from "../diagnostics.js";
 import { findInputReferences, type InputScope } from "./input-references.js";
 import { compileInputType, SchemaCompileError } from "./input-schema.js";
+import { didYouMean } from "./suggest-name.js";
 import type { LoadedRepository } from "../parse/repository.js";
 import type { Bundle, InputSchema, InputType, Spec, Template } from "../model.js";
 import { checkInputTypes } from "../parse/schema.js";
@@ -83,9 +84,8 @@ function checkReferences(bundle: Bundle, schema: InputSchema): Diagnostic[] {
         const type = typeName ? schema.types[typeName] : undefined;
         if (!type || (type.properties && ref.input in type.properties)) continue;
         const declared = Object.keys(type.properties ?? {});
-        const hint = declared.find((d) => d.toLowerCase() === ref.input.toLowerCase());
         diagnostics.push(errorAt(file, "input-undeclared",
-          `${ref.scope}.inputs.${ref.input} is not declared in schema type ${typeName}${hint ? ` (did you mean "${hint}"?)` : ""}; declared inputs: ${declared.join(", ") || "none"}`,
+          `${ref.scope}.inputs.${ref.input} is not declared in schema type ${typeName}${didYouMean(ref.input, declared)}; declared inputs: ${declared.join(", ") || "none"}`,
           { line: ref.line, column: ref.column }));
       }
     }
@@ -121,9 +121,11 @@ export function validateSpec(spec: Spec, bundle: Bundle): Diagnostic[] {
     for (const problem of compiled.check(applyDefaults(type, values))) {
       diagnostics.push(errorAt(spec.file, "spec-invalid", `${problem.message} (schema type ${typeName})`, { line: line(problem.path) }));
     }
+    // A warning, not an error: real repositories carry stale keys that Proton accepted.
+    const declared = Object.keys(type.properties ?? {});
     for (const key of Object.keys(values)) {
-      if (!type.properties || !(key in type.properties)) {
-        diagnostics.push(warningAt(spec.file, "spec-input-unknown", `"${key}" is not an input of ${typeName}; it is ignored`, { line: line([key]) }));
+      if (!declared.includes(key)) {
+        diagnostics.push(warningAt(spec.file, "spec-input-unknown", `"${key}" is not an input of ${typeName}, so it is ignored${didYouMean(key, declared)}`, { line: line([key]) }));
       }
     }
   };

@@ -12,7 +12,7 @@ import type { Bundle, BundlePart, PartName, Spec, Template, TemplateKind } from 
 import { parseManifest } from "./manifest.js";
 import { parseCompatibleEnvs, parseRegistration } from "./registration.js";
 import { parseSchema } from "./schema.js";
-import { parseSpec } from "./spec.js";
+import { parseSpec, specSymlinkWarnings } from "./spec.js";
 
 export interface LoadOptions {
   /** Only look for templates under this folder (repository-relative). */
@@ -67,6 +67,7 @@ export function parseRepository(snapshot: Snapshot, options: LoadOptions = {}): 
       diagnostics.push(...parsed.diagnostics);
       if (parsed.spec) specs.push(parsed.spec);
     }
+    diagnostics.push(...specSymlinkWarnings(snapshot.symlinks ?? new Map(), templateDir));
     specs.sort((a, b) => a.file.localeCompare(b.file));
     templates.push({ name, kind, dir: templateDir, bundles, specs });
   }

@@ -1,12 +1,20 @@
 // Spec files: the input values of an environment (EnvironmentSpec) or of a
 // service's instances and pipeline (ServiceSpec).
-import { errorAt, type Diagnostic } from "../diagnostics.js";
+import { didYouMean } from "../check/suggest-name.js";
+import { errorAt, warningAt, type Diagnostic } from "../diagnostics.js";
 import type { ServiceInstanceSpec, Spec, SpecKind } from "../model.js";
+import { isExampleSpec } from "./layout.js";
 import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 
 const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]*$/;
 /** Resource names the renderer uses for an environment spec and a pipeline. */
 const RESERVED = new Set(["environment", "pipeline"]);
+/** The keys each part of a spec reads; `template` and `stage` are Baryon's inventory keys. */
+const KEYS = {
+  EnvironmentSpec: ["proton", "spec", "template", "stage"],
+  ServiceSpec: ["proton", "pipeline", "instances", "template", "stage"],
+  instance: ["name", "environment", "spec"],
+};
 
 export interface ParsedSpec {
   spec?: Spec;
@@ -26,6 +34,18 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   }
   const kind = root.proton as SpecKind;
   const lines = lineIndex(yaml);
+  // Proton ignored keys it does not read, so an input written beside `spec:` was
+  // silently dropped: a warning (the spec still deploys), never an error.
+  const unknownKeys = (node: Record<string, unknown>, keys: string[], at: YamlPath, message: (key: string) => string, where = "an input goes under `spec:`") => {
+    for (const key of Object.keys(node)) {
+      if (keys.includes(key)) continue;
+      const hint = didYouMean(key, keys);
+      diagnostics.push(warningAt(file, "spec-key-unknown", message(key) + (hint || `; ${where}`), yaml.positionOf([...at, key])));
+    }
+  };
+  const article = kind === "EnvironmentSpec" ? "an" : "a";
+  unknownKeys(root, KEYS[kind], [], (key) => `"${key}" is not a key of ${article} ${kind}, so it is ignored`,
+    kind === "ServiceSpec" ? "inputs go under `pipeline:` or under an instance's `spec:`" : undefined);
   const inventory: Pick<Spec, "template" | "stage"> = {};
   if (root.template !== undefined) {
     const match = typeof root.template === "string" ? /^([0-9A-Za-z][0-9A-Za-z_-]*)(?::([1-9]\d*))?$/.exec(root.template) : null;
@@ -43,13 +63,15 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   }
 
   const instances: ServiceInstanceSpec[] = [];
-  if (!Array.isArray(root.instances) || root.instances.length === 0) {
-    fail("a ServiceSpec needs `instances:`, a list of {name, environment, spec}", ["instances"]);
+  // `instances: []` is a service whose pipeline is deployed before any instance; Proton accepted it.
+  if (!Array.isArray(root.instances)) {
+    fail("a ServiceSpec needs `instances:`, a list of {name, environment, spec} (`[]` for none yet)", ["instances"]);
   } else {
     const seen = new Set<string>();
     root.instances.forEach((item: unknown, i) => {
       const at = ["instances", i];
       if (!isRecord(item)) return void fail("each instance must be a mapping with name, environment and spec", at);
+      unknownKeys(item, KEYS.instance, at, (key) => `instance${typeof item.name === "string" ? ` "${item.name}"` : ""}: "${key}" is not read here, so it is ignored`);
       if (typeof item.name !== "string" || !item.name) return void fail("each instance needs a `name`", at);
       // Proton's rule for names; it also keeps a name from being a path or a reserved resource.
       if (!NAME.test(item.name) || item.name.length > 100 || RESERVED.has(item.name)) {
@@ -68,4 +90,21 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   const spec: Spec = { file, kind, instances, lines, ...inventory };
   if (isRecord(root.pipeline)) spec.pipeline = root.pipeline;
   return { spec, diagnostics };
+}
+
+/**
+ * Links are never followed (a link could read outside the repository), so a
+ * linked spec file or spec folder would be skipped without a word: say so.
+ */
+export function specSymlinkWarnings(symlinks: ReadonlyMap<string, string>, templateDir: string): Diagnostic[] {
+  const specDir = templateDir ? `${templateDir}/spec` : "spec";
+  const warnings: Diagnostic[] = [];
+  for (const [link, target] of symlinks) {
+    if (link === specDir) {
+      warnings.push(warningAt(link, "spec-symlink", `the spec folder is a symbolic link to ${target}; links are not followed, so its specs are not checked or rendered: commit the folder itself`));
+    } else if (isExampleSpec(link, templateDir)) {
+      warnings.push(warningAt(link, "spec-symlink", `spec file is a symbolic link to ${target}; links are not followed, so it is not checked or rendered: commit the file itself`));
+    }
+  }
+  return warnings;
 }
