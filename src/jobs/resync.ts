@@ -8,6 +8,11 @@ import { mirrorJob } from "./mirror.js";
 
 /** How many unfinished items of each sort one run re-enqueues; the next run takes the rest. */
 const BATCH = 500;
+/**
+ * Finished work and processed deliveries are kept this long, then pruned. GitHub lets a
+ * delivery be redelivered for a few days; a month of history is plenty for an operator.
+ */
+export const HISTORY_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The resync job for these kinds of requested work (the catalogue's). */
 export function resyncJobFor(kinds: ReadonlyArray<JobKind<never>>): JobKind<Record<string, never>> {
@@ -34,7 +39,8 @@ export function resyncJobFor(kinds: ReadonlyArray<JobKind<never>>): JobKind<Reco
           if (await enqueue(adapters.queue, mirrorJob, data)) mirrors++;
         }
       }
-      return `re-enqueued ${work} requested job(s) and ${mirrors} mirror job(s)`;
+      const pruned = await adapters.registry.pruneHistory(new Date(Date.now() - HISTORY_MS));
+      return `re-enqueued ${work} requested job(s) and ${mirrors} mirror job(s)${pruned ? `; pruned ${pruned} old record(s)` : ""}`;
     },
   };
 }

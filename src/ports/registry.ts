@@ -82,6 +82,8 @@ export interface Registry {
   finishWork(kind: string, id: string, error?: string): Promise<void>;
   /** Work still pending, across owners, oldest first (for the periodic resync); at most `limit` (default 100). */
   pendingWork(limit?: number): Promise<RequestedWork[]>;
+  /** Forgets finished work and processed deliveries older than `before`; returns how many rows went. */
+  pruneHistory(before: Date): Promise<number>;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
 }

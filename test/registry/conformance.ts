@@ -188,6 +188,18 @@ function describeVersions(target: RegistryTarget): void {
       expect(await registry.pendingWork()).toEqual([]);
     });
 
+    it("prunes finished work and processed deliveries older than a date, never pending work", async () => {
+      const registry = await open();
+      await registry.requestWork({ kind: "publish", id: "old-done", owner: "acme", data: {} });
+      await registry.requestWork({ kind: "publish", id: "old-pending", owner: "acme", data: {} });
+      await registry.finishWork("publish", "old-done");
+      await registry.markDeliveryProcessed("old-delivery", "push");
+      expect(await registry.pruneHistory(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await registry.pruneHistory(new Date(Date.now() + 60_000))).toBe(2);
+      expect((await registry.pendingWork()).map((w) => w.id)).toEqual(["old-pending"]);
+      expect(await registry.markDeliveryProcessed("old-delivery", "push")).toBe(true);
+    });
+
     it("forgets a delivery whose handling failed, so its redelivery counts as new", async () => {
       const registry = await open();
       expect(await registry.markDeliveryProcessed("d-9", "issue_comment")).toBe(true);

@@ -77,6 +77,13 @@ export function createSqlRegistry(db: Db): Registry {
         return rows.map((r) => ({ kind: r.kind, id: r.id, owner: r.owner, data: r.data }));
       }),
 
+    pruneHistory: (before) =>
+      guard("pruneHistory", async () => {
+        const work = await db.query("DELETE FROM requested_work WHERE status <> 'pending' AND finished_at < $1 RETURNING id", [before]);
+        const deliveries = await db.query("DELETE FROM processed_deliveries WHERE processed_at < $1 RETURNING delivery_id", [before]);
+        return work.length + deliveries.length;
+      }),
+
     close: () => (closed ??= guard("close", () => db.close())),
   };
 }
