@@ -58,6 +58,9 @@ function jinjaCode(tag: string): string {
 }
 
 const blank = (text: string) => text.replace(/[^\n]/g, " ");
+/** Sticky, so a match is tried at one offset without copying the rest of the file. */
+const PLAIN_STRING = /"[^"\\\n$%]*"/y;
+const HEREDOC_START = /<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/y;
 
 /**
  * Terraform source with everything that is not code blanked (same length, so
@@ -65,7 +68,7 @@ const blank = (text: string) => text.replace(/[^\n]/g, " ");
  * outside their `${…}` and `%{…}` interpolations. Terraform evaluates only the
  * code, so `# var.x` and `"var.x"` read nothing.
  */
-export function terraformCode(source: string): string {
+function terraformCode(source: string): string {
   const out = source.split("");
   const hide = (from: number, to: number) => {
     for (let i = from; i < to; i++) if (out[i] !== "\n") out[i] = " ";
@@ -91,7 +94,8 @@ export function terraformCode(source: string): string {
         i = stop;
       } else if (c === '"') {
         if (SUBSCRIPT.test(source.slice(Math.max(0, i - 40), i))) {
-          const end = /^"[^"\\\n$%]*"/.exec(source.slice(i));
+          PLAIN_STRING.lastIndex = i;
+          const end = PLAIN_STRING.exec(source);
           if (end) {
             i += end[0].length;
             continue;
@@ -101,7 +105,8 @@ export function terraformCode(source: string): string {
         hide(i, i + 1);
         i++;
       } else if (rest.startsWith("<<")) {
-        const heredoc = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/.exec(source.slice(i));
+        HEREDOC_START.lastIndex = i;
+        const heredoc = HEREDOC_START.exec(source);
         if (!heredoc) {
           i++;
           continue;
@@ -144,13 +149,14 @@ export function terraformCode(source: string): string {
         i++;
       }
     } else {
-      const lineStart = i === 0 || source[i - 1] === "\n";
-      const end = source.indexOf("\n", i);
-      const line = source.slice(i, end < 0 ? source.length : end);
-      if (lineStart && line.trim() === frame.marker) {
-        hide(i, i + line.length);
+      // A heredoc ends at a line holding only its marker (indented or not); each line is looked at once.
+      const atLineStart = i === 0 || source[i - 1] === "\n";
+      const newline = atLineStart ? source.indexOf("\n", i) : -1;
+      const lineEnd = newline < 0 ? source.length : newline;
+      if (atLineStart && source.slice(i, lineEnd).trim() === frame.marker) {
+        hide(i, lineEnd);
         stack.pop();
-        i += line.length;
+        i = lineEnd;
       } else {
         hide(i, i + 1);
         i++;
