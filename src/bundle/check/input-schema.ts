@@ -1,8 +1,10 @@
 // Input types as JSON Schema: OpenAPI 3.0 schema objects are converted to
 // JSON Schema (draft-07) and compiled with ajv, so specs are checked exactly
-// against what the schema declares.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+// against what the schema declares. Patterns are matched by RE2 (parse/schema.ts),
+// in time linear in the value: a spec value can never stall the process.
+import { Ajv, type CodeOptions, type ErrorObject, type ValidateFunction } from "ajv";
 import { CURRENT_VALUE, type InputType, type PropertySchema } from "../model.js";
+import { compilePattern } from "../parse/schema.js";
 import { isRecord } from "../parse/yaml.js";
 
 /** OpenAPI-only annotations with no JSON Schema meaning; dropped before compiling. */
@@ -46,7 +48,18 @@ export interface CompiledInputType {
   check(inputs: Record<string, unknown>): InputProblem[];
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** Ajv's `pattern` engine. A pattern RE2 refuses fails the compile (parseSchema reports it at its line). */
+const linearRegExp: NonNullable<CodeOptions["regExp"]> = Object.assign(
+  (pattern: string) => {
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) throw new SchemaCompileError(compiled.message);
+    // Ajv shares compiled patterns between schemas keyed by toString().
+    return { test: compiled.test, toString: () => `re2:${pattern}` };
+  },
+  { code: "linearRegExp" },
+);
+
+const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Compiles an input type; throws a SchemaCompileError when ajv rejects it. */
