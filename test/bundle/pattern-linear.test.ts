@@ -51,7 +51,7 @@ describe("patterns RE2 cannot run are a diagnostic at their line", () => {
     ["a lookahead", "pattern: '^(?=.*[0-9]).{8,}$'", /pattern uses a lookahead, .* Use `allOf` with one `pattern` per condition/],
     ["a negative lookahead", "pattern: '^(?!admin$)'", /pattern uses a lookahead, .*`not: \{pattern: \.\.\.\}`/],
     ["a repeat count above 1000", "pattern: '^a{2000}$'", /pattern uses a repeat count above 1000, .*`minLength`\/`maxLength`/],
-    ["a control escape", "pattern: '\\cA'", /pattern uses the escape `\\c`, .*Write the character as `\\x\{hex\}`/],
+    ["a control escape", "pattern: '\\cA'", /pattern uses the escape `\\c`, .*Write the character as `\\u\{hex\}`/],
   ])("%s", (_feature, line, message) => {
     const schema = withName(line);
     const diagnostics = check(schema, "a");

@@ -191,7 +191,7 @@ function unsupported(e: RE2JSException): string {
         : /`\(\?[=!]/.test(text) ? ["a lookahead", "Use `allOf` with one `pattern` per condition, and `not: {pattern: ...}` for a negative lookahead."]
           : /capture in lookbehind/.test(text) ? ["a capture group inside a lookbehind", "Write the group as `(?:...)`."]
             : /repeat count/.test(text) ? ["a repeat count above 1000", "Bound the length with `minLength`/`maxLength` instead."]
-              : escape ? [`the escape ${escape}`, "Write the character as `\\x{hex}`."]
+              : escape ? [`the escape ${escape}`, "Write the character as `\\u{hex}`."]
                 : [`syntax RE2 refuses (${text})`, "See \"Schema patterns\" in docs/rendering.md for what Baryon accepts."];
   return `pattern uses ${feature}, which Baryon does not support: it matches patterns in linear time (RE2 syntax), ` +
     `so that no spec value can stall a review; Proton's backtracking check may accept it. ${hint}`;
