@@ -14,8 +14,6 @@ export interface InputReference {
 
 const JINJA_REF = /\b(environment|service_instance|pipeline)\.inputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"'\]]+)["']\s*\])/g;
 const TERRAFORM_REF = /\bvar\.(environment|service_instance|pipeline)\.inputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"\]]+)"\s*\])/g;
-/** Jinja tags and raw blocks; only text inside tags is code. */
-const JINJA_TAGS = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}|\{#[\s\S]*?#\}|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 
 export function findInputReferences(source: string, language: "jinja" | "terraform"): InputReference[] {
   const lineStarts = [0];
@@ -40,12 +38,54 @@ export function findInputReferences(source: string, language: "jinja" | "terrafo
     scan(terraformCode(source), 0, TERRAFORM_REF);
     return refs;
   }
-  for (const tag of source.matchAll(JINJA_TAGS)) {
-    if (tag[0].startsWith("{{") || (tag[0].startsWith("{%") && !/^\{%-?\s*raw/.test(tag[0]))) {
-      scan(jinjaCode(tag[0]), tag.index, JINJA_REF);
-    }
-  }
+  for (const tag of jinjaCodeTags(source)) scan(jinjaCode(tag.text), tag.index, JINJA_REF);
   return refs;
+}
+
+const CLOSERS: Record<string, RegExp> = { "{": /\}\}/g, "%": /%\}/g, "#": /#\}/g };
+const RAW_START = /\{%-?\s*raw\s*-?%\}/y;
+const RAW_END = /\{%-?\s*endraw\s*-?%\}/g;
+
+/**
+ * The `{{ … }}` and `{% … %}` tags of a Jinja template, skipping comments and
+ * raw blocks: only text inside them is code. Linear in the file's length even
+ * when tags are never closed: a search that found its match at `at` (or none)
+ * from `from` is reused for any later start up to `at`.
+ */
+function* jinjaCodeTags(source: string): Generator<{ text: string; index: number }> {
+  const searches = new Map<RegExp, { from: number; at: number; end: number }>();
+  const find = (pattern: RegExp, from: number) => {
+    const known = searches.get(pattern);
+    if (known && known.from <= from && (known.at < 0 || known.at >= from)) return known;
+    pattern.lastIndex = from;
+    const match = pattern.exec(source);
+    const found = { from, at: match ? match.index : -1, end: match ? pattern.lastIndex : -1 };
+    searches.set(pattern, found);
+    return found;
+  };
+  let p = 0;
+  for (let open = source.indexOf("{", p); open >= 0; open = source.indexOf("{", p)) {
+    const kind = source[open + 1] ?? "";
+    const closer = CLOSERS[kind];
+    if (!closer) {
+      p = open + 1;
+      continue;
+    }
+    RAW_START.lastIndex = open;
+    // A raw block without its endraw is left to the tag rules, as the lexer would be.
+    const raw = kind === "%" && RAW_START.test(source) ? find(RAW_END, RAW_START.lastIndex) : undefined;
+    if (raw && raw.at >= 0) {
+      p = raw.end;
+      continue;
+    }
+    const close = find(closer, open + 2);
+    if (close.at < 0) {
+      p = open + 2;
+      continue;
+    }
+    if (kind !== "#") yield { text: source.slice(open, close.end), index: open };
+    p = close.end;
+  }
 }
 
 /** A string literal right after `.inputs[` names an input; any other string is text, not a reference. */
@@ -69,101 +109,85 @@ const HEREDOC_START = /<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/y;
  * code, so `# var.x` and `"var.x"` read nothing.
  */
 function terraformCode(source: string): string {
-  const out = source.split("");
+  // Hidden spans, in order; adjacent ones merge.
+  const hidden: [number, number][] = [];
   const hide = (from: number, to: number) => {
-    for (let i = from; i < to; i++) if (out[i] !== "\n") out[i] = " ";
+    const last = hidden[hidden.length - 1];
+    if (last && last[1] === from) last[1] = to;
+    else hidden.push([from, Math.min(to, source.length)]);
   };
-  // Each frame is code (with its open-brace depth) or a template: a quoted string or a heredoc ending at `marker`.
-  type Frame = { kind: "code"; depth: number } | { kind: "string" } | { kind: "heredoc"; marker: string };
-  const stack: Frame[] = [{ kind: "code", depth: 0 }];
+  // Code frames count open braces; template frames are a quoted string or a heredoc ending at `marker`.
+  interface Frame { kind: "code" | "string" | "heredoc"; depth: number; marker: string }
+  const stack: Frame[] = [{ kind: "code", depth: 0, marker: "" }];
+  const at = (i: number, text: string) => source.startsWith(text, i);
   let i = 0;
   while (i < source.length) {
     const frame = stack[stack.length - 1]!;
-    const rest = source.slice(i, i + 3);
+    const c = source[i]!;
     if (frame.kind === "code") {
-      const c = source[i]!;
-      if (c === "#" || rest.startsWith("//")) {
+      if (c === "#" || at(i, "//")) {
         const end = source.indexOf("\n", i);
         const stop = end < 0 ? source.length : end;
         hide(i, stop);
         i = stop;
-      } else if (rest.startsWith("/*")) {
+      } else if (at(i, "/*")) {
         const end = source.indexOf("*/", i + 2);
         const stop = end < 0 ? source.length : end + 2;
         hide(i, stop);
         i = stop;
       } else if (c === '"') {
-        if (SUBSCRIPT.test(source.slice(Math.max(0, i - 40), i))) {
-          PLAIN_STRING.lastIndex = i;
-          const end = PLAIN_STRING.exec(source);
-          if (end) {
-            i += end[0].length;
-            continue;
-          }
+        PLAIN_STRING.lastIndex = i;
+        const subscript = SUBSCRIPT.test(source.slice(Math.max(0, i - 40), i)) ? PLAIN_STRING.exec(source) : null;
+        if (subscript) i += subscript[0].length;
+        else {
+          stack.push({ kind: "string", depth: 0, marker: "" });
+          hide(i, ++i);
         }
-        stack.push({ kind: "string" });
-        hide(i, i + 1);
-        i++;
-      } else if (rest.startsWith("<<")) {
+      } else if (at(i, "<<")) {
         HEREDOC_START.lastIndex = i;
         const heredoc = HEREDOC_START.exec(source);
-        if (!heredoc) {
-          i++;
-          continue;
-        }
-        stack.push({ kind: "heredoc", marker: heredoc[1]! });
-        hide(i, i + heredoc[0].length);
-        i += heredoc[0].length;
+        if (heredoc) {
+          stack.push({ kind: "heredoc", depth: 0, marker: heredoc[1]! });
+          hide(i, (i += heredoc[0].length));
+        } else i += 2;
       } else {
         if (c === "{") frame.depth++;
-        else if (c === "}") {
-          if (frame.depth === 0 && stack.length > 1) {
-            stack.pop();
-            hide(i, i + 1);
-          } else frame.depth = Math.max(0, frame.depth - 1);
+        else if (c === "}" && frame.depth > 0) frame.depth--;
+        else if (c === "}" && stack.length > 1) {
+          stack.pop();
+          hide(i, i + 1);
         }
         i++;
       }
-      continue;
-    }
-    // Inside a template: only interpolations are code.
-    if (rest === "$${" || rest === "%%{") {
-      hide(i, i + 3);
-      i += 3;
-    } else if (rest.startsWith("${") || rest.startsWith("%{")) {
-      hide(i, i + 2);
-      stack.push({ kind: "code", depth: 0 });
-      i += 2;
+    } else if (at(i, "$${") || at(i, "%%{")) {
+      hide(i, (i += 3));
+    } else if (at(i, "${") || at(i, "%{")) {
+      // Inside a template only interpolations are code.
+      stack.push({ kind: "code", depth: 0, marker: "" });
+      hide(i, (i += 2));
     } else if (frame.kind === "string") {
-      const c = source[i]!;
       // A quoted string ends at its closing quote, or (unterminated) at the end of the line.
-      if (c === "\\") {
-        hide(i, i + 2);
-        i += 2;
-      } else if (c === '"' || c === "\n") {
-        hide(i, i + 1);
-        stack.pop();
-        i++;
-      } else {
-        hide(i, i + 1);
-        i++;
-      }
+      if (c === '"' || c === "\n") stack.pop();
+      const width = c === "\\" ? 2 : 1;
+      hide(i, (i += width));
     } else {
       // A heredoc ends at a line holding only its marker (indented or not); each line is looked at once.
       const atLineStart = i === 0 || source[i - 1] === "\n";
       const newline = atLineStart ? source.indexOf("\n", i) : -1;
       const lineEnd = newline < 0 ? source.length : newline;
       if (atLineStart && source.slice(i, lineEnd).trim() === frame.marker) {
-        hide(i, lineEnd);
         stack.pop();
-        i = lineEnd;
-      } else {
-        hide(i, i + 1);
-        i++;
-      }
+        hide(i, (i = lineEnd));
+      } else hide(i, ++i);
     }
   }
-  return out.join("");
+  let code = "";
+  let kept = 0;
+  for (const [from, to] of hidden) {
+    code += source.slice(kept, from) + blank(source.slice(from, to));
+    kept = to;
+  }
+  return code + source.slice(kept);
 }
 
 const OUTPUT_REF = /\benvironment\.outputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"'\]]+)["']\s*\])/g;
