@@ -34,8 +34,8 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   }
   const kind = root.proton as SpecKind;
   const lines = lineIndex(yaml);
-  // Proton ignored keys it does not read, so an input written beside `spec:` was
-  // silently dropped: a warning (the spec still deploys), never an error.
+  // A key nothing reads (an input written beside `spec:`, a misspelt key) would be
+  // dropped without a word: a warning, as the spec still deploys with its other values.
   const unknownKeys = (node: Record<string, unknown>, keys: string[], at: YamlPath, message: (key: string) => string, where = "an input goes under `spec:`") => {
     for (const key of Object.keys(node)) {
       if (keys.includes(key)) continue;
