@@ -4,8 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row } from "./db.js";
-import { runMigrations, verifyMigrations } from "./migrate.js";
-import { createSqlRegistry } from "./sql-registry.js";
+import { openSqlRegistry } from "./sql-registry.js";
 import type { Registry } from "../../ports/registry.js";
 
 export interface PgliteRegistryOptions {
@@ -61,13 +60,7 @@ export function pgliteDb(instance: PGlite, options: PgliteRegistryOptions & { ow
 /** Migrates and returns a Registry on an instance the caller opened and will close. */
 export async function registryOnPglite(instance: PGlite, options: PgliteRegistryOptions = {}): Promise<Registry> {
   const db = pgliteDb(instance, options);
-  try {
-    if (options.migrate === false) await verifyMigrations(db);
-    else await runMigrations(db, { schema: options.schema });
-  } catch (error) {
-    throw toRegistryError("migration", error);
-  }
-  return createSqlRegistry(db);
+  return openSqlRegistry(db, options);
 }
 
 /** Opens PGlite on `dataDir` (created when missing; in memory when undefined), migrates it, and returns the Registry. */
@@ -80,12 +73,5 @@ export async function createPgliteRegistry(dataDir?: string, options: PgliteRegi
     throw toRegistryError("open", error);
   }
   const db = pgliteDb(instance, { ...options, owned: true });
-  try {
-    if (options.migrate === false) await verifyMigrations(db);
-    else await runMigrations(db, { schema: options.schema });
-  } catch (error) {
-    await db.close();
-    throw toRegistryError("migration", error);
-  }
-  return createSqlRegistry(db);
+  return openSqlRegistry(db, options);
 }

@@ -2,8 +2,7 @@
 // numbering locks the template row, migrations hold an advisory lock.
 import pg from "pg";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row, type Session } from "./db.js";
-import { runMigrations, verifyMigrations } from "./migrate.js";
-import { createSqlRegistry } from "./sql-registry.js";
+import { openSqlRegistry } from "./sql-registry.js";
 import type { Registry } from "../../ports/registry.js";
 
 export interface PostgresRegistryOptions {
@@ -88,12 +87,5 @@ export function openPostgresDb(url: string, options: PostgresRegistryOptions = {
 /** Opens a pool on `url`, brings the schema up to date, and returns the Registry. */
 export async function createPostgresRegistry(url: string, options: PostgresRegistryOptions = {}): Promise<Registry> {
   const db = openPostgresDb(url, options);
-  try {
-    if (options.migrate === false) await verifyMigrations(db);
-    else await runMigrations(db, { schema: options.schema });
-  } catch (error) {
-    await db.close();
-    throw toRegistryError("migration", error);
-  }
-  return createSqlRegistry(db);
+  return openSqlRegistry(db, options);
 }

@@ -1,6 +1,7 @@
 // The Registry in SQL, shared by the Postgres and PGlite adapters through the Db interface.
 // Version stores are built per owner (version-store.ts); what is global lives here.
-import { guard, type Db } from "./db.js";
+import { guard, toRegistryError, type Db } from "./db.js";
+import { runMigrations, verifyMigrations } from "./migrate.js";
 import { toRecord, versionColumns, type VersionRow } from "./version-row.js";
 import { createSqlVersionStore, ownerKey } from "./version-store.js";
 import type { Owner, Registry } from "../../ports/registry.js";
@@ -10,6 +11,21 @@ const DEFAULT_PENDING_LIMIT = 100;
 interface PendingMirrorRow extends VersionRow {
   /** bigint: pg gives it as a string, PGlite as a number or bigint. */
   installation_id: string | number | bigint | null;
+}
+
+/**
+ * Brings the database up to date (or, with `migrate: false`, only checks that it is) and
+ * returns the Registry on it; on failure the database is closed and a RegistryError thrown.
+ */
+export async function openSqlRegistry(db: Db, options: { schema?: string; migrate?: boolean }): Promise<Registry> {
+  try {
+    if (options.migrate === false) await verifyMigrations(db);
+    else await runMigrations(db, { schema: options.schema });
+  } catch (error) {
+    await db.close();
+    throw toRegistryError("migration", error);
+  }
+  return createSqlRegistry(db);
 }
 
 export function createSqlRegistry(db: Db): Registry {
