@@ -1,6 +1,7 @@
 // `.github/baryon.yml` as text, from whichever side a source read it: parsed,
 // checked against the schema, each mistake at its line. Pure: adapters do the reading.
 import { warningAt, type Diagnostic } from "../bundle/diagnostics.js";
+import { sameBytes } from "../bundle/classify/classify.js";
 import type { Snapshot } from "../bundle/files.js";
 import { isRecord, parseYaml } from "../bundle/parse/yaml.js";
 import { checkConfig, CONFIG_PATH, type ConfigResult } from "./repo-config.js";
@@ -38,10 +39,7 @@ export function checkMergedConfig(merged: Record<string, unknown>, text?: string
 export function configEditProblems(base: Snapshot, head: Snapshot): Diagnostic[] {
   const after = head.files.get(CONFIG_PATH);
   const before = base.files.get(CONFIG_PATH);
-  if (!after || (before && Buffer.compare(Buffer.from(before), Buffer.from(after)) === 0)) return [];
-  const text = new TextDecoder().decode(after);
-  const parsed = parseYaml(CONFIG_PATH, text);
-  if (parsed.diagnostics.length) return parsed.diagnostics;
-  const result = checkConfig(parsed.value, text);
+  if (!after || (before && sameBytes(before, after))) return [];
+  const result = configFromText(new TextDecoder().decode(after));
   return result.ok ? [] : result.diagnostics;
 }
