@@ -16,7 +16,8 @@ import { ArtifactError, ArtifactStoreError, type ArtifactStore } from "../ports/
 import { PermanentJobError } from "../ports/job-queue.js";
 import type { VersionRecord, VersionStore } from "../ports/registry.js";
 import { mirrorsOwner } from "../ports/version-mirror.js";
-import { githubFor, type JobContext, type JobKind } from "./job-kind.js";
+import type { PublishOutcome } from "../flows/publish-change.js";
+import { enqueue, githubFor, type JobContext, type JobKind } from "./job-kind.js";
 
 export interface MirrorJobData {
   owner: string;
@@ -97,4 +98,22 @@ async function settleFailed(version: VersionRecord, versions: VersionStore, data
   const octokit = await githubFor(context, data.installationId);
   const marker = `<!-- baryon:mirror ${version.template} ${version.major}.${version.minor} -->`;
   await pullRequestReporter(octokit, { owner, repo, number: pr }).ensureComment(marker, `${marker}\n${mirrorFailed(version, context.adapters.mirror.name, error)}`);
+}
+
+/**
+ * Queues the mirror job for every version a publish recorded, when the mirror serves this
+ * owner (also after a retry: the job's id makes a second add a no-op).
+ */
+export async function enqueueMirrors(
+  adapters: Pick<JobContext["adapters"], "queue" | "mirror">,
+  owner: { login: string; installationId?: number },
+  outcomes: readonly PublishOutcome[],
+): Promise<void> {
+  if (!mirrorsOwner(adapters.mirror, owner.login)) return;
+  for (const o of outcomes) {
+    if (o.result !== "published" && o.result !== "draft") continue;
+    const data: MirrorJobData = { owner: owner.login, template: o.template, major: o.major, minor: o.minor };
+    if (owner.installationId !== undefined) data.installationId = owner.installationId;
+    await enqueue(adapters.queue, mirrorJob, data);
+  }
 }

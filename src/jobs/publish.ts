@@ -9,8 +9,8 @@ import { markPublished } from "../present/merge-header.js";
 import { publishSummary } from "../present/publish-reply.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
-import { enqueue, githubFor, type JobKind } from "./job-kind.js";
-import { mirrorJob } from "./mirror.js";
+import { githubFor, type JobKind } from "./job-kind.js";
+import { enqueueMirrors } from "./mirror.js";
 
 export interface PublishJobData {
   installationId: number;
@@ -71,12 +71,7 @@ export const publishJob: JobKind<PublishJobData> = {
         renderer: adapters.renderer,
       },
     );
-    for (const o of outcomes) {
-      // Also after a retry (recordedNow false): the mirror job's id makes a second enqueue a no-op.
-      if ((o.result === "published" || o.result === "draft") && mirrorsOwner(adapters.mirror, owner)) {
-        await enqueue(adapters.queue, mirrorJob, { owner, installationId: data.installationId, template: o.template, major: o.major, minor: o.minor });
-      }
-    }
+    await enqueueMirrors(adapters, { login: owner, installationId: data.installationId }, outcomes);
     const summary = publishSummary(outcomes, { command: data.trigger === "command" });
     if (summary) await reply(summary);
     const published = outcomes.flatMap((o) => (o.result === "published" || o.result === "draft" ? [{ template: o.template, version: o.version, draft: o.result === "draft" }] : []));

@@ -7,8 +7,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createMetrics } from "../../adapters/metrics.js";
 import { startWorkers } from "../../jobs/catalogue.js";
-import { enqueue, type JobLogger } from "../../jobs/job-kind.js";
-import { mirrorJob } from "../../jobs/mirror.js";
+import type { JobLogger } from "../../jobs/job-kind.js";
+import { enqueueMirrors } from "../../jobs/mirror.js";
 import { publishChange, type PublishOutcome } from "../../flows/publish-change.js";
 import { publishSummary } from "../../present/publish-reply.js";
 import { gitTop, repositoryName, resolveCommit } from "../../adapters/local/git.js";
@@ -43,11 +43,7 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
       { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirrorsOwner(mirror, owner.login), ...(templates ? { templates } : {}) },
       { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
-    for (const o of outcomes) {
-      if ((o.result === "published" || o.result === "draft") && mirrorsOwner(mirror, owner.login)) {
-        await enqueue(queue, mirrorJob, { owner: owner.login, template: o.template, major: o.major, minor: o.minor });
-      }
-    }
+    await enqueueMirrors(adapters, owner, outcomes);
     await queue.idle();
     if (options.format === "json") out.write(JSON.stringify({ commit, outcomes }, null, 2) + "\n");
     else out.write(`${publishSummary(outcomes) ?? "Nothing new to publish."}\n${unchanged(outcomes)}`);
