@@ -97,6 +97,7 @@ program
   .option("--instance <name>", "render only this service instance")
   .option("--name <name>", "environment or service name (default: the template's name)")
   .option("--env-outputs <file>", "environment outputs: {Output: value} or {<environment>: {Output: value}}")
+  .option("--instance-outputs <file>", "service instance outputs for the pipeline: {Output: value} or {<instance>: {Output: value}}")
   .option("--out <dir>", "write the rendered files here instead of printing them")
   .action(async (path: string, opts) => {
     process.exitCode = await runRender(path, opts, stdout(), stderr());

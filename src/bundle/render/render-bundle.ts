@@ -2,9 +2,13 @@
 // resource (pure), then run the plan through a Renderer (the sandbox port).
 import {
   environmentContext, pipelineContext, resolveInputs, serviceInstanceContext,
-  type ContextByKind, type ContextKind, type Outputs,
+  type ContextByKind, type ContextKind, type Outputs, type PipelineContext,
 } from "./context.js";
-import { errorAt, type Diagnostic } from "../diagnostics.js";
+import {
+  declaredOutputs, findInstanceOutputReferences, needsDeployedOutputs, placeholdersRead, placeholderValue,
+  previewInstanceOutputs, type PlaceholderOutput,
+} from "./deployed-outputs.js";
+import { errorAt, warningAt, type Diagnostic } from "../diagnostics.js";
 import type { Bundle, BundlePart, PartName, Spec } from "../model.js";
 import { findOutputReferences } from "../check/input-references.js";
 import type { Renderer } from "../../ports/renderer.js";
@@ -21,6 +25,12 @@ export interface RenderOptions {
    * for the outputs the templates read, so previews render without a deployment.
    */
   environmentOutputs?: Record<string, Outputs>;
+  /**
+   * Outputs of deployed service instances, by instance name, for the pipeline.
+   * An instance without an entry gets the literal outputs its rendered template
+   * declares and placeholders for the rest (see deployed-outputs.ts).
+   */
+  instanceOutputs?: Record<string, Outputs>;
   /** AWS account of each environment, by name; a placeholder when unknown. */
   environmentAccounts?: Record<string, string>;
 }
@@ -32,6 +42,10 @@ export interface RenderJob {
   kind: ContextKind;
   part: BundlePart;
   context: ContextByKind[ContextKind];
+  /** Outputs in the context that stand in for deployed values. */
+  placeholders: PlaceholderOutput[];
+  /** Pipeline only: instances whose outputs come from their own render in this plan. */
+  previewOutputsOf?: string[];
 }
 
 export interface RenderedFile {
@@ -64,7 +78,7 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
     const infrastructure = part("infrastructure");
     const values = inputs(schema?.environmentInputType, spec.spec ?? {}, "environment");
     if (infrastructure && values) {
-      jobs.push({ resource: "environment", kind: "environment", part: infrastructure, context: environmentContext({ name, inputs: values }) });
+      jobs.push({ resource: "environment", kind: "environment", part: infrastructure, context: environmentContext({ name, inputs: values }), placeholders: [] });
     }
     return { jobs, diagnostics };
   }
@@ -77,6 +91,9 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
   }
   const resolved = instances.map((instance) => ({ instance, values: inputs(schema?.serviceInputType, instance.spec, `instance ${instance.name}`) }));
   const outputsOf = (environment: string) => options.environmentOutputs?.[environment] ?? placeholderOutputs(bundle);
+  const placeholdersOf = (environment: string): PlaceholderOutput[] => options.environmentOutputs?.[environment]
+    ? []
+    : Object.keys(placeholderOutputs(bundle)).map((output) => ({ owner: "environment", name: environment, output }));
   // Proton always knew the account; a preview without one shows a visible placeholder.
   const environmentOf = (environment: string) => ({ name: environment, outputs: outputsOf(environment), accountId: options.environmentAccounts?.[environment] ?? "<environment.account_id>" });
   for (const { instance, values } of resolved) {
@@ -85,19 +102,24 @@ export function planRenders(bundle: Bundle, spec: Spec, options: RenderOptions =
       service: { name }, name: instance.name, inputs: values,
       environment: environmentOf(instance.environment),
     });
-    jobs.push({ resource: instance.name, kind: "service_instance", part: instancePart, context });
+    jobs.push({ resource: instance.name, kind: "service_instance", part: instancePart, context, placeholders: placeholdersOf(instance.environment) });
   }
   const pipelinePart = part("pipeline_infrastructure");
   const pipelineValues = pipelinePart && !options.instance ? inputs(schema?.pipelineInputType, spec.pipeline ?? {}, "pipeline") : undefined;
   if (pipelinePart && pipelineValues) {
+    const instances = resolved.flatMap(({ instance, values }) => (values ? [instance] : []));
     const context = pipelineContext({
       service: { name },
       inputs: pipelineValues,
       instances: resolved.flatMap(({ instance, values }) => values
-        ? [{ name: instance.name, inputs: values, environment: environmentOf(instance.environment) }]
+        ? [{ name: instance.name, inputs: values, environment: environmentOf(instance.environment), outputs: options.instanceOutputs?.[instance.name] ?? {} }]
         : []),
     });
-    jobs.push({ resource: "pipeline", kind: "pipeline", part: pipelinePart, context });
+    jobs.push({
+      resource: "pipeline", kind: "pipeline", part: pipelinePart, context,
+      placeholders: [...new Set(instances.map((i) => i.environment))].flatMap(placeholdersOf),
+      previewOutputsOf: instances.filter((i) => !options.instanceOutputs?.[i.name]).map((i) => i.name),
+    });
   }
   return { jobs, diagnostics };
 }
@@ -114,7 +136,7 @@ export function placeholderOutputs(bundle: Bundle): Outputs {
     for (const file of part.files) {
       const bytes = bundle.files.get(file);
       if (!bytes) continue;
-      for (const name of findOutputReferences(decoder.decode(bytes))) outputs[name] = `<environment.outputs.${name}>`;
+      for (const output of findOutputReferences(decoder.decode(bytes))) outputs[output] = placeholderValue({ owner: "environment", name: "", output });
     }
   }
   placeholders.set(bundle, outputs);
@@ -126,35 +148,67 @@ export interface RenderBundleResult {
   diagnostics: Diagnostic[];
 }
 
-/** Runs a plan: Jinja files through the sandboxed renderer; Terraform parts get Proton's variable files. */
+/**
+ * Runs a plan: Jinja files through the sandboxed renderer; Terraform parts get
+ * Proton's variable files. The pipeline renders last, after the instances whose
+ * rendered outputs it may read.
+ */
 export async function renderPlan(bundle: Bundle, plan: RenderPlan, renderer: Renderer): Promise<RenderBundleResult> {
   const diagnostics = [...plan.diagnostics];
+  const run = (job: RenderJob) => renderJob(bundle, job, renderer, diagnostics);
+  const first = plan.jobs.filter((job) => job.kind !== "pipeline");
+  const firstFiles = await Promise.all(first.map(run));
+  const rendered = new Map(first.map((job, i) => [job.resource, firstFiles[i]!]));
+  const pipelines = plan.jobs.filter((job) => job.kind === "pipeline");
+  const pipelineFiles = await Promise.all(pipelines.map((job) => run(withPreviewOutputs(bundle, job, rendered))));
+  return { files: [...firstFiles, ...pipelineFiles].flat(), diagnostics };
+}
+
+async function renderJob(bundle: Bundle, job: RenderJob, renderer: Renderer, diagnostics: Diagnostic[]): Promise<RenderedFile[]> {
   const decoder = new TextDecoder();
-  const perJob = await Promise.all(plan.jobs.map(async (job): Promise<RenderedFile[]> => {
-    const out = (file: string) => `${job.resource}/${job.part.name}/${file}`;
-    const files: RenderedFile[] = [];
-    for (const source of job.part.files) {
-      const text = decoder.decode(bundle.files.get(source));
-      const fileName = source.slice(job.part.dir.length + 1);
-      if (source.endsWith(".tf") || job.part.templates.every((t) => t.renderingEngine !== "jinja")) {
-        files.push({ path: out(fileName), source, content: text });
-        continue;
-      }
-      const result = await renderer.render({ name: source, source: text, context: job.context });
-      if (result.ok) files.push({ path: out(fileName), source, content: result.output });
-      else {
-        const { line, column, kind, message } = result.error;
-        diagnostics.push(errorAt(source, `render-${kind}`, `rendering for ${job.resource} failed: ${message}`, { line, column }));
-      }
+  const out = (file: string) => `${job.resource}/${job.part.name}/${file}`;
+  const files: RenderedFile[] = [];
+  for (const source of job.part.files) {
+    const text = decoder.decode(bundle.files.get(source));
+    const fileName = source.slice(job.part.dir.length + 1);
+    if (source.endsWith(".tf") || job.part.templates.every((t) => t.renderingEngine !== "jinja")) {
+      files.push({ path: out(fileName), source, content: text });
+      continue;
     }
-    if (job.part.templates.some((t) => t.renderingEngine === "hcl")) {
-      for (const [fileName, content] of Object.entries(terraformVariableFiles(job.kind, job.context as never))) {
-        files.push({ path: out(fileName), content });
-      }
+    const result = await renderer.render({ name: source, source: text, context: job.context });
+    if (result.ok) {
+      files.push({ path: out(fileName), source, content: result.output });
+      continue;
     }
-    return files;
-  }));
-  return { files: perJob.flat(), diagnostics };
+    const { line, column, kind, message } = result.error;
+    const waitingFor = placeholdersRead(text, job.kind, job.placeholders);
+    diagnostics.push(waitingFor.length
+      ? warningAt(source, "render-needs-output", `${needsDeployedOutputs(job.kind, job.resource, waitingFor)} (rendering failed without it: ${message})`, { line, column })
+      : errorAt(source, `render-${kind}`, `rendering for ${job.resource} failed: ${message}`, { line, column }));
+  }
+  if (job.part.templates.some((t) => t.renderingEngine === "hcl")) {
+    for (const [fileName, content] of Object.entries(terraformVariableFiles(job.kind, job.context as never))) {
+      files.push({ path: out(fileName), content });
+    }
+  }
+  return files;
+}
+
+/** The pipeline's job with the outputs each not-yet-deployed instance's render tells. */
+function withPreviewOutputs(bundle: Bundle, job: RenderJob, rendered: ReadonlyMap<string, RenderedFile[]>): RenderJob {
+  const previewed = new Set(job.previewOutputsOf ?? []);
+  if (previewed.size === 0) return job;
+  const decoder = new TextDecoder();
+  const read = job.part.files.flatMap((file) => findInstanceOutputReferences(decoder.decode(bundle.files.get(file))));
+  const placeholders = [...job.placeholders];
+  const context = job.context as PipelineContext;
+  const service_instances = context.service_instances.map((instance) => {
+    if (!previewed.has(instance.name)) return instance;
+    const preview = previewInstanceOutputs(instance.name, declaredOutputs(rendered.get(instance.name) ?? []), read);
+    placeholders.push(...preview.placeholders);
+    return { ...instance, outputs: preview.outputs };
+  });
+  return { ...job, context: { ...context, service_instances }, placeholders };
 }
 
 export async function renderBundle(bundle: Bundle, spec: Spec, renderer: Renderer, options?: RenderOptions): Promise<RenderBundleResult> {

@@ -18,6 +18,7 @@ export interface RenderCommandOptions {
   instance?: string;
   name?: string;
   envOutputs?: string;
+  instanceOutputs?: string;
   out?: string;
 }
 
@@ -77,11 +78,14 @@ async function renderVersionDir(dir: string, options: RenderCommandOptions, out:
   }
   const renderer = createRenderPool();
   try {
-    const environmentOutputs = options.envOutputs ? await readEnvironmentOutputs(options.envOutputs, parsed.spec.instances?.map((i) => i.environment) ?? []) : undefined;
+    const instances = parsed.spec.instances ?? [];
+    const environmentOutputs = options.envOutputs ? await readOutputs(options.envOutputs, instances.map((i) => i.environment)) : undefined;
+    const instanceOutputs = options.instanceOutputs ? await readOutputs(options.instanceOutputs, instances.map((i) => i.name)) : undefined;
     const result = await renderBundle(bundle, parsed.spec, renderer, {
       ...(options.name ? { name: options.name } : {}),
       ...(options.instance ? { instance: options.instance } : {}),
       ...(environmentOutputs ? { environmentOutputs } : {}),
+      ...(instanceOutputs ? { instanceOutputs } : {}),
     });
     [...diagnostics, ...result.diagnostics.map(toDisk)].forEach((d) => printDiagnostic(err, d));
     if (hasErrors(result.diagnostics)) return 1;
@@ -108,12 +112,12 @@ async function readData(file: string): Promise<unknown> {
   return parsed.value;
 }
 
-/** Either one mapping of outputs for every environment, or `{ <environment>: { <output>: value } }`. */
-async function readEnvironmentOutputs(file: string, environments: string[]): Promise<Record<string, Outputs>> {
+/** Either one mapping of outputs for every environment (or instance), or `{ <name>: { <output>: value } }`. */
+async function readOutputs(file: string, names: string[]): Promise<Record<string, Outputs>> {
   const data = await readData(file);
   if (!isRecord(data)) throw new UsageError(`${file}: expected a mapping of output names to values`);
   const perEnvironment = Object.values(data).every(isRecord);
   const stringify = (o: Record<string, unknown>): Outputs => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
   if (perEnvironment) return Object.fromEntries(Object.entries(data).map(([env, o]) => [env, stringify(o as Record<string, unknown>)]));
-  return Object.fromEntries(environments.map((env) => [env, stringify(data)]));
+  return Object.fromEntries(names.map((name) => [name, stringify(data)]));
 }

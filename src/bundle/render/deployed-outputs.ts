@@ -1,0 +1,92 @@
+// Outputs a render reads before anything is deployed. Proton rendered a
+// pipeline after its instances were deployed and an instance after its
+// environment, so templates use outputs as plain values, even as dictionary
+// keys. A preview has no deployment: an output whose value the rendered
+// instance template states as a literal (`Value: "python3.8"`, or a `Value`
+// that was only a rendered input) is known; any other gets a visible
+// placeholder, and a render that cannot go on without the real value is a
+// warning naming the output, never an error (the template is not at fault).
+import { findOutputReferences } from "../check/input-references.js";
+import { entryOf, parseTemplate } from "../lint/cfn-template.js";
+import type { Outputs } from "./context.js";
+
+/** An output a render got as a placeholder, and where its real value would come from. */
+export interface PlaceholderOutput {
+  owner: "environment" | "instance";
+  /** The environment's or the instance's name. */
+  name: string;
+  output: string;
+}
+
+export const placeholderValue = (p: PlaceholderOutput): string =>
+  p.owner === "environment" ? `<environment.outputs.${p.output}>` : `<${p.name}.outputs.${p.output}>`;
+
+// `service_instances[0].outputs.X`, `instance.outputs["X"]`: any outputs but an environment's.
+const INSTANCE_OUTPUT_REF = /(?<!\benvironment)\.outputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"'\]]+)["']\s*\])/g;
+
+/** Names of the instance outputs a pipeline template reads, in order of first use. */
+export function findInstanceOutputReferences(source: string): string[] {
+  return [...new Set([...source.matchAll(INSTANCE_OUTPUT_REF)].map((m) => (m[1] ?? m[2])!))];
+}
+
+/**
+ * The outputs an instance's rendered CloudFormation declares: the value when it
+ * is a literal scalar, undefined when only a deployment can tell (`!GetAtt`, `!Ref`, ...).
+ * Files that do not parse as CloudFormation declare nothing.
+ */
+export function declaredOutputs(renderedFiles: readonly { path: string; content: string }[]): Map<string, string | undefined> {
+  const declared = new Map<string, string | undefined>();
+  for (const file of renderedFiles) {
+    if (file.path.endsWith(".tf")) continue;
+    const outputs = entryOf(parseTemplate(file.path, file.content).root, "Outputs")?.value;
+    if (outputs?.kind !== "map") continue;
+    for (const { key, value } of outputs.entries) {
+      const literal = entryOf(value, "Value")?.value;
+      const known = literal?.kind === "scalar" && ["string", "number", "boolean"].includes(typeof literal.value);
+      declared.set(key, known ? String(literal.value) : undefined);
+    }
+  }
+  return declared;
+}
+
+/**
+ * An instance's outputs as its pipeline sees them in a preview: the literals its
+ * rendered template declares, and a placeholder for every other output the
+ * pipeline reads or the instance declares.
+ */
+export function previewInstanceOutputs(
+  instance: string,
+  declared: ReadonlyMap<string, string | undefined>,
+  read: readonly string[],
+): { outputs: Outputs; placeholders: PlaceholderOutput[] } {
+  const outputs: Outputs = {};
+  const placeholders: PlaceholderOutput[] = [];
+  for (const output of new Set([...declared.keys(), ...read])) {
+    const value = declared.get(output);
+    if (value !== undefined) outputs[output] = value;
+    else {
+      const placeholder: PlaceholderOutput = { owner: "instance", name: instance, output };
+      outputs[output] = placeholderValue(placeholder);
+      placeholders.push(placeholder);
+    }
+  }
+  return { outputs, placeholders };
+}
+
+/**
+ * The placeholders a failed render's template reads: when there are any, the
+ * failure may be only for want of a deployed value, and is reported as a warning.
+ */
+export function placeholdersRead(source: string, kind: string, placeholders: readonly PlaceholderOutput[]): PlaceholderOutput[] {
+  const environmentReads = new Set(findOutputReferences(source));
+  const instanceReads = new Set(kind === "pipeline" ? findInstanceOutputReferences(source) : []);
+  return placeholders.filter((p) => (p.owner === "environment" ? environmentReads : instanceReads).has(p.output));
+}
+
+/** "the pipeline needs output LambdaRuntime of instance api, known only after it is deployed; pass --instance-outputs" */
+export function needsDeployedOutputs(kind: string, resource: string, read: readonly PlaceholderOutput[]): string {
+  const needed = read.map((p) => `output ${p.output} of ${p.owner} ${p.name}`);
+  const flags = [...new Set(read.map((p) => (p.owner === "environment" ? "--env-outputs" : "--instance-outputs")))];
+  const who = kind === "pipeline" ? "the pipeline" : kind === "service_instance" ? `instance ${resource}` : `the ${kind}`;
+  return `${who} needs ${needed.join(", ")}, known only after ${read.length === 1 ? "it is" : "they are"} deployed; pass ${flags.join(" and ")}`;
+}
