@@ -14,17 +14,46 @@ export interface Stage {
   gate: "none" | "comment";
 }
 
+/** A folder of inventory spec files, in this repository or another of the same owner. */
+export interface InventoryLocation {
+  /** Another repository's name; undefined for the repository that holds the config. */
+  repository?: string;
+  path: string;
+}
+
+export type ProvisionerKind = "command" | "cloudformation" | "pull-request";
+
+/** One entry of `provisioners:`; each adapter reads (and checks) the settings of its kind. */
+export type ProvisionerSettings = { kind: ProvisionerKind } & Record<string, unknown>;
+
 export interface RepoConfig {
   /** Templates folder, or undefined for the whole repository. */
   templates?: string;
   publish: "published" | "draft";
   stages: Stage[];
+  /** Where the inventory lives: `inventory/` beside the templates folder by default. */
+  inventory: InventoryLocation[];
+  provisioners: Record<string, ProvisionerSettings>;
 }
 
 export const DEFAULT_CONFIG: RepoConfig = {
   publish: "published",
   stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
+  inventory: [{ path: "inventory" }],
+  provisioners: {},
 };
+
+/** `inventory/` beside the templates folder: `platform/templates` → `platform/inventory`. */
+export function defaultInventory(templates: string | undefined): InventoryLocation[] {
+  const parent = templates?.includes("/") ? templates.slice(0, templates.lastIndexOf("/") + 1) : "";
+  return [{ path: `${parent}inventory` }];
+}
+
+function inventoryLocation(text: string): InventoryLocation {
+  const colon = text.indexOf(":");
+  const path = (colon < 0 ? text : text.slice(colon + 1)).replace(/\/+$/, "");
+  return colon < 0 ? { path } : { repository: text.slice(0, colon), path };
+}
 
 /** schema/baryon.schema.json at the package root, found from src/, dist/ or a bundle in dist/bench/. */
 function schemaPath(): string {
@@ -48,19 +77,27 @@ export type ConfigResult = { ok: true; config: RepoConfig; diagnostics: Diagnost
 export function checkConfig(value: unknown, source?: string): ConfigResult {
   const data = value ?? {};
   if (validate(data)) {
-    const raw = data as { templates?: string; publish?: RepoConfig["publish"]; stages?: { name: string; gate?: Stage["gate"] }[] };
+    const raw = data as {
+      templates?: string; publish?: RepoConfig["publish"]; stages?: { name: string; gate?: Stage["gate"] }[];
+      inventory?: string | string[]; provisioners?: Record<string, ProvisionerSettings>;
+    };
+    const templates = raw.templates?.replace(/\/+$/, "") || undefined;
+    const inventory = raw.inventory === undefined ? undefined : [raw.inventory].flat();
     const config: RepoConfig = {
       publish: raw.publish ?? DEFAULT_CONFIG.publish,
       stages: raw.stages?.map((s) => ({ name: s.name, gate: s.gate ?? "none" })) ?? DEFAULT_CONFIG.stages,
+      inventory: inventory?.map(inventoryLocation) ?? defaultInventory(templates),
+      provisioners: raw.provisioners ?? {},
     };
-    const templates = raw.templates?.replace(/\/+$/, "");
     if (templates) config.templates = templates;
     const names = config.stages.map((s) => s.name);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice) return { ok: false, diagnostics: [errorAt(CONFIG_PATH, "config-invalid", `stage "${twice}" is listed twice`, lineOf(source, ["stages"]))] };
     return { ok: true, config, diagnostics: [] };
   }
-  return { ok: false, diagnostics: (validate.errors ?? []).map((e) => toDiagnostic(e, source)) };
+  // An `if`/`then` failure only repeats the errors inside `then`, which say more.
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if");
+  return { ok: false, diagnostics: errors.map((e) => toDiagnostic(e, source)) };
 }
 
 function toDiagnostic(e: ErrorObject, source: string | undefined): Diagnostic {

@@ -11,7 +11,10 @@ describe("checkConfig", () => {
   it("reads templates, publish and stages", () => {
     expect(checkConfig({ templates: "platform/templates/", publish: "draft", stages: [{ name: "dev" }, { name: "prod", gate: "comment" }] })).toEqual({
       ok: true,
-      config: { templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }, { name: "prod", gate: "comment" }] },
+      config: {
+        templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }, { name: "prod", gate: "comment" }],
+        inventory: [{ path: "platform/inventory" }], provisioners: {},
+      },
       diagnostics: [],
     });
   });
@@ -27,6 +30,50 @@ describe("checkConfig", () => {
     ]));
   });
 
+  it("reads inventory folders, here or in another repository of the owner, and provisioners by name", () => {
+    const provisioners = {
+      local: { kind: "command", deploy: "./deploy.sh", destroy: "./destroy.sh", timeout: "15m", env: ["AWS_PROFILE"] },
+      aws: { kind: "cloudformation", region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:role/deployer" },
+      infra: { kind: "pull-request", repository: "infrastructure", check: "terraform apply" },
+    };
+    const result = checkConfig({ inventory: ["inventory/", "platform-inventory:environments"], provisioners });
+    expect(result).toMatchObject({ ok: true, config: { inventory: [{ path: "inventory" }, { repository: "platform-inventory", path: "environments" }], provisioners } });
+    expect(checkConfig({ inventory: "fleet" })).toMatchObject({ ok: true, config: { inventory: [{ path: "fleet" }] } });
+  });
+
+  it("reports a provisioner's mistakes at their line, and only those", () => {
+    const source = [
+      "provisioners:",
+      "  local:",
+      "    kind: command",
+      "    destroy: ./destroy.sh",
+      "    timeout: soon",
+      "  aws:",
+      "    kind: cloudformation",
+      "    region: eu-west-1",
+      "    stack: my-stack",
+      "  other:",
+      "    kind: terraform-cloud",
+      "",
+    ].join("\n");
+    const value = {
+      provisioners: {
+        local: { kind: "command", destroy: "./destroy.sh", timeout: "soon" },
+        aws: { kind: "cloudformation", region: "eu-west-1", stack: "my-stack" },
+        other: { kind: "terraform-cloud" },
+      },
+    };
+    const result = checkConfig(value, source);
+    const shown = result.ok ? [] : result.diagnostics.map((d) => [d.line, d.message]);
+    expect(shown).toEqual(expect.arrayContaining([
+      [2, ".github/baryon.yml: provisioners.local must have required property 'deploy'"],
+      [9, '.github/baryon.yml: unknown setting "stack" in provisioners.aws'],
+      [11, ".github/baryon.yml: provisioners.other.kind must be one of command, cloudformation, pull-request"],
+    ]));
+    expect(shown.some(([, message]) => /"then"|"if"/.test(String(message)))).toBe(false);
+    expect(shown.filter(([line]) => line === 5)).toEqual([[5, expect.stringMatching(/provisioners\.local\.timeout must match pattern/)]]);
+  });
+
   it("refuses a stage listed twice", () => {
     const result = checkConfig({ stages: [{ name: "prod" }, { name: "prod" }] });
     expect(result.ok ? "" : result.diagnostics[0]!.message).toMatch(/stage "prod" is listed twice/);
@@ -39,7 +86,14 @@ describe("the repository's own example .github/baryon.yml", () => {
     const { parseYaml } = await import("../../src/bundle/parse/yaml.js");
     const text = await readFile(new URL("../../.github/baryon.yml", import.meta.url), "utf8");
     const result = checkConfig(parseYaml(".github/baryon.yml", text).value, text);
-    expect(result).toEqual({ ok: true, config: { templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }] }, diagnostics: [] });
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
+        inventory: [{ path: "examples/inventory" }], provisioners: {},
+      },
+      diagnostics: [],
+    });
   });
 });
 
