@@ -35,8 +35,8 @@ const DOMAIN = ["bundle", "inventory", "rollout", "present"];
 const IMPURE = ["adapters", "jinja", "jobs", "main", "compose", "web"];
 const DRIVERS = ["probot", "pg", "bullmq", "ioredis", "@electric-sql/pglite", "@aws-sdk/", "prom-client", "pino"];
 const isDriver = (to: string) => DRIVERS.some((p) => to === p || to.startsWith(p.endsWith("/") ? p : `${p}/`));
-/** Node APIs that compute without touching the world: hashing for archive digests. */
-const PURE_NODE = ["node:crypto"];
+/** Node APIs that compute without touching the world: hashing for archive digests, deep equality for plans. */
+const PURE_NODE = ["node:crypto", "node:util"];
 
 describe("architecture", () => {
   it("reads the import graph (a broken reader would make every rule below pass)", () => {

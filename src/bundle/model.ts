@@ -112,6 +112,8 @@ export interface ServiceInstanceSpec {
   name: string;
   environment: string;
   spec: Record<string, unknown>;
+  /** Inventory: the CloudFormation stack this instance adopts. */
+  stack?: string;
 }
 
 /** A parsed spec file (EnvironmentSpec or ServiceSpec). */
@@ -127,10 +129,17 @@ export interface Spec {
   instances?: ServiceInstanceSpec[];
   /** Line of each value, keyed by a dotted path ("instances.0.spec.port"), for diagnostics. */
   lines: Record<string, number>;
-  /** Inventory specs (Baryon's addition to Proton's format): the template they deploy, `name` or `name:major`. */
-  template?: { name: string; major?: number };
-  /** Inventory specs: the rollout stage of the resource (`test`, `prod`, ...). */
+  // Inventory specs: Baryon's keys beside Proton's format.
+  /** The environment's or service's name; the file name without extension when absent. */
+  name?: string;
+  /** `template: name@major` follows a major; `name@major.minor` pins a minor. */
+  template?: { name: string; major: number; minor?: number };
+  /** Environments: the rollout stage (`test`, `prod`, ...); instances take their environment's. */
   stage?: string;
+  /** A provisioner named in .github/baryon.yml. */
+  provisioner?: string;
+  /** Environments: the CloudFormation stack to adopt. */
+  stack?: string;
 }
 
 /** A template folder `<template>/` with its major version folders and example specs. */

@@ -9,12 +9,14 @@ import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]*$/;
 /** Resource names the renderer uses for an environment spec and a pipeline. */
 const RESERVED = new Set(["environment", "pipeline"]);
-/** The keys each part of a spec reads; `template` and `stage` are Baryon's inventory keys. */
+/** The keys each part of a spec reads; `name`, `template`, `stage`, `provisioner` and `stack` are Baryon's inventory keys. */
 const KEYS = {
-  EnvironmentSpec: ["proton", "spec", "template", "stage"],
-  ServiceSpec: ["proton", "pipeline", "instances", "template", "stage"],
-  instance: ["name", "environment", "spec"],
+  EnvironmentSpec: ["proton", "spec", "name", "template", "stage", "provisioner", "stack"],
+  ServiceSpec: ["proton", "pipeline", "instances", "name", "template", "provisioner"],
+  instance: ["name", "environment", "spec", "stack"],
 };
+/** `fargate-env@1` follows major 1; `fargate-env@1.3` pins minor 1.3. */
+const TEMPLATE_REF = /^([0-9A-Za-z][0-9A-Za-z_-]*)@(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$/;
 
 export interface ParsedSpec {
   spec?: Spec;
@@ -46,16 +48,21 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   const article = kind === "EnvironmentSpec" ? "an" : "a";
   unknownKeys(root, KEYS[kind], [], (key) => `"${key}" is not a key of ${article} ${kind}, so it is ignored`,
     kind === "ServiceSpec" ? "inputs go under `pipeline:` or under an instance's `spec:`" : undefined);
-  const inventory: Pick<Spec, "template" | "stage"> = {};
+  const inventory: Pick<Spec, "name" | "template" | "stage" | "provisioner" | "stack"> = {};
   if (root.template !== undefined) {
-    const match = typeof root.template === "string" ? /^([0-9A-Za-z][0-9A-Za-z_-]*)(?::([1-9]\d*))?$/.exec(root.template) : null;
-    if (match) inventory.template = { name: match[1]!, ...(match[2] ? { major: Number(match[2]) } : {}) };
-    else fail('`template` names the template this spec deploys: "<template>" or "<template>:<major>"', ["template"]);
+    const match = typeof root.template === "string" ? TEMPLATE_REF.exec(root.template) : null;
+    if (match) inventory.template = { name: match[1]!, major: Number(match[2]), ...(match[3] ? { minor: Number(match[3]) } : {}) };
+    else fail('`template` names the template this spec deploys and the major it follows: "<template>@<major>", or "<template>@<major>.<minor>" to pin a minor', ["template"]);
   }
-  if (root.stage !== undefined) {
-    if (typeof root.stage === "string" && root.stage) inventory.stage = root.stage;
-    else fail("`stage` must be a stage name such as test or prod", ["stage"]);
-  }
+  const word = (key: "name" | "stage" | "provisioner" | "stack", what: string) => {
+    if (root[key] === undefined) return;
+    if (typeof root[key] === "string" && NAME.test(root[key]) && root[key].length <= 128) inventory[key] = root[key];
+    else fail(`\`${key}\` must be ${what} (letters, digits, "-" or "_")`, [key]);
+  };
+  word("name", kind === "EnvironmentSpec" ? "the environment's name" : "the service's name");
+  word("stage", "a stage name such as test or prod");
+  word("provisioner", "the name of a provisioner in .github/baryon.yml");
+  word("stack", "the name of the CloudFormation stack to deploy to");
   if (kind === "EnvironmentSpec") {
     if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
     const spec = isRecord(root.spec) ? root.spec : {};
@@ -83,7 +90,8 @@ export function parseSpec(file: string, text: string): ParsedSpec {
         return void fail(`instance "${item.name}" needs an \`environment\` name (letters, digits, "-" or "_")`, at);
       }
       if (item.spec !== undefined && !isRecord(item.spec)) return void fail("`spec` must be a mapping of input names to values", [...at, "spec"]);
-      instances.push({ name: item.name, environment: item.environment, spec: isRecord(item.spec) ? item.spec : {} });
+      if (item.stack !== undefined && (typeof item.stack !== "string" || !NAME.test(item.stack))) return void fail("`stack` must be the name of the CloudFormation stack to deploy to", [...at, "stack"]);
+      instances.push({ name: item.name, environment: item.environment, spec: isRecord(item.spec) ? item.spec : {}, ...(typeof item.stack === "string" ? { stack: item.stack } : {}) });
     });
   }
   if (root.pipeline !== undefined && !isRecord(root.pipeline)) fail("`pipeline` must be a mapping of input names to values", ["pipeline"]);
