@@ -3,6 +3,7 @@
 import type { ChangeReason } from "../bundle/classify/classify.js";
 import type { InputSchema, TemplateKind } from "../bundle/model.js";
 import type { VersionCatalog } from "./version-catalog.js";
+import type { DeploymentRecord, DeploymentStore } from "./deployment-store.js";
 
 export type VersionStatus = "draft" | "published";
 
@@ -64,6 +65,10 @@ export interface RecordedVersion {
 export interface Registry {
   /** The version store of one owner: every read and write is scoped to it. Cheap (no I/O until used). */
   versions(owner: Owner): VersionStore;
+  /** The resources and deployments of one owner. Cheap (no I/O until used). */
+  deployments(owner: Owner): DeploymentStore;
+  /** Unfinished deployments across owners, oldest first (for the periodic resync); at most `limit` (default 100). */
+  unfinishedDeployments(limit?: number): Promise<Array<{ owner: Owner; deployment: DeploymentRecord }>>;
   /** True the first time a webhook delivery id is seen, false after (delivery ids are global on GitHub). */
   markDeliveryProcessed(deliveryId: string, event: string): Promise<boolean>;
   /** Forgets a delivery whose handling failed, so that GitHub's redelivery of it is acted on. */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { InputSchema } from "../../src/bundle/model.js";
 import { RegistryError, VersionNotFoundError } from "../../src/ports/registry.js";
+import { describeDeployments } from "./contract-deployments.js";
 import { describeMigrations } from "./contract-migrations.js";
 import { describeMirrorState } from "./contract-mirrors.js";
 import { describeOwnerScope } from "./contract-owners.js";
@@ -26,6 +27,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     describeVersions(target);
     describeOwnerScope(target);
     describeMirrorState(target);
+    describeDeployments(target);
     describeMigrations(target);
   });
 }

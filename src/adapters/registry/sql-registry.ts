@@ -4,6 +4,7 @@ import { guard, toRegistryError, type Db } from "./db.js";
 import { runMigrations, verifyMigrations } from "./migrate.js";
 import { toRecord, versionColumns, type VersionRow } from "./version-row.js";
 import { createSqlVersionStore, ownerKey } from "./version-store.js";
+import { createSqlDeploymentStore, DEPLOYMENT_COLUMNS, toDeployment, UNFINISHED, type DeploymentRow } from "./deployment-store.js";
 import type { Owner, Registry } from "../../ports/registry.js";
 
 const DEFAULT_PENDING_LIMIT = 100;
@@ -33,6 +34,23 @@ export function createSqlRegistry(db: Db): Registry {
 
   return {
     versions: (owner) => createSqlVersionStore(db, owner),
+
+    deployments: (owner) => createSqlDeploymentStore(db, owner),
+
+    unfinishedDeployments: (limit = DEFAULT_PENDING_LIMIT) =>
+      guard("unfinishedDeployments", async () => {
+        const rows = await db.query<DeploymentRow & { owner: string; installation_id: string | number | bigint | null }>(
+          `SELECT d.owner, o.installation_id, ${DEPLOYMENT_COLUMNS.split(", ").map((c) => `d.${c}`).join(", ")}
+           FROM deployments d JOIN owners o ON o.login = d.owner
+           WHERE d.status IN ${UNFINISHED} ORDER BY d.id LIMIT $1`,
+          [limit],
+        );
+        return rows.map((row) => {
+          const owner: Owner = { login: row.owner };
+          if (row.installation_id !== null) owner.installationId = Number(row.installation_id);
+          return { owner, deployment: toDeployment(row) };
+        });
+      }),
 
     markDeliveryProcessed: (deliveryId, event) =>
       guard("markDeliveryProcessed", async () => {

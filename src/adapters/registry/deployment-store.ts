@@ -1,0 +1,152 @@
+// One owner's resources and deployments in SQL. Every statement names the owner.
+import { isDeepStrictEqual } from "node:util";
+import { guard, type Db, type Queryable, type Row } from "./db.js";
+import { ownerKey } from "./version-store.js";
+import {
+  type DeploymentRecord, type DeploymentStatus, type DeploymentStore,
+  type NewDeployment, type RequestedBy, type ResourceRecord,
+} from "../../ports/deployment-store.js";
+import type { Owner } from "../../ports/registry.js";
+
+interface ResourceRow extends Row {
+  key: string; kind: ResourceRecord["kind"]; name: string; service: string | null; environment: string | null;
+  stage: string | null; template: string; template_major: number; pinned_minor: number | null;
+  inputs: Record<string, unknown>; provisioner: string; stack: string | null; declared_file: string; declared_line: number;
+}
+
+export interface DeploymentRow extends Row {
+  id: string | number | bigint; resource: string; action: DeploymentRecord["action"]; template: string; major: number; minor: number;
+  inputs: Record<string, unknown>; provisioner: string; requested_by: RequestedBy; status: DeploymentStatus;
+  rendered_digest: string | null; handle: string | null; outputs: Record<string, string>; reason: string | null; log: string | null;
+  created_at: Date; started_at: Date | null; finished_at: Date | null;
+}
+
+const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, declared_file, declared_line";
+export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at";
+export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
+
+export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
+  const key = ownerKey(owner);
+  const deployments = async (q: Queryable, where: string, params: unknown[], tail = "") =>
+    (await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND ${where} ${tail}`, [key, ...params])).map(toDeployment);
+
+  return {
+    owner,
+
+    resources: () => guard("resources", async () =>
+      (await db.query<ResourceRow>(
+        `SELECT ${RESOURCE_COLUMNS} FROM resources WHERE owner = $1 ORDER BY kind <> 'environment', key`, [key],
+      )).map(toResource)),
+
+    resource: (resourceKey) => guard("resource", async () => {
+      const [row] = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM resources WHERE owner = $1 AND key = $2`, [key, resourceKey]);
+      return row ? toResource(row) : undefined;
+    }),
+
+    requestDeployment: (resource, input) => guard("requestDeployment", () => db.transaction(async (tx) => {
+      await tx.query("INSERT INTO owners (login, installation_id) VALUES ($1, $2) ON CONFLICT (login) DO NOTHING", [key, owner.installationId ?? null]);
+      // Requests for one resource queue behind this lock, so two reconciles cannot both decide "new".
+      if (resource) await upsertResource(tx, key, resource);
+      else await tx.query("SELECT key FROM resources WHERE owner = $1 AND key = $2 FOR UPDATE", [key, input.resource]);
+      const [newest] = await deployments(tx, `resource = $2 AND status IN ${UNFINISHED}`, [input.resource], "ORDER BY id DESC LIMIT 1");
+      if (newest && sameTarget(newest, input)) return { deployment: newest, created: false };
+      const [row] = await tx.query<DeploymentRow>(
+        `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, requested_by, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10) RETURNING ${DEPLOYMENT_COLUMNS}`,
+        [key, input.resource, input.action, input.template, input.major, input.minor, JSON.stringify(input.inputs),
+          input.provisioner, JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending"],
+      );
+      return { deployment: toDeployment(row!), created: true };
+    })),
+
+    startDeployment: (id, renderedDigest) => guard("startDeployment", async () => {
+      try {
+        const rows = await db.query(
+          `UPDATE deployments SET status = CASE status WHEN 'pending' THEN 'in_progress' ELSE 'delete_in_progress' END,
+             rendered_digest = $3, started_at = now()
+           WHERE owner = $1 AND id = $2 AND status IN ('pending', 'delete_pending') RETURNING id`,
+          [key, id, renderedDigest],
+        );
+        return rows.length === 1;
+      } catch (error) {
+        // Another deployment of the resource is in flight (deployments_one_in_flight).
+        if ((error as { code?: string }).code === "23505") return false;
+        throw error;
+      }
+    }),
+
+    setHandle: (id, handle) => guard("setHandle", async () => {
+      await db.query("UPDATE deployments SET handle = $3 WHERE owner = $1 AND id = $2", [key, id, handle]);
+    }),
+
+    finishDeployment: (id, result) => guard("finishDeployment", () => db.transaction(async (tx) => {
+      const rows = await tx.query<{ resource: string }>(
+        `UPDATE deployments SET status = $3, outputs = $4::jsonb, reason = $5, log = coalesce($6, log), finished_at = now(),
+           started_at = coalesce(started_at, now())
+         WHERE owner = $1 AND id = $2 AND status IN ${UNFINISHED} RETURNING resource`,
+        [key, id, result.status, JSON.stringify("outputs" in result ? result.outputs : {}), "reason" in result ? result.reason : null, result.log ?? null],
+      );
+      if (rows.length === 0) return false;
+      if (result.status === "delete_succeeded") await tx.query("DELETE FROM resources WHERE owner = $1 AND key = $2", [key, rows[0]!.resource]);
+      return true;
+    })),
+
+    getDeployment: (id) => guard("getDeployment", async () => {
+      if (!/^\d{1,18}$/.test(id)) return undefined;
+      return (await deployments(db, "id = $2", [id]))[0];
+    }),
+
+    deploymentsOf: (resource, limit = 20) => guard("deploymentsOf", () => deployments(db, "resource = $2", [resource, limit], "ORDER BY id DESC LIMIT $3")),
+
+    lastSucceeded: (resource) => guard("lastSucceeded", async () =>
+      (await deployments(db, "resource = $2 AND status = 'succeeded'", [resource], "ORDER BY id DESC LIMIT 1"))[0]),
+
+    unfinished: (limit = 100) => guard("unfinished", () => deployments(db, `status IN ${UNFINISHED}`, [limit], "ORDER BY id LIMIT $2")),
+  };
+}
+
+async function upsertResource(tx: Queryable, owner: string, r: ResourceRecord): Promise<void> {
+  await tx.query(
+    `INSERT INTO resources (owner, ${RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15)
+     ON CONFLICT (owner, key) DO UPDATE SET kind = excluded.kind, name = excluded.name, service = excluded.service,
+       environment = excluded.environment, stage = excluded.stage, template = excluded.template, template_major = excluded.template_major,
+       pinned_minor = excluded.pinned_minor, inputs = excluded.inputs, provisioner = excluded.provisioner, stack = excluded.stack,
+       declared_file = excluded.declared_file, declared_line = excluded.declared_line, updated_at = now()`,
+    [owner, r.key, r.kind, r.name, r.service ?? null, r.environment ?? null, r.stage ?? null, r.template.name, r.template.major,
+      r.template.minor ?? null, JSON.stringify(r.inputs), r.provisioner, r.stack ?? null, r.declared.file, r.declared.line],
+  );
+  await tx.query("SELECT key FROM resources WHERE owner = $1 AND key = $2 FOR UPDATE", [owner, r.key]);
+}
+
+function sameTarget(d: DeploymentRecord, input: NewDeployment): boolean {
+  return d.action === input.action && d.template === input.template && d.major === input.major && d.minor === input.minor
+    && d.provisioner === input.provisioner && isDeepStrictEqual(d.inputs, input.inputs);
+}
+
+function toResource(row: ResourceRow): ResourceRecord {
+  const r: ResourceRecord = {
+    key: row.key, kind: row.kind, name: row.name,
+    template: { name: row.template, major: row.template_major, ...(row.pinned_minor !== null ? { minor: row.pinned_minor } : {}) },
+    inputs: row.inputs, provisioner: row.provisioner, declared: { file: row.declared_file, line: row.declared_line },
+  };
+  if (row.service !== null) r.service = row.service;
+  if (row.environment !== null) r.environment = row.environment;
+  if (row.stage !== null) r.stage = row.stage;
+  if (row.stack !== null) r.stack = row.stack;
+  return r;
+}
+
+export function toDeployment(row: DeploymentRow): DeploymentRecord {
+  const d: DeploymentRecord = {
+    id: String(row.id), resource: row.resource, action: row.action, template: row.template, major: row.major, minor: row.minor,
+    inputs: row.inputs, provisioner: row.provisioner, requestedBy: row.requested_by, status: row.status,
+    outputs: row.outputs, createdAt: row.created_at,
+  };
+  if (row.rendered_digest !== null) d.renderedDigest = row.rendered_digest;
+  if (row.handle !== null) d.handle = row.handle;
+  if (row.reason !== null) d.reason = row.reason;
+  if (row.log !== null) d.log = row.log;
+  if (row.started_at !== null) d.startedAt = row.started_at;
+  if (row.finished_at !== null) d.finishedAt = row.finished_at;
+  return d;
+}

@@ -1,0 +1,106 @@
+// One owner's resources (the inventory as last reconciled) and their
+// deployments, in the registry. No pg or PGlite types here.
+//
+// The deployment row is the truth a deploy job advances: jobs are level-triggered,
+// so a lost job, a redelivered push or a killed worker costs time, never a second
+// deployment or one stuck `in_progress` (the resync finds unfinished rows).
+import type { DeploymentStatus } from "../inventory/deployment-status.js";
+import type { Declared, TemplateRef } from "../inventory/model.js";
+import type { DeploymentOutputs, ResourceKind } from "./provisioner.js";
+import type { Owner } from "./registry.js";
+
+/** A resource as reconciled from the inventory: what it should be. */
+export interface ResourceRecord {
+  /** Unique within the owner: `payments-prod`, `checkout/checkout-prod`, `checkout/pipeline`. */
+  key: string;
+  kind: ResourceKind;
+  name: string;
+  /** Instances and pipelines. */
+  service?: string;
+  /** Instances. */
+  environment?: string;
+  /** Environments and instances. */
+  stage?: string;
+  template: TemplateRef;
+  inputs: Record<string, unknown>;
+  provisioner: string;
+  stack?: string;
+  declared: Declared;
+}
+
+export type DeploymentAction = "deploy" | "delete";
+
+export type { DeploymentStatus } from "../inventory/deployment-status.js";
+
+/** Who or what asked for a deployment. */
+export interface RequestedBy {
+  /** A GitHub login, or `baryon` for the system itself (a resync, a rollout). */
+  actor: string;
+  /** Why: "inventory change", "rollout", "manual", "rollback", ... */
+  reason: string;
+  repository?: string;
+  pullRequest?: number;
+  commentUrl?: string;
+  rollout?: string;
+}
+
+export interface NewDeployment {
+  resource: string;
+  action: DeploymentAction;
+  template: string;
+  major: number;
+  minor: number;
+  /** The inputs the spec gives (defaults are applied when rendering). */
+  inputs: Record<string, unknown>;
+  provisioner: string;
+  requestedBy: RequestedBy;
+}
+
+export interface DeploymentRecord extends NewDeployment {
+  /** `d-` and a ULID-like sortable id, stable for the attempt's life. */
+  id: string;
+  status: DeploymentStatus;
+  /** SHA-256 of what was rendered, set when the deployment starts. */
+  renderedDigest?: string;
+  /** The provisioner's handle of a deployment still running outside Baryon. */
+  handle?: string;
+  outputs: DeploymentOutputs;
+  /** Why it failed or was cancelled. */
+  reason?: string;
+  /** Where the artifact store keeps its log. */
+  log?: string;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+export type DeploymentResult =
+  | { status: "succeeded" | "delete_succeeded"; outputs: DeploymentOutputs; log?: string }
+  | { status: "failed" | "cancelled" | "delete_failed"; reason: string; log?: string };
+
+export interface DeploymentStore {
+  readonly owner: Owner;
+  /** Resources as last reconciled, environments first, then by key. */
+  resources(): Promise<ResourceRecord[]>;
+  resource(key: string): Promise<ResourceRecord | undefined>;
+  /**
+   * Records a resource's desired state and, in the same transaction, the deployment
+   * that brings it there, unless an unfinished deployment of that resource with the same
+   * target (action, version, inputs, provisioner) exists: then that one is returned with
+   * created: false. So a reconcile that runs twice deploys once.
+   */
+  requestDeployment(resource: ResourceRecord | undefined, deployment: NewDeployment): Promise<{ deployment: DeploymentRecord; created: boolean }>;
+  /** pending → in_progress (delete_pending → delete_in_progress); false when it was not pending (another worker has it, or it finished). */
+  startDeployment(id: string, renderedDigest: string): Promise<boolean>;
+  /** Keeps the provisioner's handle of a deployment that runs on outside Baryon. */
+  setHandle(id: string, handle: string): Promise<void>;
+  /** Finishes an unfinished deployment; false when it had finished already (nothing changes). A succeeded delete removes the resource. */
+  finishDeployment(id: string, result: DeploymentResult): Promise<boolean>;
+  getDeployment(id: string): Promise<DeploymentRecord | undefined>;
+  /** A resource's deployments, newest first. */
+  deploymentsOf(resource: string, limit?: number): Promise<DeploymentRecord[]>;
+  /** The newest succeeded deploy of a resource: its version and outputs. */
+  lastSucceeded(resource: string): Promise<DeploymentRecord | undefined>;
+  /** Unfinished deployments (pending or in progress), oldest first: what the resync re-enqueues. */
+  unfinished(limit?: number): Promise<DeploymentRecord[]>;
+}

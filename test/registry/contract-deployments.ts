@@ -1,0 +1,102 @@
+// The Registry contract, resources and deployments: a reconcile run twice records
+// once, one deployment in flight per resource, finishing is once only, a finished
+// delete removes the resource, the resync finds what is unfinished, owners apart.
+import { describe, expect, it } from "vitest";
+import type { NewDeployment, ResourceRecord } from "../../src/ports/deployment-store.js";
+import type { Owner } from "../../src/ports/registry.js";
+import { newVersion } from "./helpers.js";
+import { ACME, usePlace, type RegistryTarget } from "./place.js";
+
+const GLOBEX: Owner = { login: "globex", installationId: 7301 };
+
+const resource = (key = "dev", over: Partial<ResourceRecord> = {}): ResourceRecord => ({
+  key, kind: "environment", name: key, stage: "test", template: { name: "fargate-svc", major: 1 },
+  inputs: { count: 2 }, provisioner: "local", declared: { file: `inventory/${key}.yaml`, line: 1 }, ...over,
+});
+const deploy = (key = "dev", over: Partial<NewDeployment> = {}): NewDeployment => ({
+  resource: key, action: "deploy", template: "fargate-svc", major: 1, minor: 0, inputs: { count: 2 }, provisioner: "local",
+  requestedBy: { actor: "octocat", reason: "inventory change", repository: "acme/fleet", pullRequest: 7 }, ...over,
+});
+
+export function describeDeployments(target: RegistryTarget): void {
+  describe("resources and deployments", () => {
+    const { open } = usePlace(target);
+
+    async function setup() {
+      const registry = await open();
+      await registry.versions(ACME).recordVersion(newVersion({ bundle: "a" }));
+      await registry.versions(GLOBEX).recordVersion(newVersion({ bundle: "g" }));
+      return { registry, acme: registry.deployments(ACME), globex: registry.deployments(GLOBEX) };
+    }
+
+    it("records a resource with its deployment once, however often the same target is asked for", async () => {
+      const { acme } = await setup();
+      const instance = resource("shop/api", { kind: "service_instance", name: "api", service: "shop", environment: "dev", stack: "proton-api" });
+      const first = await acme.requestDeployment(instance, deploy("shop/api"));
+      expect(first.created).toBe(true);
+      expect(first.deployment).toMatchObject({ resource: "shop/api", status: "pending", outputs: {}, requestedBy: { actor: "octocat", pullRequest: 7 } });
+      const again = await acme.requestDeployment(instance, deploy("shop/api", { inputs: { count: 2 } }));
+      expect(again).toEqual({ deployment: first.deployment, created: false });
+      expect(await acme.resources()).toEqual([instance]);
+      // A different target is a new request, queued behind the first.
+      const changed = await acme.requestDeployment({ ...instance, inputs: { count: 3 } }, deploy("shop/api", { inputs: { count: 3 } }));
+      expect(changed.created).toBe(true);
+      expect((await acme.deploymentsOf("shop/api")).map((d) => d.id)).toEqual([changed.deployment.id, first.deployment.id]);
+      expect(await acme.resource("shop/api")).toMatchObject({ inputs: { count: 3 } });
+    });
+
+    it("lets one deployment of a resource be in flight, and finishes each once", async () => {
+      const { acme } = await setup();
+      const a = (await acme.requestDeployment(resource(), deploy())).deployment;
+      const b = (await acme.requestDeployment(resource("dev", { inputs: { count: 5 } }), deploy("dev", { inputs: { count: 5 } }))).deployment;
+      expect(await acme.startDeployment(a.id, "digest-a")).toBe(true);
+      expect(await acme.startDeployment(a.id, "digest-a")).toBe(false);
+      expect(await acme.startDeployment(b.id, "digest-b")).toBe(false);
+      await acme.setHandle(a.id, "stack/change-set");
+      expect(await acme.getDeployment(a.id)).toMatchObject({ status: "in_progress", renderedDigest: "digest-a", handle: "stack/change-set", startedAt: expect.any(Date) });
+      expect(await acme.finishDeployment(a.id, { status: "succeeded", outputs: { VpcId: "vpc-1" }, log: "file:///logs/a" })).toBe(true);
+      expect(await acme.finishDeployment(a.id, { status: "failed", reason: "late" })).toBe(false);
+      expect(await acme.getDeployment(a.id)).toMatchObject({ status: "succeeded", outputs: { VpcId: "vpc-1" }, log: "file:///logs/a", finishedAt: expect.any(Date) });
+      expect(await acme.lastSucceeded("dev")).toMatchObject({ id: a.id });
+      expect(await acme.startDeployment(b.id, "digest-b")).toBe(true);
+      expect(await acme.finishDeployment(b.id, { status: "failed", reason: "exit 1" })).toBe(true);
+      expect(await acme.getDeployment(b.id)).toMatchObject({ status: "failed", reason: "exit 1", outputs: {} });
+      expect(await acme.lastSucceeded("dev")).toMatchObject({ id: a.id });
+    });
+
+    it("removes the resource when its delete succeeds, and keeps its history", async () => {
+      const { acme } = await setup();
+      const created = (await acme.requestDeployment(resource(), deploy())).deployment;
+      await acme.startDeployment(created.id, "d");
+      await acme.finishDeployment(created.id, { status: "succeeded", outputs: {} });
+      const removal = await acme.requestDeployment(undefined, deploy("dev", { action: "delete" }));
+      expect(removal.deployment.status).toBe("delete_pending");
+      expect(await acme.startDeployment(removal.deployment.id, "d")).toBe(true);
+      expect(await acme.getDeployment(removal.deployment.id)).toMatchObject({ status: "delete_in_progress" });
+      expect(await acme.finishDeployment(removal.deployment.id, { status: "delete_succeeded", outputs: {} })).toBe(true);
+      expect(await acme.resources()).toEqual([]);
+      expect((await acme.deploymentsOf("dev")).map((d) => d.status)).toEqual(["delete_succeeded", "succeeded"]);
+    });
+
+    it("lists unfinished deployments across owners, oldest first, and keeps each owner's apart", async () => {
+      const { registry, acme, globex } = await setup();
+      const a = (await acme.requestDeployment(resource(), deploy())).deployment;
+      const g = (await globex.requestDeployment(resource(), deploy())).deployment;
+      const done = (await acme.requestDeployment(resource("qa"), deploy("qa"))).deployment;
+      await acme.finishDeployment(done.id, { status: "cancelled", reason: "superseded" });
+      expect((await registry.unfinishedDeployments()).map((u) => [u.owner.login, u.deployment.id])).toEqual([["acme", a.id], ["globex", g.id]]);
+      expect(await registry.unfinishedDeployments(1)).toEqual([{ owner: ACME, deployment: a }]);
+      expect(await acme.unfinished()).toEqual([a]);
+      expect(await globex.getDeployment(a.id)).toBeUndefined();
+      expect(await globex.resources()).toEqual([resource()]);
+      expect((await acme.resources()).map((r) => r.key)).toEqual(["dev", "qa"]);
+      expect(await acme.getDeployment("not-a-number")).toBeUndefined();
+    });
+
+    it("refuses a deployment of a version the owner does not have", async () => {
+      const { acme } = await setup();
+      await expect(acme.requestDeployment(resource(), deploy("dev", { minor: 9 }))).rejects.toThrow(/requestDeployment failed/);
+      expect(await acme.resources()).toEqual([]);
+    });
+  });
+}
