@@ -105,9 +105,11 @@ describe("a pipeline reading its instances' outputs", () => {
     expect(pipeline).toContain('Description: {"python": "3.8"}');
   });
 
-  it("still fails on a mistake that no deployed value would fix", async () => {
-    const { diagnostics } = await render(files("Resources: {{ service_instances[0].outputs.LambdaRuntime | nosuchfilter }}\n"));
-    expect(diagnostics).toEqual([expect.objectContaining({ file: PIPELINE, severity: "error", message: expect.stringMatching(/nosuchfilter/) })]);
+  it("still fails on a mistake that no deployed value would fix, even beside an unknown output", async () => {
+    for (const output of ["LambdaRuntime", "HttpApiEndpoint"]) {
+      const { diagnostics } = await render(files(`Resources: {{ service_instances[0].outputs.${output} | nosuchfilter }}\n`));
+      expect(diagnostics).toEqual([expect.objectContaining({ file: PIPELINE, severity: "error", message: expect.stringMatching(/nosuchfilter/) })]);
+    }
   });
 
   it("lets validate and review pass a template whose pipeline needs a deployed output", () => {

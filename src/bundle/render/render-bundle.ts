@@ -181,7 +181,8 @@ async function renderJob(bundle: Bundle, job: RenderJob, renderer: Renderer, dia
       continue;
     }
     const { line, column, kind, message } = result.error;
-    const waitingFor = placeholdersRead(text, job.kind, job.placeholders);
+    // Only a failure that depends on values can be for want of a deployed one: a syntax error never is.
+    const waitingFor = kind === "undefined" || kind === "runtime" ? placeholdersRead(text, job.kind, job.placeholders) : [];
     diagnostics.push(waitingFor.length
       ? warningAt(source, "render-needs-output", `${needsDeployedOutputs(job.kind, job.resource, waitingFor)} (rendering failed without it: ${message})`, { line, column })
       : errorAt(source, `render-${kind}`, `rendering for ${job.resource} failed: ${message}`, { line, column }));
