@@ -8,8 +8,6 @@
 // 3. Register it: done, or refused (recorded as failed and said on the pull request).
 // Whatever can never succeed is recorded as failed before the job gives up, so the
 // resync does not try it again; what may pass (Proton throttling) is thrown and retried.
-import { readStoredBundle } from "../bundle/archive/stored-bundle.js";
-import type { Bundle } from "../bundle/model.js";
 import { mirrorFailed } from "../present/publish-reply.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { ArtifactError, ArtifactStoreError, type ArtifactStore } from "../ports/artifact-store.js";
@@ -17,6 +15,7 @@ import { PermanentJobError } from "../ports/job-queue.js";
 import type { VersionRecord, VersionStore } from "../ports/registry.js";
 import { mirrorsOwner } from "../ports/version-mirror.js";
 import type { PublishOutcome } from "../flows/publish-change.js";
+import { loadStoredBundle, UnparsableBundleError } from "../flows/stored-bundle.js";
 import { enqueue, githubFor, type JobContext, type JobKind } from "./job-kind.js";
 
 export interface MirrorJobData {
@@ -51,9 +50,9 @@ export const mirrorJob: JobKind<MirrorJobData> = {
     if (!version) throw new PermanentJobError(`${label} is not in the registry`);
     if (version.mirror?.status !== "pending") return `already ${version.mirror?.status ?? "not to be mirrored"}`;
 
-    let stored: { tar: Uint8Array; bundle: Bundle };
+    let stored: Awaited<ReturnType<typeof loadStoredBundle>>;
     try {
-      stored = await storedBundle(version, artifacts);
+      stored = await loadStoredBundle(version, artifacts);
     } catch (error) {
       if (!isHopeless(error)) throw error;
       const reason = `its stored bundle cannot be read: ${(error as Error).message}`;
@@ -70,19 +69,6 @@ export const mirrorJob: JobKind<MirrorJobData> = {
     return `${version.template} ${version.major}.${version.minor} not mirrored: ${result.error}`;
   },
 };
-
-class UnparsableBundleError extends Error {
-  override name = "UnparsableBundleError";
-}
-
-async function storedBundle(version: VersionRecord, artifacts: ArtifactStore): Promise<{ tar: Uint8Array; bundle: Bundle }> {
-  const tar = await artifacts.get(version.artifact);
-  const { bundle } = await readStoredBundle(tar, `${version.template}/v${version.major}`).catch((error: unknown) => {
-    throw new UnparsableBundleError(`not a bundle archive: ${(error as Error).message}`, { cause: error });
-  });
-  if (!bundle) throw new UnparsableBundleError("it does not parse as a bundle");
-  return { tar, bundle };
-}
 
 /** Missing, corrupt or unparsable: reading it again gives the same answer. A store that could not be reached may answer later. */
 function isHopeless(error: unknown): boolean {

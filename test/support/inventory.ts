@@ -1,6 +1,7 @@
 // A small published catalog for inventory tests: environment template `net`
 // (majors 1 and 2), service template `api` (major 1, compatible with net@1, with
-// a pipeline) and `worker` (no pipeline, compatible with net@1 and net@2).
+// a pipeline) and `worker` (no pipeline, compatible with net@1 and net@2). Each
+// template's TopicName reads the outputs before it: environment → instance → pipeline.
 import { parseRepository } from "../../src/bundle/parse/repository.js";
 import { catalogOf, type CatalogEntry } from "../../src/inventory/catalog.js";
 import { CFN_MANIFEST, ENV_SCHEMA, snapshot } from "./snapshot.js";
@@ -38,9 +39,9 @@ export const CATALOG_FILES: Record<string, string> = {
   "net/v2/infrastructure/cloudformation.yaml": cfn("net2-{{ environment.name }}"),
   "api/v1/schema/schema.yaml": SVC_SCHEMA,
   "api/v1/instance_infrastructure/manifest.yaml": CFN_MANIFEST,
-  "api/v1/instance_infrastructure/cloudformation.yaml": cfn("{{ service_instance.name }}-{{ service_instance.inputs.image }}"),
+  "api/v1/instance_infrastructure/cloudformation.yaml": cfn("{{ environment.outputs.TopicName }}-{{ service_instance.name }}-{{ service_instance.inputs.image }}"),
   "api/v1/pipeline_infrastructure/manifest.yaml": CFN_MANIFEST,
-  "api/v1/pipeline_infrastructure/cloudformation.yaml": cfn("pipe-{{ pipeline.inputs.branch }}"),
+  "api/v1/pipeline_infrastructure/cloudformation.yaml": cfn("pipe-{{ pipeline.inputs.branch }}{% for i in service_instances %}-{{ i.outputs.TopicName }}{% endfor %}"),
   "api/v1/.template-registration.yaml": "compatible_environments:\n  - net:1\n",
   "worker/v1/schema/schema.yaml": SVC_SCHEMA.replace('  pipeline_input_type: "Pipe"\n', ""),
   "worker/v1/instance_infrastructure/manifest.yaml": CFN_MANIFEST,

@@ -1,0 +1,168 @@
+// Carry out one recorded deployment: wait for what it depends on, render it,
+// hand it to its provisioner, record the outcome. Level-triggered: it reads the
+// deployment's row and advances it by one step, so running it again (a retry, a
+// resync, a poll) after any crash finds the row where the last run left it.
+//   pending      → render, start (the registry lets one run win), provision
+//   in_progress  → a previous run started it: ask the provisioner where it stands
+//   finished     → nothing to do
+import { hasErrors, formatDiagnostic } from "../bundle/diagnostics.js";
+import type { Bundle } from "../bundle/model.js";
+import type { Outputs } from "../bundle/render/context.js";
+import { renderResource, type RenderedResource } from "../inventory/render-resource.js";
+import { isFinished } from "../inventory/deployment-status.js";
+import type { DeploymentRecord, DeploymentResult, DeploymentStore, ResourceRecord } from "../ports/deployment-store.js";
+import type { DeploymentRequest, ProvisionResult, Provisioner } from "../ports/provisioner.js";
+import type { VersionRecord, VersionStore } from "../ports/registry.js";
+import type { Renderer } from "../ports/renderer.js";
+
+export interface DeployPorts {
+  store: DeploymentStore;
+  versions: VersionStore;
+  bundleOf(version: VersionRecord): Promise<Bundle>;
+  renderer: Renderer;
+  /** The provisioner configured under that name; throws ProvisionerConfigError when it cannot be built. */
+  provisioner(name: string): Provisioner;
+  /** Keeps a deployment's log; returns where. */
+  saveLog(deploymentId: string, text: string): Promise<string>;
+}
+
+export type DeployOutcome =
+  /** Finished now; `next` are deployments that were waiting for this one. */
+  | { state: "finished"; deployment: DeploymentRecord; next: DeploymentRecord[] }
+  /** Not started: it waits for another resource's first successful deployment. */
+  | { state: "waiting"; on: string }
+  /** Still running outside Baryon: ask again later. */
+  | { state: "running" }
+  /** Unknown, finished already, or another run has it. */
+  | { state: "nothing to do"; why: string };
+
+export async function deployResource(ports: DeployPorts, deploymentId: string): Promise<DeployOutcome> {
+  const { store } = ports;
+  const deployment = await store.getDeployment(deploymentId);
+  if (!deployment) return { state: "nothing to do", why: "no such deployment" };
+  if (isFinished(deployment.status)) return { state: "nothing to do", why: `already ${deployment.status}` };
+  const resource = await store.resource(deployment.resource);
+  if (!resource) return finish(ports, deployment, { status: failedStatus(deployment), reason: `resource ${deployment.resource} is no longer in the registry` });
+
+  let provisioner: Provisioner;
+  try {
+    provisioner = ports.provisioner(deployment.provisioner);
+  } catch (error) {
+    return finish(ports, deployment, { status: failedStatus(deployment), reason: `provisioner "${deployment.provisioner}": ${(error as Error).message}` });
+  }
+  const request = (files: DeploymentRequest["files"]): DeploymentRequest => ({
+    id: deployment.id, owner: store.owner.login,
+    resource: {
+      kind: resource.kind, name: resource.name,
+      ...(resource.service ? { service: resource.service } : {}), ...(resource.environment ? { environment: resource.environment } : {}),
+    },
+    template: { name: deployment.template, version: `${deployment.major}.${deployment.minor}` },
+    inputs: deployment.inputs, files,
+    ...(resource.stack ? { settings: { stack: resource.stack } } : {}),
+  });
+
+  if (deployment.status === "in_progress" || deployment.status === "delete_in_progress") {
+    // Started by a run that is gone, or running outside Baryon: the provisioner knows where it stands.
+    return settle(ports, deployment, await provisioner.status(request([]), deployment.handle ?? ""));
+  }
+
+  const inputs = deployment.action === "deploy" ? await renderInputs(ports, deployment, resource) : { ready: true as const, environmentOutputs: undefined, instances: undefined };
+  if (!inputs.ready) return inputs.failed ? finish(ports, deployment, { status: "failed", reason: inputs.failed }) : { state: "waiting", on: inputs.waitingFor };
+  const rendered = await render(ports, deployment, resource, inputs);
+  if ("reason" in rendered) return finish(ports, deployment, { status: failedStatus(deployment), reason: rendered.reason });
+  if (!(await store.startDeployment(deployment.id, rendered.digest))) return { state: "nothing to do", why: "another run started it" };
+  const started = { ...deployment, status: deployment.action === "deploy" ? "in_progress" as const : "delete_in_progress" as const };
+  const result = deployment.action === "deploy"
+    ? await provisioner.deploy(request(rendered.files))
+    : await provisioner.destroy(request(rendered.files));
+  return settle(ports, started, result);
+}
+
+/** The outputs a resource's render reads, or what it waits for. */
+async function renderInputs(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord) {
+  const { store } = ports;
+  const outputsOf = async (key: string, what: string): Promise<{ outputs: Outputs } | { waitingFor: string } | { failed: string }> => {
+    const succeeded = await store.lastSucceeded(key);
+    if (succeeded) return { outputs: succeeded.outputs };
+    const [latest] = await store.deploymentsOf(key, 1);
+    if (latest && !isFinished(latest.status)) return { waitingFor: key };
+    const why = latest ? `its last deployment ${latest.id} ${latest.status}${latest.reason ? `: ${latest.reason}` : ""}` : "it has no deployment";
+    return { failed: `${what} ${key} has never deployed successfully (${why}); ${deployment.resource} deploys after it does` };
+  };
+  if (resource.kind === "environment") return { ready: true as const, environmentOutputs: undefined, instances: undefined };
+  if (resource.kind === "service_instance") {
+    const environment = await outputsOf(resource.environment!, "environment");
+    if (!("outputs" in environment)) return { ready: false as const, ...pending(environment) };
+    return { ready: true as const, environmentOutputs: environment.outputs, instances: undefined };
+  }
+  const instances = (await store.resources()).filter((r) => r.kind === "service_instance" && r.service === resource.service);
+  const withOutputs = [];
+  for (const record of instances) {
+    const own = await outputsOf(record.key, "instance");
+    if (!("outputs" in own)) return { ready: false as const, ...pending(own) };
+    const environment = await store.lastSucceeded(record.environment!);
+    withOutputs.push({ record, outputs: own.outputs, environmentOutputs: environment?.outputs ?? {} });
+  }
+  return { ready: true as const, environmentOutputs: undefined, instances: withOutputs };
+}
+
+const pending = (p: { waitingFor: string } | { failed: string }) =>
+  ("failed" in p ? { failed: p.failed, waitingFor: "" } : { failed: undefined, waitingFor: p.waitingFor });
+
+async function render(
+  ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord,
+  inputs: { environmentOutputs: Outputs | undefined; instances: { record: ResourceRecord; outputs: Outputs; environmentOutputs: Outputs }[] | undefined },
+): Promise<RenderedResource | { reason: string }> {
+  const version = await ports.versions.getVersion(deployment.template, deployment.major, deployment.minor);
+  if (!version) return { reason: `${deployment.template} ${deployment.major}.${deployment.minor} is not in the registry` };
+  const bundle = await ports.bundleOf(version);
+  const rendered = await renderResource({
+    resource: { ...resource, inputs: deployment.inputs }, bundle,
+    ...(inputs.environmentOutputs ? { environmentOutputs: inputs.environmentOutputs } : {}),
+    ...(inputs.instances ? { instances: inputs.instances } : {}),
+  }, ports.renderer);
+  if (hasErrors(rendered.diagnostics)) {
+    return { reason: `render failed: ${rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("; ")}` };
+  }
+  return rendered;
+}
+
+/** Records a provisioner's answer: finished, or still running (its handle kept). */
+async function settle(ports: DeployPorts, deployment: DeploymentRecord, result: ProvisionResult): Promise<DeployOutcome> {
+  const deleting = deployment.action === "delete";
+  switch (result.status) {
+    case "in_progress":
+      if (result.handle !== deployment.handle) await ports.store.setHandle(deployment.id, result.handle);
+      return { state: "running" };
+    case "succeeded":
+      return finish(ports, deployment, { status: deleting ? "delete_succeeded" : "succeeded", outputs: deleting ? {} : result.outputs }, result.log);
+    case "cancelled":
+      return finish(ports, deployment, { status: deleting ? "delete_failed" : "cancelled", reason: result.reason }, result.log);
+    case "failed":
+      return finish(ports, deployment, { status: failedStatus(deployment), reason: result.reason }, result.log);
+  }
+}
+
+async function finish(ports: DeployPorts, deployment: DeploymentRecord, result: DeploymentResult, log?: string): Promise<DeployOutcome> {
+  const logged = log ? { ...result, log: await ports.saveLog(deployment.id, log) } : result;
+  if (!(await ports.store.finishDeployment(deployment.id, logged))) return { state: "nothing to do", why: "another run finished it" };
+  const finished = (await ports.store.getDeployment(deployment.id))!;
+  return { state: "finished", deployment: finished, next: finished.status === "succeeded" ? await waitingOn(ports.store, deployment.resource) : [] };
+}
+
+const failedStatus = (d: DeploymentRecord) => (d.action === "delete" ? "delete_failed" as const : "failed" as const);
+
+/** Unfinished deployments that wait for this resource: an environment's instances, an instance's pipeline. */
+async function waitingOn(store: DeploymentStore, key: string): Promise<DeploymentRecord[]> {
+  const resources = await store.resources();
+  const self = resources.find((r) => r.key === key);
+  const dependents = resources.filter((r) =>
+    (self?.kind === "environment" && r.kind === "service_instance" && r.environment === key)
+    || (self?.kind === "service_instance" && r.kind === "service_pipeline" && r.service === self.service));
+  const next: DeploymentRecord[] = [];
+  for (const r of dependents) {
+    const [latest] = await store.deploymentsOf(r.key, 1);
+    if (latest && latest.status === "pending") next.push(latest);
+  }
+  return next;
+}

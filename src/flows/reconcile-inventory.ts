@@ -1,0 +1,128 @@
+// Reconcile the inventory with the registry: check the spec files against the
+// versions the owner published, plan, and record one deployment per create,
+// redeploy and confirmed delete (the deploy jobs carry them out). Running it
+// twice on the same inventory records nothing the second time.
+import { hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
+import type { Bundle } from "../bundle/model.js";
+import { parseSpec } from "../bundle/parse/spec.js";
+import { catalogOf, type CatalogEntry } from "../inventory/catalog.js";
+import { checkInventory, type InventoryFile, type InventorySettings } from "../inventory/check-inventory.js";
+import type { Resource, TemplateCatalog, TemplateRef } from "../inventory/model.js";
+import { planReconcile, type PlannedAction, type ReconcilePlan, type RecordedResource } from "../inventory/plan.js";
+import type { DeploymentRecord, DeploymentStore, RequestedBy, ResourceRecord } from "../ports/deployment-store.js";
+import type { VersionRecord, VersionStore } from "../ports/registry.js";
+
+export interface ReconcilePorts {
+  versions: VersionStore;
+  /** A stored version's bundle (the artifact store, read back). */
+  bundleOf(version: VersionRecord): Promise<Bundle>;
+  store: DeploymentStore;
+}
+
+export interface ReconcileInput {
+  files: readonly InventoryFile[];
+  settings: InventorySettings;
+  requestedBy: RequestedBy;
+  /** Resource keys a person confirmed for deletion. */
+  confirmedDeletes?: ReadonlySet<string>;
+  /** Plan only: record nothing (a pull request's review, `baryon apply --dry-run`). */
+  dryRun?: boolean;
+}
+
+export interface ReconcileOutcome {
+  diagnostics: Diagnostic[];
+  /** Undefined when the inventory has errors: nothing is planned or deployed then. */
+  plan?: ReconcilePlan;
+  /** Deployments this run recorded (already recorded ones are not repeated). */
+  deployments: DeploymentRecord[];
+}
+
+export async function reconcileInventory(ports: ReconcilePorts, input: ReconcileInput): Promise<ReconcileOutcome> {
+  const catalog = await loadCatalog(referencedTemplates(input.files), ports);
+  const { inventory, diagnostics } = checkInventory(input.files, catalog, input.settings);
+  if (hasErrors(diagnostics)) return { diagnostics, deployments: [] };
+  const records = await ports.store.resources();
+  const recorded = await Promise.all(records.map((r) => recordedState(r, ports.store)));
+  const plan = planReconcile(inventory.resources, recorded, input.confirmedDeletes);
+  if (input.dryRun) return { diagnostics, plan, deployments: [] };
+  const deployments: DeploymentRecord[] = [];
+  const byKey = new Map(records.map((r) => [r.key, r]));
+  for (const action of plan.actions) {
+    const requested = await requestFor(action, byKey, ports.store, input.requestedBy);
+    if (requested?.created) deployments.push(requested.deployment);
+  }
+  return { diagnostics, plan, deployments };
+}
+
+async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, ResourceRecord>, store: DeploymentStore, requestedBy: RequestedBy) {
+  if (action.action === "delete") {
+    const record = byKey.get(action.recorded.key);
+    if (!action.confirmed || !record) return undefined;
+    const deployed = await store.lastSucceeded(record.key);
+    const version = deployed ?? { major: record.template.major, minor: record.template.minor ?? 0 };
+    return store.requestDeployment(undefined, {
+      resource: record.key, action: "delete", template: record.template.name, major: version.major, minor: version.minor,
+      inputs: record.inputs, provisioner: record.provisioner, requestedBy,
+    });
+  }
+  const record = resourceRecord(action.resource);
+  return store.requestDeployment(record, {
+    resource: record.key, action: "deploy", template: record.template.name, major: action.version.major, minor: action.version.minor,
+    inputs: record.inputs, provisioner: record.provisioner, requestedBy,
+  });
+}
+
+/** What the registry says of a resource, in the terms the plan compares. */
+async function recordedState(record: ResourceRecord, store: DeploymentStore): Promise<RecordedResource> {
+  const deployed = await store.lastSucceeded(record.key);
+  return {
+    key: record.key, kind: record.kind, template: record.template, inputs: record.inputs, provisioner: record.provisioner,
+    ...(deployed ? { deployed: { major: deployed.major, minor: deployed.minor } } : {}),
+  };
+}
+
+export function resourceRecord(resource: Resource): ResourceRecord {
+  const record: ResourceRecord = {
+    key: resource.key, kind: resource.kind, name: resource.name, template: resource.template,
+    inputs: resource.inputs, provisioner: resource.provisioner, declared: resource.declared,
+  };
+  if (resource.kind !== "environment") record.service = resource.service;
+  if (resource.kind === "service_instance") record.environment = resource.environment;
+  if (resource.kind !== "service_pipeline") {
+    record.stage = resource.stage;
+    if (resource.stack) record.stack = resource.stack;
+  }
+  return record;
+}
+
+/** The template references the files make, read leniently: checkInventory reports the mistakes. */
+function referencedTemplates(files: readonly InventoryFile[]): TemplateRef[] {
+  return files.flatMap(({ file, text }) => {
+    const template = parseSpec(file, text).spec?.template;
+    return template ? [template] : [];
+  });
+}
+
+/**
+ * The catalog the references need: for each template named, the recommended
+ * version of every major, and each pinned minor. Only those bundles are read.
+ */
+export async function loadCatalog(refs: readonly TemplateRef[], ports: Pick<ReconcilePorts, "versions" | "bundleOf">): Promise<TemplateCatalog> {
+  const entries: CatalogEntry[] = [];
+  for (const name of new Set(refs.map((r) => r.name))) {
+    const all = await ports.versions.listVersions(name);
+    const wanted = new Set<VersionRecord>();
+    for (const major of new Set(all.map((v) => v.major))) {
+      const recommended = all.filter((v) => v.major === major && v.status === "published").at(-1);
+      if (recommended) wanted.add(recommended);
+    }
+    for (const pin of refs.filter((r) => r.name === name && r.minor !== undefined)) {
+      const pinned = all.find((v) => v.major === pin.major && v.minor === pin.minor);
+      if (pinned) wanted.add(pinned);
+    }
+    for (const v of wanted) {
+      entries.push({ template: name, major: v.major, minor: v.minor, status: v.status, bundle: await ports.bundleOf(v) });
+    }
+  }
+  return catalogOf(entries);
+}

@@ -1,0 +1,172 @@
+// Reconcile and deploy, end to end on a real registry, the real sandboxed
+// renderer and the real `command` provisioner: create, outputs flowing
+// environment → instance → pipeline, redeploy, delete only when confirmed, a
+// reconcile run twice, and a deployment whose worker died.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
+import { sha256Hex } from "../../src/bundle/archive/archive.js";
+import { commandProvisioner } from "../../src/adapters/provisioners/command.js";
+import { deployResource, type DeployOutcome, type DeployPorts } from "../../src/flows/deploy-resource.js";
+import { publishChange } from "../../src/flows/publish-change.js";
+import { reconcileInventory, type ReconcileInput } from "../../src/flows/reconcile-inventory.js";
+import { bundleLoader } from "../../src/flows/stored-bundle.js";
+import { describeAction } from "../../src/inventory/plan.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { ArtifactStore } from "../../src/ports/artifact-store.js";
+import type { DeploymentStore } from "../../src/ports/deployment-store.js";
+import type { VersionStore } from "../../src/ports/registry.js";
+import { CATALOG_FILES } from "../support/inventory.js";
+import { testRegistry, type TestRegistry } from "../support/registry.js";
+import { snapshot } from "../support/snapshot.js";
+
+const renderer = createRenderPool({ size: 1 });
+afterAll(() => renderer.close());
+
+// Appends what it deployed to a ledger and answers the rendered TopicName as an output.
+const DEPLOY = [
+  "set -e",
+  'f=$(find . -name cloudformation.yaml | head -n 1)',
+  'topic=$(sed -n "s/.*TopicName: //p" "$f")',
+  'echo "$BARYON_RESOURCE_KIND $BARYON_RESOURCE $BARYON_VERSION $topic" >> "$LEDGER"',
+  'printf \'{"TopicName": "%s"}\' "$topic" > outputs.json',
+].join("\n");
+
+let db: TestRegistry;
+let versions: VersionStore;
+let store: DeploymentStore;
+let artifacts: ArtifactStore;
+let ledger: string;
+let deployPorts: DeployPorts;
+
+beforeEach(async () => {
+  db = await testRegistry();
+  versions = db.registry.versions({ login: "acme" });
+  store = db.registry.deployments({ login: "acme" });
+  const dir = mkdtempSync(join(tmpdir(), "baryon-reconcile-"));
+  artifacts = createLocalArtifactStore({ dir: join(dir, "artifacts") });
+  ledger = join(dir, "ledger.txt");
+  const published = await publishChange({ repository: "acme/templates", commit: "c1", status: "published" }, {
+    head: async () => snapshot(CATALOG_FILES), versions, artifacts, renderer,
+  });
+  expect(published.map((o) => o.result)).toEqual(["published", "published", "published", "published"]);
+  const provisioner = commandProvisioner({ kind: "command", deploy: DEPLOY, destroy: 'echo "destroy $BARYON_RESOURCE" >> "$LEDGER"', env: ["LEDGER"] }, {
+    env: { ...process.env, LEDGER: ledger }, workRoot: dir,
+  });
+  deployPorts = {
+    store, versions, bundleOf: bundleLoader(artifacts), renderer,
+    provisioner: (name) => {
+      if (name !== "local") throw new Error(`no provisioner "${name}"`);
+      return provisioner;
+    },
+    saveLog: async (_id, text) => (await artifacts.put(sha256Hex(new TextEncoder().encode(text)), new TextEncoder().encode(text))).location,
+  };
+});
+afterEach(() => db.drop());
+
+const ENV = "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  count: 2\n";
+const SVC = "proton: ServiceSpec\ntemplate: api@1\npipeline:\n  branch: release\ninstances:\n  - name: api-test\n    environment: dev\n    spec:\n      image: nginx\n";
+const settings = { provisioners: ["local"], stages: ["test", "prod"] };
+const requestedBy = { actor: "octocat", reason: "inventory change", repository: "acme/fleet", pullRequest: 3 };
+
+const reconcile = (files: Record<string, string>, extra: Partial<ReconcileInput> = {}) =>
+  reconcileInventory({ versions, bundleOf: bundleLoader(artifacts), store }, {
+    files: Object.entries(files).map(([file, text]) => ({ file, text })), settings, requestedBy, ...extra,
+  });
+
+/** Runs deployments the way the deploy jobs do: a finished one releases those waiting for it. */
+async function deployAll(ids: string[]): Promise<Map<string, DeployOutcome>> {
+  const outcomes = new Map<string, DeployOutcome>();
+  const queue = [...ids];
+  for (let turns = 0; queue.length > 0 && turns < 50; turns++) {
+    const id = queue.shift()!;
+    const outcome = await deployResource(deployPorts, id);
+    outcomes.set(id, outcome);
+    if (outcome.state === "finished") queue.push(...outcome.next.map((d) => d.id).filter((n) => !queue.includes(n)));
+  }
+  return outcomes;
+}
+const deployed = () => readFileSync(ledger, "utf8").trim().split("\n");
+
+describe("reconcile and deploy", () => {
+  it("creates every resource, the instance after its environment, with outputs flowing on to the pipeline", async () => {
+    const outcome = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
+    expect(outcome.diagnostics).toEqual([]);
+    expect(outcome.plan!.actions.map(describeAction)).toEqual(["create dev at net 1.0", "create shop/api-test at api 1.0", "create shop/pipeline at api 1.0"]);
+    expect(outcome.deployments.map((d) => [d.resource, d.status])).toEqual([["dev", "pending"], ["shop/api-test", "pending"], ["shop/pipeline", "pending"]]);
+
+    // The instance and the pipeline are asked first: they wait; the environment's success releases them in order.
+    const [env, instance, pipeline] = outcome.deployments.map((d) => d.id);
+    expect(await deployResource(deployPorts, instance!)).toEqual({ state: "waiting", on: "dev" });
+    expect(await deployResource(deployPorts, pipeline!)).toEqual({ state: "waiting", on: "shop/api-test" });
+    const outcomes = await deployAll([env!]);
+    expect([...outcomes.values()].map((o) => o.state)).toEqual(["finished", "finished", "finished"]);
+    expect(deployed()).toEqual([
+      "environment dev 1.0 net-dev-2",
+      "service_instance api-test 1.0 net-dev-2-api-test-nginx",
+      "service_pipeline shop 1.0 pipe-release-net-dev-2-api-test-nginx",
+    ]);
+    const record = await store.getDeployment(pipeline!);
+    expect(record).toMatchObject({ status: "succeeded", outputs: { TopicName: "pipe-release-net-dev-2-api-test-nginx" }, renderedDigest: expect.stringMatching(/^[0-9a-f]{64}$/), requestedBy });
+    expect(new TextDecoder().decode(await artifacts.get(record!.log!))).toMatch(/^\[baryon\]/m);
+  });
+
+  it("deploys nothing twice when the same inventory is reconciled again (a redelivered push)", async () => {
+    const files = { "inventory/dev.yaml": ENV };
+    const first = await reconcile(files);
+    const again = await reconcile(files);
+    expect(again.deployments).toEqual([]);
+    expect(again.plan!.actions.map(describeAction)).toEqual(["redeploy dev at net 1.0 (never deployed successfully)"]);
+    await deployAll(first.deployments.map((d) => d.id));
+    const settled = await reconcile(files);
+    expect(settled.plan).toEqual({ actions: [], unchanged: ["dev"] });
+    expect(deployed()).toEqual(["environment dev 1.0 net-dev-2"]);
+  });
+
+  it("redeploys a changed spec, and deletes a removed resource only once it is confirmed", async () => {
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/qa.yaml": ENV })).deployments.map((d) => d.id));
+    const changed = await reconcile({ "inventory/dev.yaml": ENV.replace("count: 2", "count: 3") });
+    expect(changed.plan!.actions.map(describeAction)).toEqual([
+      "redeploy dev at net 1.0 (spec changed)",
+      "delete qa: waits for confirmation (`/baryon confirm-delete qa` on the pull request, or `baryon apply --confirm-delete qa`)",
+    ]);
+    expect(changed.deployments.map((d) => [d.resource, d.action])).toEqual([["dev", "deploy"]]);
+    await deployAll(changed.deployments.map((d) => d.id));
+    expect((await store.resources()).map((r) => r.key)).toEqual(["dev", "qa"]);
+
+    const confirmed = await reconcile({ "inventory/dev.yaml": ENV.replace("count: 2", "count: 3") }, { confirmedDeletes: new Set(["qa"]) });
+    expect(confirmed.deployments.map((d) => [d.resource, d.action, d.status])).toEqual([["qa", "delete", "delete_pending"]]);
+    await deployAll(confirmed.deployments.map((d) => d.id));
+    expect(deployed().slice(-2)).toEqual(["environment dev 1.0 net-dev-3", "destroy qa"]);
+    expect((await store.resources()).map((r) => r.key)).toEqual(["dev"]);
+  });
+
+  it("fails an instance whose environment never deployed, saying why, instead of waiting forever", async () => {
+    const outcome = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
+    const [env, instance] = outcome.deployments;
+    await store.startDeployment(env!.id, "x");
+    await store.finishDeployment(env!.id, { status: "failed", reason: "deploy command exited with code 1" });
+    const result = await deployResource(deployPorts, instance!.id);
+    expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/environment dev has never deployed successfully \(its last deployment \d+ failed: deploy command exited with code 1\)/) } });
+  });
+
+  it("settles a deployment whose worker died mid-command: failed with a reason, never stuck in progress", async () => {
+    const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
+    await store.startDeployment(env!.id, "digest"); // a worker took it, then died
+    const result = await deployResource(deployPorts, env!.id);
+    expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/stopped before it finished/) } });
+    // The next reconcile asks for it again.
+    expect((await reconcile({ "inventory/dev.yaml": ENV })).deployments.map((d) => d.status)).toEqual(["pending"]);
+  });
+
+  it("records and deploys nothing for an inventory with errors", async () => {
+    const outcome = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("environment: dev", "environment: prod") });
+    expect(outcome.plan).toBeUndefined();
+    expect(outcome.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      expect.stringMatching(/^inventory\/shop\.yaml:7: instance "api-test": environment "prod" is not in the inventory/),
+    ]);
+    expect(await store.resources()).toEqual([]);
+  });
+});
