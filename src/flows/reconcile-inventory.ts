@@ -6,7 +6,8 @@ import { hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Bundle } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
 import { catalogOf, type CatalogEntry } from "../inventory/catalog.js";
-import { checkInventory, type InventoryFile, type InventorySettings } from "../inventory/check-inventory.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import { checkInventory, type InventoryFile } from "../inventory/check-inventory.js";
 import type { Resource, TemplateCatalog, TemplateRef } from "../inventory/model.js";
 import { planReconcile, type PlannedAction, type ReconcilePlan, type RecordedResource } from "../inventory/plan.js";
 import type { DeploymentRecord, DeploymentStore, RequestedBy, ResourceRecord } from "../ports/deployment-store.js";
@@ -21,7 +22,8 @@ export interface ReconcilePorts {
 
 export interface ReconcileInput {
   files: readonly InventoryFile[];
-  settings: InventorySettings;
+  /** From .github/baryon.yml: the provisioners by name, and the rollout stages. */
+  config: Pick<RepoConfig, "provisioners" | "stages">;
   requestedBy: RequestedBy;
   /** Resource keys a person confirmed for deletion. */
   confirmedDeletes?: ReadonlySet<string>;
@@ -39,7 +41,8 @@ export interface ReconcileOutcome {
 
 export async function reconcileInventory(ports: ReconcilePorts, input: ReconcileInput): Promise<ReconcileOutcome> {
   const catalog = await loadCatalog(referencedTemplates(input.files), ports);
-  const { inventory, diagnostics } = checkInventory(input.files, catalog, input.settings);
+  const settings = { provisioners: Object.keys(input.config.provisioners), stages: input.config.stages.map((s) => s.name) };
+  const { inventory, diagnostics } = checkInventory(input.files, catalog, settings);
   if (hasErrors(diagnostics)) return { diagnostics, deployments: [] };
   const records = await ports.store.resources();
   const recorded = await Promise.all(records.map((r) => recordedState(r, ports.store)));
@@ -48,27 +51,31 @@ export async function reconcileInventory(ports: ReconcilePorts, input: Reconcile
   const deployments: DeploymentRecord[] = [];
   const byKey = new Map(records.map((r) => [r.key, r]));
   for (const action of plan.actions) {
-    const requested = await requestFor(action, byKey, ports.store, input.requestedBy);
+    const requested = await requestFor(action, byKey, ports.store, input);
     if (requested?.created) deployments.push(requested.deployment);
   }
   return { diagnostics, plan, deployments };
 }
 
-async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, ResourceRecord>, store: DeploymentStore, requestedBy: RequestedBy) {
+async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, ResourceRecord>, store: DeploymentStore, input: ReconcileInput) {
+  const { requestedBy, config } = input;
   if (action.action === "delete") {
     const record = byKey.get(action.recorded.key);
     if (!action.confirmed || !record) return undefined;
-    const deployed = await store.lastSucceeded(record.key);
-    const version = deployed ?? { major: record.template.major, minor: record.template.minor ?? 0 };
+    // Removed from the inventory, its provisioner may be gone from the config too: the last deployment's settings remove it.
+    const [latest] = await store.deploymentsOf(record.key, 1);
+    const deployed = (await store.lastSucceeded(record.key)) ?? latest;
+    const settings = config.provisioners[record.provisioner] ?? deployed?.provisionerSettings;
+    if (!deployed || !settings) return undefined;
     return store.requestDeployment(undefined, {
-      resource: record.key, action: "delete", template: record.template.name, major: version.major, minor: version.minor,
-      inputs: record.inputs, provisioner: record.provisioner, requestedBy,
+      resource: record.key, action: "delete", template: record.template.name, major: deployed.major, minor: deployed.minor,
+      inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: settings, requestedBy,
     });
   }
   const record = resourceRecord(action.resource);
   return store.requestDeployment(record, {
     resource: record.key, action: "deploy", template: record.template.name, major: action.version.major, minor: action.version.minor,
-    inputs: record.inputs, provisioner: record.provisioner, requestedBy,
+    inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: config.provisioners[record.provisioner]!, requestedBy,
   });
 }
 

@@ -4,6 +4,7 @@
 // The deployment row is the truth a deploy job advances: jobs are level-triggered,
 // so a lost job, a redelivered push or a killed worker costs time, never a second
 // deployment or one stuck `in_progress` (the resync finds unfinished rows).
+import type { ProvisionerSettings } from "../config/repo-config.js";
 import type { DeploymentStatus } from "../inventory/deployment-status.js";
 import type { Declared, TemplateRef } from "../inventory/model.js";
 import type { DeploymentOutputs, ResourceKind } from "./provisioner.js";
@@ -53,6 +54,8 @@ export interface NewDeployment {
   /** The inputs the spec gives (defaults are applied when rendering). */
   inputs: Record<string, unknown>;
   provisioner: string;
+  /** The provisioner's settings as the config gave them when the deployment was asked for. */
+  provisionerSettings: ProvisionerSettings;
   requestedBy: RequestedBy;
 }
 

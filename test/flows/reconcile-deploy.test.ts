@@ -52,7 +52,7 @@ beforeEach(async () => {
     head: async () => snapshot(CATALOG_FILES), versions, artifacts, renderer,
   });
   expect(published.map((o) => o.result)).toEqual(["published", "published", "published", "published"]);
-  const provisioner = commandProvisioner({ kind: "command", deploy: DEPLOY, destroy: 'echo "destroy $BARYON_RESOURCE" >> "$LEDGER"', env: ["LEDGER"] }, {
+  const provisioner = commandProvisioner(LOCAL, {
     env: { ...process.env, LEDGER: ledger }, workRoot: dir,
   });
   deployPorts = {
@@ -68,12 +68,13 @@ afterEach(() => db.drop());
 
 const ENV = "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  count: 2\n";
 const SVC = "proton: ServiceSpec\ntemplate: api@1\npipeline:\n  branch: release\ninstances:\n  - name: api-test\n    environment: dev\n    spec:\n      image: nginx\n";
-const settings = { provisioners: ["local"], stages: ["test", "prod"] };
+const LOCAL = { kind: "command" as const, deploy: DEPLOY, destroy: 'echo "destroy $BARYON_RESOURCE" >> "$LEDGER"', env: ["LEDGER"] };
+const config = { provisioners: { local: LOCAL }, stages: [{ name: "test", gate: "none" as const }, { name: "prod", gate: "comment" as const }] };
 const requestedBy = { actor: "octocat", reason: "inventory change", repository: "acme/fleet", pullRequest: 3 };
 
 const reconcile = (files: Record<string, string>, extra: Partial<ReconcileInput> = {}) =>
   reconcileInventory({ versions, bundleOf: bundleLoader(artifacts), store }, {
-    files: Object.entries(files).map(([file, text]) => ({ file, text })), settings, requestedBy, ...extra,
+    files: Object.entries(files).map(([file, text]) => ({ file, text })), config, requestedBy, ...extra,
   });
 
 /** Runs deployments the way the deploy jobs do: a finished one releases those waiting for it. */

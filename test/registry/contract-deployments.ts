@@ -14,7 +14,8 @@ const resource = (key = "dev", over: Partial<ResourceRecord> = {}): ResourceReco
   inputs: { count: 2 }, provisioner: "local", declared: { file: `inventory/${key}.yaml`, line: 1 }, ...over,
 });
 const deploy = (key = "dev", over: Partial<NewDeployment> = {}): NewDeployment => ({
-  resource: key, action: "deploy", template: "fargate-svc", major: 1, minor: 0, inputs: { count: 2 }, provisioner: "local",
+  resource: key, action: "deploy", template: "fargate-svc", major: 1, minor: 0, inputs: { count: 2 },
+  provisioner: "local", provisionerSettings: { kind: "command", deploy: "./deploy.sh" },
   requestedBy: { actor: "octocat", reason: "inventory change", repository: "acme/fleet", pullRequest: 7 }, ...over,
 });
 

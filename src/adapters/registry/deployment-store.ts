@@ -6,6 +6,7 @@ import {
   type DeploymentRecord, type DeploymentStatus, type DeploymentStore,
   type NewDeployment, type RequestedBy, type ResourceRecord,
 } from "../../ports/deployment-store.js";
+import type { ProvisionerSettings } from "../../config/repo-config.js";
 import type { Owner } from "../../ports/registry.js";
 
 interface ResourceRow extends Row {
@@ -16,13 +17,13 @@ interface ResourceRow extends Row {
 
 export interface DeploymentRow extends Row {
   id: string | number | bigint; resource: string; action: DeploymentRecord["action"]; template: string; major: number; minor: number;
-  inputs: Record<string, unknown>; provisioner: string; requested_by: RequestedBy; status: DeploymentStatus;
+  inputs: Record<string, unknown>; provisioner: string; provisioner_settings: ProvisionerSettings; requested_by: RequestedBy; status: DeploymentStatus;
   rendered_digest: string | null; handle: string | null; outputs: Record<string, string>; reason: string | null; log: string | null;
   created_at: Date; started_at: Date | null; finished_at: Date | null;
 }
 
 const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, declared_file, declared_line";
-export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at";
+export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at";
 export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
 
 export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
@@ -51,10 +52,10 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
       const [newest] = await deployments(tx, `resource = $2 AND status IN ${UNFINISHED}`, [input.resource], "ORDER BY id DESC LIMIT 1");
       if (newest && sameTarget(newest, input)) return { deployment: newest, created: false };
       const [row] = await tx.query<DeploymentRow>(
-        `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, requested_by, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10) RETURNING ${DEPLOYMENT_COLUMNS}`,
+        `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10::jsonb, $11) RETURNING ${DEPLOYMENT_COLUMNS}`,
         [key, input.resource, input.action, input.template, input.major, input.minor, JSON.stringify(input.inputs),
-          input.provisioner, JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending"],
+          input.provisioner, JSON.stringify(input.provisionerSettings), JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending"],
       );
       return { deployment: toDeployment(row!), created: true };
     })),
@@ -120,7 +121,8 @@ async function upsertResource(tx: Queryable, owner: string, r: ResourceRecord): 
 
 function sameTarget(d: DeploymentRecord, input: NewDeployment): boolean {
   return d.action === input.action && d.template === input.template && d.major === input.major && d.minor === input.minor
-    && d.provisioner === input.provisioner && isDeepStrictEqual(d.inputs, input.inputs);
+    && d.provisioner === input.provisioner && isDeepStrictEqual(d.inputs, input.inputs)
+    && isDeepStrictEqual(d.provisionerSettings, input.provisionerSettings);
 }
 
 function toResource(row: ResourceRow): ResourceRecord {
@@ -139,7 +141,7 @@ function toResource(row: ResourceRow): ResourceRecord {
 export function toDeployment(row: DeploymentRow): DeploymentRecord {
   const d: DeploymentRecord = {
     id: String(row.id), resource: row.resource, action: row.action, template: row.template, major: row.major, minor: row.minor,
-    inputs: row.inputs, provisioner: row.provisioner, requestedBy: row.requested_by, status: row.status,
+    inputs: row.inputs, provisioner: row.provisioner, provisionerSettings: row.provisioner_settings, requestedBy: row.requested_by, status: row.status,
     outputs: row.outputs, createdAt: row.created_at,
   };
   if (row.rendered_digest !== null) d.renderedDigest = row.rendered_digest;

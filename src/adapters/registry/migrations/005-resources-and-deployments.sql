@@ -46,6 +46,8 @@ CREATE TABLE deployments (
   minor            integer NOT NULL,
   inputs           jsonb NOT NULL,
   provisioner      text NOT NULL,
+  -- The provisioner's settings from .github/baryon.yml when it was asked (credentials never live there).
+  provisioner_settings jsonb NOT NULL,
   -- Who or what asked: actor, reason, repository, pull request, comment URL, rollout.
   requested_by     jsonb NOT NULL,
   rollout_id       bigint,
