@@ -2,7 +2,7 @@
 /**
  * The contract between the host and the guest script (dist/sandbox/guest.js)
  * evaluated inside QuickJS: the guest defines `globalThis.__baryon.render(name,
- * key, source, contextJson)`, frozen by lockdown, and it must never throw.
+ * key, source, contextJson, exactNumbers)`, frozen by lockdown, and it must never throw.
  *
  * - `key` (a number) names the template source; the host never gives one key
  *   to two different sources, so the guest may cache compiled templates by key.
@@ -10,6 +10,9 @@
  *   know the key already. A guest that does not (it evicted it, or it is a fresh
  *   runtime) returns {@link GUEST_NEED_SOURCE}, and the host calls again, once,
  *   with the source, under the same deadline.
+ * - `contextJson` is the context as JSON. With `exactNumbers` true its numbers
+ *   read as Python's json reads them: `5.0` is a float, an integer keeps every
+ *   digit; otherwise JSON.parse's numbers are exact already.
  * - The reply is a string: {@link GUEST_OK_PREFIX} followed by the output, or a
  *   JSON-encoded RenderResult (failures; a JSON `ok: true` result is accepted
  *   too). The host checks the reply's shape: template code can make the guest

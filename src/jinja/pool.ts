@@ -31,6 +31,7 @@ import {
   timeoutMessage,
 } from "./sandbox-protocol.js";
 import type { RenderRequest, RenderResult, Renderer } from "../ports/renderer.js";
+import { toPythonJson } from "../bundle/exact-numbers.js";
 
 export interface RenderPoolOptions {
   /** Child processes; default min(2, available parallelism). */
@@ -59,6 +60,7 @@ interface Job {
   key: number;
   source: string;
   contextJson: string;
+  exactNumbers: boolean;
   resolve(result: RenderResult): void;
 }
 
@@ -105,15 +107,17 @@ class RenderPool implements Renderer {
 
   async render(request: RenderRequest): Promise<RenderResult> {
     if (this.closed) return failure("sandbox", "the renderer is closed");
-    // Serialized here, in the host: the guest only ever sees a string.
-    const contextJson = JSON.stringify(request.context) ?? "{}";
+    // Serialized here, in the host: the guest only ever sees a string. Numbers as
+    // Python's json writes them (5.0 stays a float, big integers keep every digit).
+    const { json, exact: exactNumbers } = toPythonJson(request.context);
+    const contextJson = request.context === undefined ? "{}" : json;
     const { source } = request;
     let key = this.keys.get(source);
     if (key === undefined) {
       key = this.nextKey++;
       this.keys.add(source, key, source.length);
     }
-    const job = { name: request.name, key, source, contextJson };
+    const job = { name: request.name, key, source, contextJson, exactNumbers };
     return new Promise((resolve) => {
       this.queue.push({ ...job, resolve });
       this.pump();
@@ -165,6 +169,7 @@ class RenderPool implements Renderer {
       worker.sent.add(job.key, true, source.length);
     }
     const message: RenderRequestMessage = { type: "render", id, name: job.name, key: job.key, source, contextJson: job.contextJson };
+    if (job.exactNumbers) message.exactNumbers = true;
     worker.child.send(message, (error) => {
       if (error) this.lost(worker, `could not reach the render sandbox: ${error.message}`);
     });

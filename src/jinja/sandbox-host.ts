@@ -6,7 +6,7 @@
 //   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
 //   2. Per request: remember the template source if the request carries one
 //      (later requests name it by key only, see RenderRequestMessage), arm the
-//      deadline, call __baryon.render(name, key, source, contextJson) (again
+//      deadline, call __baryon.render(name, key, source, contextJson, exactNumbers) (again
 //      with the source if the guest asks for it), check its reply, reply.
 //   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
 //      build a fresh one, so nothing of that render survives into the next.
@@ -186,6 +186,7 @@ function callGuest(guest: Guest, request: RenderRequestMessage, source: string |
     context.newNumber(request.key),
     source === null ? context.null : context.newString(source),
     context.newString(request.contextJson),
+    request.exactNumbers ? context.true : context.false,
   ];
   let call;
   try {

@@ -26,6 +26,11 @@ export interface RenderRequestMessage {
   /** The source, when the pool has not sent this key to this child yet (or the child evicted it). */
   source: string | null;
   contextJson: string;
+  /**
+   * True when contextJson has numbers JSON.parse would lose (`5.0`, integers
+   * beyond 2^53): the guest then reads numbers as Python's json does.
+   */
+  exactNumbers?: boolean;
 }
 
 /** How many sources a child holds at most, and how many characters in all (the newest is always kept). */
@@ -120,7 +125,8 @@ export function isRenderRequestMessage(value: unknown): value is RenderRequestMe
     typeof m.name === "string" &&
     Number.isSafeInteger(m.key) &&
     (m.source === null || typeof m.source === "string") &&
-    typeof m.contextJson === "string"
+    typeof m.contextJson === "string" &&
+    (m.exactNumbers === undefined || typeof m.exactNumbers === "boolean")
   );
 }
 

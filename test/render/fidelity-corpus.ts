@@ -1,10 +1,11 @@
 // Loads the fidelity corpus (fixtures/fidelity): YAML files of small cases,
 // one behaviour per file, and directories holding a realistic template with
-// its context (template.yaml + context.json), rendered byte for byte.
+// its context (template.yaml + context.json), rendered byte for byte. Case
+// files are read as specs are (parseYaml), so a context's 5.0 stays a float.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse } from "yaml";
+import { parseYaml } from "../../src/bundle/parse/yaml.js";
 
 export const CORPUS_DIR = fileURLToPath(new URL("../../fixtures/fidelity", import.meta.url));
 
@@ -39,7 +40,9 @@ export function loadCorpus(dir = CORPUS_DIR): FidelityCase[] {
       });
     } else if (entry.endsWith(".yaml")) {
       const group = entry.replace(/\.yaml$/, "");
-      const raw = parse(readFileSync(path, "utf8")) as RawCase[];
+      const parsed = parseYaml(entry, readFileSync(path, "utf8"));
+      if (parsed.value === undefined) throw new Error(`${entry}: ${parsed.diagnostics.map((d) => `line ${d.line}: ${d.message}`).join("; ")}`);
+      const raw = parsed.value as RawCase[];
       for (const [i, c] of raw.entries()) {
         if (typeof c.name !== "string" || typeof c.template !== "string") {
           throw new Error(`${entry} case ${i + 1}: needs a string name and template`);

@@ -24,7 +24,7 @@ const context = {
   u8: "héllo wörld", xs: [1, 2, 3], ys: ["a", "b"],
 };
 
-const LITERALS = ["0", "1", "-1", "42", "2.0", "0.5", "1e3", "3.14159", "'x'", "''", "'a b'", '"it\'s"', "'\\n'", "none", "true", "false", "[]", "[1, 2]", "{}", "{'a': 1}", "(1, 2)", "(1,)", "'%s'"];
+const LITERALS = ["0", "1", "-1", "42", "12345678901234567890123", "2**64", "2.0", "0.5", "1e3", "3.14159", "'x'", "''", "'a b'", '"it\'s"', "'\\n'", "none", "true", "false", "[]", "[1, 2]", "{}", "{'a': 1}", "(1, 2)", "(1,)", "'%s'"];
 const NAMES = [...Object.keys(context), "missing"];
 const FILTERS = [
   "upper", "lower", "title", "capitalize", "trim", "length", "first", "last", "list", "sort", "reverse|list", "unique|list",

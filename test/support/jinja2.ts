@@ -2,6 +2,7 @@
 // process per batch (starting Python per template would dominate the run).
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { toPythonJson } from "../../src/bundle/exact-numbers.js";
 import type { RenderErrorKind } from "../../src/ports/renderer.js";
 
 const SCRIPT = fileURLToPath(new URL("./render_jinja2.py", import.meta.url));
@@ -27,7 +28,8 @@ export function renderWithJinja2(cases: readonly Jinja2Case[]): Promise<Jinja2Re
       if (results.length !== cases.length) reject(new Error(`Jinja2 answered ${results.length} of ${cases.length} cases`));
       else resolve(results);
     });
-    child.stdin?.end(JSON.stringify(cases.map((c) => ({ template: c.template, context: c.context ?? {} }))));
+    // As the sandbox gets them: a context's 5.0 stays a float, big integers keep their digits.
+    child.stdin?.end(toPythonJson(cases.map((c) => ({ template: c.template, context: c.context ?? {} }))).json);
   });
 }
 

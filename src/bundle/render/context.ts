@@ -6,6 +6,7 @@
 // `${Proton::CURRENT_VAL}` with the deployed value and fills in the schema's
 // defaults, so a context always holds the inputs a deployment really uses.
 import { CURRENT_VALUE, type InputType } from "../model.js";
+import { cloneExact, copyExactNumber } from "../exact-numbers.js";
 
 export type Inputs = Record<string, unknown>;
 /** Stack outputs are always strings (CloudFormation and Terraform outputs as Proton reported them). */
@@ -158,8 +159,13 @@ export function componentContext(args: {
  */
 export function applyDefaults(type: InputType | undefined, values: Inputs): Inputs {
   const result: Inputs = { ...values };
+  // copies keep what the numbers alone cannot say (5.0 is a float): see exact-numbers.ts
+  for (const name of Object.keys(values)) copyExactNumber(values, name, result);
   for (const [name, property] of Object.entries(type?.properties ?? {})) {
-    if (result[name] === undefined && property.default !== undefined) result[name] = structuredClone(property.default);
+    if (result[name] === undefined && property.default !== undefined) {
+      result[name] = cloneExact(property.default);
+      copyExactNumber(property, "default", result, name);
+    }
   }
   return result;
 }
@@ -183,6 +189,7 @@ export function resolveCurrentValues(values: Inputs, deployed: Inputs | undefine
   for (const [name, value] of Object.entries(values)) {
     if (value !== CURRENT_VALUE) {
       inputs[name] = value;
+      copyExactNumber(values, name, inputs);
     } else if (deployed !== undefined && deployed[name] !== undefined) {
       inputs[name] = deployed[name];
     } else {

@@ -4,6 +4,7 @@
 // The declarations follow the last files Proton was seen to write for each kind;
 // docs/terraform.md gives the sources and the choices made where Proton was vague.
 import type { ContextByKind, ContextKind, EnvironmentFields, ServiceFields } from "./context.js";
+import { copyExactNumber, toPythonJson } from "../exact-numbers.js";
 
 /** The values file; Terraform loads `*.auto.tfvars.json` on its own. */
 export const TFVARS_FILE = "proton.auto.tfvars.json";
@@ -29,7 +30,8 @@ export function terraformVariableFiles<K extends ContextKind>(
   if (tags !== undefined) values.proton_tags = sortKeys(tags);
   return {
     [variablesFileName(kind)]: HEADER + DECLARATIONS[kind].join("\n"),
-    [TFVARS_FILE]: JSON.stringify(values, null, 2) + "\n",
+    // 5.0 stays 5.0 and a big integer keeps its digits, as the spec wrote them
+    [TFVARS_FILE]: toPythonJson(values, "  ").json + "\n",
   };
 }
 
@@ -85,10 +87,15 @@ function serviceValues(service: ServiceFields): Record<string, unknown> {
 
 /** A copy with the keys of every mapping sorted (lists keep their order), so equal values give equal bytes. */
 function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (value === null || typeof value !== "object") return value;
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries.map(([key, item]) => [key, sortKeys(item)])) as T;
+  const source = value as Record<string, unknown>;
+  const keys = Array.isArray(value) ? Object.keys(value) : Object.keys(value).sort();
+  const copy: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
+  for (const key of keys) {
+    copy[key] = sortKeys(source[key]);
+    copyExactNumber(source, key, copy);
+  }
+  return copy as T;
 }
 
 const HEADER = `/*
@@ -189,7 +196,8 @@ ${nullable ? "  default = null\n" : ""}}
 `,
 };
 
-const DECLARATIONS: Record<ContextKind, string[]> = {
+/** The variable blocks Baryon writes for each kind, as Proton did; the Terraform lint reads their names. */
+export const DECLARATIONS: Record<ContextKind, string[]> = {
   environment: [decl.environmentInputs, decl.protonTags],
   service_instance: [decl.environmentOutputs(true), decl.service(false), decl.serviceInstance, decl.protonTags],
   pipeline: [decl.serviceInstances, decl.service(true), decl.pipeline, decl.protonTags],

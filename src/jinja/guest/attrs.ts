@@ -101,7 +101,8 @@ function pyItem(obj: unknown, key: unknown): unknown {
     return k === NOT_FOUND ? NOT_FOUND : obj.get(k);
   }
   if (Array.isArray(obj) || isStr(obj) || obj instanceof PyRange) {
-    if (!isNumber(key) || key instanceof PyFloat || !Number.isInteger(num(key))) return NOT_FOUND;
+    // a big int is past every index (Python: "cannot fit 'int' into an index-sized integer", then undefined)
+    if (!isNumber(key) || key instanceof PyFloat || typeof key === "bigint" || !Number.isInteger(num(key))) return NOT_FOUND;
     const seq = obj instanceof PyRange ? obj : Array.isArray(obj) ? obj : Array.from(strOf(obj));
     const n = seq instanceof PyRange ? seq.length : seq.length;
     let i = num(key);
@@ -149,7 +150,8 @@ function sliceIndex(v: unknown): number {
   if (!isNumber(v) || v instanceof PyFloat || !Number.isInteger(num(v))) {
     throw typeError("slice indices must be integers or None or have an __index__ method");
   }
-  return num(v);
+  // a big int slice index clamps, as in Python
+  return typeof v === "bigint" ? (v < 0n ? -Number.MAX_VALUE : Number.MAX_VALUE) : num(v);
 }
 
 /** fn(*args, **kwargs). */

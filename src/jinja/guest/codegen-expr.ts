@@ -181,6 +181,7 @@ export abstract class ExprCompiler {
     if (typeof v === "string") return q(v);
     if (v instanceof PyFloat) return this.hoist(`float:${v.v}`, `new $PyFloat(${String(v.v)})`);
     if (typeof v === "number") return Number.isFinite(v) ? String(v) : v > 0 ? "Infinity" : "-Infinity";
+    if (typeof v === "bigint") return this.hoist(`int:${v}`, `${v}n`);
     return String(v);
   }
 

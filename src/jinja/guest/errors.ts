@@ -35,6 +35,18 @@ export class PyError extends TemplateError {
   }
 }
 
+/**
+ * QuickJS's longest string (JS_STRING_LEN_MAX), and so the longest output a
+ * render can have: a string joined to itself in a loop reaches it with little memory.
+ */
+export const MAX_OUTPUT_CHARS = 2 ** 30 - 1;
+
+/** QuickJS's "InternalError: string too long", in words about the render; undefined for any other error. */
+export function outputTooLong(e: unknown): string | undefined {
+  if (!(e instanceof Error) || e.name !== "InternalError" || !/string too long/i.test(e.message)) return undefined;
+  return `render output too long: text longer than ${MAX_OUTPUT_CHARS} characters, the sandbox's limit for the output and any string in it`;
+}
+
 export const typeError = (message: string): PyError => new PyError("TypeError", message);
 export const valueError = (message: string): PyError => new PyError("ValueError", message);
 export const zeroDivision = (message: string): PyError => new PyError("ZeroDivisionError", message);

@@ -1,6 +1,7 @@
 // The builtin filter and test tables of a default jinja2.Environment, plus
 // the numeric filters. There is deliberately no `bool` filter: Jinja2 has none.
 import { PyError, TemplateRuntimeError, typeError } from "./errors.js";
+import { intFromNumber, intOf } from "./ints.js";
 import { roundFloat } from "./float-format.js";
 import { SEQ_FILTERS } from "./filters-seq.js";
 import { TEXT_FILTERS, sig, toFloat, type Filter } from "./filters-text.js";
@@ -26,7 +27,7 @@ import { TESTS } from "./tests.js";
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** Python int(str, base), or null where Python raises ValueError. */
-function parseInt(s: string, base: number): number | null {
+function parseInt(s: string, base: number): number | bigint | null {
   let t = pyStrip(s, null);
   let sign = 1;
   if (t[0] === "+" || t[0] === "-") {
@@ -54,7 +55,11 @@ function parseInt(s: string, base: number): number | null {
     if (d === -1 || d >= b) return null;
     n = n * b + d;
   }
-  return sign * n || 0;
+  if (n <= Number.MAX_SAFE_INTEGER) return sign * n || 0;
+  // past 2^53 the sum above rounded: again, exactly
+  let exact = 0n;
+  for (const ch of t.replace(/_/g, "").toLowerCase()) exact = exact * BigInt(b) + BigInt(DIGITS.indexOf(ch));
+  return intOf(BigInt(sign) * exact);
 }
 
 function toInt(v: unknown, dflt: unknown, base: unknown): unknown {
@@ -62,15 +67,17 @@ function toInt(v: unknown, dflt: unknown, base: unknown): unknown {
   if (isStr(v)) {
     const n = parseInt(strOf(v), num(base));
     if (n !== null) return n;
+  } else if (typeof v === "bigint") {
+    return v;
   } else if (isNumber(v)) {
     const x = num(v);
     if (x !== x) return dflt;
     if (!Number.isFinite(x)) throw new PyError("OverflowError", "cannot convert float infinity to integer");
-    return Math.trunc(x) || 0;
+    return intFromNumber(Math.trunc(x));
   }
   try {
     const f = toFloat(v);
-    return Number.isFinite(f) ? Math.trunc(f) || 0 : dflt;
+    return Number.isFinite(f) ? intFromNumber(Math.trunc(f)) : dflt;
   } catch {
     return dflt;
   }
@@ -88,6 +95,7 @@ function toFloatFilter(v: unknown, dflt: unknown): unknown {
 function abs(v: unknown): unknown {
   if (v instanceof Undefined || !isNumber(v)) throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
   if (isFloat(v)) return mkFloat(Math.abs(num(v)));
+  if (typeof v === "bigint") return v < 0n ? intOf(-v) : v;
   return Math.abs(num(v));
 }
 
@@ -97,10 +105,10 @@ function round(v: unknown, precision: unknown, method: unknown): unknown {
   }
   if (!isNumber(v)) throw typeError(`type ${typeName(v)} doesn't define __round__ method`);
   const p = num(precision);
+  if (method === "common" && !isFloat(v) && (p >= 0 || typeof v === "bigint")) return p >= 0 ? (typeof v === "boolean" ? +v : v) : roundBig(v as bigint, p);
   const x = num(v);
   if (method === "common") {
     if (!isFloat(v)) {
-      if (p >= 0) return x;
       const unit = 10 ** -p;
       return roundFloat(x / unit, 0) * unit;
     }
@@ -108,6 +116,19 @@ function round(v: unknown, precision: unknown, method: unknown): unknown {
   }
   const scale = 10 ** p;
   return mkFloat((method === "ceil" ? Math.ceil(x * scale) : Math.floor(x * scale)) / scale);
+}
+
+/** round(int, -k) for a big int: exact, half to even. */
+function roundBig(v: bigint, p: number): number | bigint {
+  const unit = 10n ** BigInt(-p);
+  let q = v / unit;
+  let r = v % unit;
+  if (r < 0n) {
+    q -= 1n;
+    r += unit;
+  }
+  if (2n * r > unit || (2n * r === unit && q % 2n !== 0n)) q += 1n;
+  return intOf(q * unit);
 }
 
 /** pprint.pformat for values that fit one line (dict keys sorted, as pprint does). */

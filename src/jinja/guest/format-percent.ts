@@ -3,6 +3,7 @@
 // precision, `*`, and %(name)s with a mapping.
 import { PyError, typeError, valueError } from "./errors.js";
 import { formatExp, formatFixed, formatGeneral } from "./float-format.js";
+import { big, truncToInt } from "./ints.js";
 import { PyRange, Undefined, intStr, isFloat, isNumber, isStr, isTuple, num, repr, str, strOf, typeName } from "./python.js";
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.?)/y;
@@ -70,7 +71,7 @@ function pad(s: string, width: number, left: boolean, zero: boolean): string {
   return sign + prefix + body.slice(prefix.length).padStart(width - sign.length - prefix.length, "0");
 }
 
-function signed(x: number, body: string, flags: string): string {
+function signed(x: number | bigint, body: string, flags: string): string {
   if (x < 0 || Object.is(x, -0)) return body;
   return (flags.includes("+") ? "+" : flags.includes(" ") ? " " : "") + body;
 }
@@ -90,8 +91,8 @@ function convert(conv: string, arg: unknown, flags: string, prec: number | null,
     case "i":
     case "u": {
       if (!isNumber(arg)) throw typeError(`%${conv} format: a real number is required, not ${typeName(arg)}`);
-      const n = Math.trunc(num(arg));
-      let digits = intStr(Math.abs(n));
+      const n = isFloat(arg) ? truncToInt(num(arg)) : typeof arg === "bigint" ? arg : num(arg);
+      let digits = intStr(n < 0 ? -n : n);
       if (prec !== null) digits = digits.padStart(prec, "0");
       return signed(n, (n < 0 ? "-" : "") + digits, flags);
     }
@@ -101,12 +102,12 @@ function convert(conv: string, arg: unknown, flags: string, prec: number | null,
       if (!isNumber(arg) || isFloat(arg)) {
         throw typeError(`%${conv} format: an integer is required, not ${typeName(arg)}`);
       }
-      const n = num(arg);
-      let digits = BigInt(Math.abs(n)).toString(conv === "o" ? 8 : 16);
+      const n = big(arg);
+      let digits = (n < 0n ? -n : n).toString(conv === "o" ? 8 : 16);
       if (conv === "X") digits = digits.toUpperCase();
       if (prec !== null) digits = digits.padStart(prec, "0");
       const prefix = flags.includes("#") ? (conv === "o" ? "0o" : conv === "x" ? "0x" : "0X") : "";
-      return signed(n, (n < 0 ? "-" : "") + prefix + digits, flags);
+      return signed(n, (n < 0n ? "-" : "") + prefix + digits, flags);
     }
     case "e":
     case "E":

@@ -3,7 +3,8 @@
 import { PyError, typeError, valueError } from "./errors.js";
 import { formatExp, formatFixed, formatGeneral } from "./float-format.js";
 import { getattr, getitem } from "./attrs.js";
-import { isFloat, isNumber, isStr, num, repr, str, strOf, typeName } from "./python.js";
+import { big } from "./ints.js";
+import { intStr, isFloat, isNumber, isStr, num, repr, str, strOf, typeName } from "./python.js";
 
 const SPEC = /^(?:([\s\S])?([<>=^]))?([-+ ])?(z)?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
@@ -105,15 +106,16 @@ export function formatValue(value: unknown, spec: string): string {
   if (!isNumber(value)) {
     throw typeError(`unsupported format string passed to ${typeName(value)}.__format__`);
   }
-  const x = num(value);
   const floatType = type !== undefined && "eEfFgG%".includes(type);
+  let negative: boolean;
   if (!isFloat(value) && !floatType) {
     if (prec !== null) throw valueError("Precision not allowed in integer format specifier");
-    const n = Math.abs(x);
+    const n = big(value);
+    negative = n < 0n;
     const radix = type === "b" ? 2 : type === "o" ? 8 : type === "x" || type === "X" ? 16 : 10;
-    if (type === "c") body = String.fromCodePoint(x);
+    if (type === "c") body = String.fromCodePoint(Number(n));
     else {
-      body = BigInt(n).toString(radix);
+      body = radix === 10 ? intStr(negative ? -n : n) : (negative ? -n : n).toString(radix);
       if (type === "X") body = body.toUpperCase();
       if (group) body = groupDigits(body, group, radix === 10 ? 3 : 4);
       if (alt && radix !== 10) body = `0${type === "X" ? "X" : (type as string)}` + body;
@@ -122,6 +124,8 @@ export function formatValue(value: unknown, spec: string): string {
       throw valueError(`Unknown format code '${type}' for object of type 'int'`);
     }
   } else {
+    const x = num(value);
+    negative = x < 0 || Object.is(x, -0);
     const p = prec ?? 6;
     const abs = Math.abs(x);
     switch (type) {
@@ -149,7 +153,7 @@ export function formatValue(value: unknown, spec: string): string {
       body = groupDigits(body.slice(0, k), group, 3) + body.slice(k);
     }
   }
-  if (x < 0 || Object.is(x, -0)) signStr = "-";
+  if (negative) signStr = "-";
   else if (sign === "+" || sign === " ") signStr = sign;
   return justify(body, signStr, width, fill, align ?? ">");
 }

@@ -1,9 +1,11 @@
 // The default Jinja2 globals: range, dict, namespace, cycler, joiner, lipsum.
-import { TemplateRuntimeError, typeError, valueError } from "./errors.js";
+import { PyError, TemplateRuntimeError, typeError, valueError } from "./errors.js";
 import { NOT_FOUND, Callable, Namespace, PyFloat, PyRange, dictKey, isNumber, iterate, num, str, typeName, type HasAttrs } from "./python.js";
 import type { Kwargs } from "./attrs.js";
 
 function intArg(v: unknown): number {
+  // Python's range takes big ints lazily; Baryon's holds numbers (docs/rendering.md)
+  if (typeof v === "bigint") throw new PyError("OverflowError", "Python int too large to convert to C ssize_t");
   if (!isNumber(v) || v instanceof PyFloat || !Number.isInteger(num(v))) {
     throw typeError(`'${typeName(v)}' object cannot be interpreted as an integer`);
   }

@@ -8,7 +8,7 @@
 // Jinja2's. See docs/rendering.md for what differs and why.
 import { GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "../guest-contract.js";
 import { type RenderError } from "../../ports/renderer.js";
-import { TemplateSyntaxError, UndefinedError } from "./errors.js";
+import { TemplateSyntaxError, UndefinedError, outputTooLong } from "./errors.js";
 import { mutationCount } from "./attrs.js";
 import { adaptFilter, externalFilterCalls } from "./external.js";
 import { GLOBALS } from "./globals.js";
@@ -36,7 +36,7 @@ const hasMarkers = (s: string): boolean => s.indexOf(BLOCK_START) !== -1 || s.in
 
 function toRenderError(e: unknown): RenderError {
   const err = e as { message?: unknown; lineno?: unknown; column?: unknown } | null;
-  const message = typeof err?.message === "string" ? err.message : String(e);
+  const message = outputTooLong(e) ?? (typeof err?.message === "string" ? err.message : String(e));
   const kind = e instanceof TemplateSyntaxError ? "syntax" : e instanceof UndefinedError ? "undefined" : "runtime";
   const error: RenderError = { kind, message };
   if (typeof err?.lineno === "number") error.line = err.lineno;
@@ -70,13 +70,13 @@ function compile(key: string, source: string | null): Compiled | undefined {
 // so it is reused until a render changes it in place (`list.append`, `dict.update`).
 let lastContext: { json: string; value: Map<unknown, unknown>; markers: boolean } | null = null;
 
-function context(json: string): { value: Map<unknown, unknown>; markers: boolean } {
+function context(json: string, exactNumbers: boolean): { value: Map<unknown, unknown>; markers: boolean } {
   if (lastContext?.json === json) return lastContext;
-  const value = parseJson(json);
+  const value = parseJson(json, exactNumbers);
   return { value: value instanceof Map ? value : new Map(), markers: hasMarkers(json) };
 }
 
-function render(_name: string, key: number, source: string | null, contextJson: string): string {
+function render(_name: string, key: number, source: string | null, contextJson: string, exactNumbers?: unknown): string {
   const mutationsBefore = mutationCount();
   const filterCallsBefore = externalFilterCalls();
   let ctx: { value: Map<unknown, unknown>; markers: boolean } | null = null;
@@ -84,7 +84,7 @@ function render(_name: string, key: number, source: string | null, contextJson: 
     const compiled = compile(String(key), typeof source === "string" ? source : null);
     if (!compiled) return GUEST_NEED_SOURCE;
     if (!compiled.ok) return JSON.stringify({ ok: false, error: compiled.error });
-    ctx = context(contextJson);
+    ctx = context(contextJson, exactNumbers === true);
     let output = compiled.render(ctx.value);
     // Markers come from proton_cfn_* filters (or, unusually, the inputs); scanning
     // every output for them would cost more than a typical render.

@@ -1,27 +1,39 @@
 // JSON in and out of the Python value model: the render context arrives as
-// JSON (objects become insertion-ordered dicts), and `tojson` is Jinja2's
+// JSON (objects become insertion-ordered dicts, numbers read as Python's json
+// reads them: see exactNumbers in ../guest-contract.ts), and `tojson` is Jinja2's
 // htmlsafe_json_dumps (json.dumps with sort_keys=True, then <>&' escaped).
 import { TemplateRuntimeError, typeError } from "./errors.js";
+import { intOf } from "./ints.js";
 import {
   Markup,
   PyFloat,
   compare,
   floatRepr,
   intStr,
-
   typeName,
 } from "./python.js";
 
-/** Parses the context JSON into Python values (dicts as Maps, key order kept). */
-export function parseJson(text: string): unknown {
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Parses the context JSON into Python values (dicts as Maps, key order kept).
+ * With `exactNumbers` (5.0 or a big integer in the text) numbers are read from
+ * their text; otherwise JSON.parse's are exact, unless one is past 2^53.
+ */
+export function parseJson(text: string, exactNumbers = false): unknown {
+  if (exactNumbers) return new OrderedJsonParser(text).parse();
   const state = { reordered: false };
   const value = toPython(JSON.parse(text), state);
-  // JS objects list array-index keys ("0", "42") first: only then is the ordered parser needed
+  // JS objects list array-index keys ("0", "42") first: only then (or for a
+  // number JSON.parse rounded) is the slower parser needed
   return state.reordered ? new OrderedJsonParser(text).parse() : value;
 }
 
 function toPython(v: unknown, state: { reordered: boolean }): unknown {
-  if (v === null || typeof v !== "object") return v;
+  if (v === null || typeof v !== "object") {
+    if (typeof v === "number" && (v > SAFE || v < -SAFE)) state.reordered = true;
+    return v;
+  }
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) v[i] = toPython(v[i], state);
     return v;
@@ -36,6 +48,8 @@ function toPython(v: unknown, state: { reordered: boolean }): unknown {
   }
   return m;
 }
+
+const LITERAL = /true|false|null|(-?(?:0|[1-9]\d*))(\.\d+)?([eE][+-]?\d+)?/y;
 
 /** A small JSON parser that builds Maps in source order. */
 class OrderedJsonParser {
@@ -98,10 +112,15 @@ class OrderedJsonParser {
       }
     }
     if (c === '"') return this.string();
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.s.slice(this.i, this.i + 400));
+    LITERAL.lastIndex = this.i;
+    const m = LITERAL.exec(this.s);
     if (!m) this.fail();
     this.i += m[0].length;
-    return JSON.parse(m[0]);
+    if (m[1] === undefined) return JSON.parse(m[0]);
+    const x = Number(m[0]);
+    // As Python's json: a fraction or exponent makes a float (5.0 stays one), digits alone an exact int.
+    if (m[2] !== undefined || m[3] !== undefined) return Number.isInteger(x) ? new PyFloat(x) : x;
+    return x <= SAFE && x >= -SAFE ? x || 0 : intOf(BigInt(m[0]));
   }
 
   private string(): string {
@@ -157,6 +176,7 @@ function jsonKey(k: unknown): string {
   if (k === false) return "false";
   if (k === null) return "null";
   if (typeof k === "number") return Number.isInteger(k) ? intStr(k) : jsonFloat(k);
+  if (typeof k === "bigint") return intStr(k);
   if (k instanceof PyFloat) return jsonFloat(k.v);
   throw typeError(`keys must be str, int, float, bool or None, not ${typeName(k)}`);
 }
@@ -168,6 +188,7 @@ export function dumps(v: unknown, indent: string | null, level = 0): string {
   if (v === false) return "false";
   if (typeof v === "string") return jsonString(v);
   if (typeof v === "number") return Number.isInteger(v) ? intStr(v) : jsonFloat(v);
+  if (typeof v === "bigint") return intStr(v);
   if (v instanceof PyFloat) return jsonFloat(v.v);
   if (v instanceof Markup) return jsonString(v.s);
   const inner = indent === null ? "" : "\n" + indent.repeat(level + 1);

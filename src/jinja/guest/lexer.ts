@@ -3,11 +3,12 @@
 // ways that change output (string escapes, `}}` inside dict literals, `#}` in
 // text, number formats, raw blocks), so the token stream is Jinja2's own.
 import { TemplateSyntaxError } from "./errors.js";
+import { intOf } from "./ints.js";
 import { unescapeString } from "./lexer-strings.js";
 
 export interface Token {
   type: string;
-  value: string | number;
+  value: string | number | bigint;
   lineno: number;
 }
 
@@ -101,7 +102,7 @@ export function tokenize(source: string): Token[] {
 function lexInto(src: string, out: Token[]): void {
   let pos = 0;
   let lineno = 1;
-  const push = (type: string, value: string | number): void => {
+  const push = (type: string, value: string | number | bigint): void => {
     out.push({ type, value, lineno });
   };
   while (pos < src.length) {
@@ -171,7 +172,7 @@ function lexTag(
   block: boolean,
   line: () => number,
   setLine: (n: number) => void,
-  push: (type: string, value: string | number) => void,
+  push: (type: string, value: string | number | bigint) => void,
 ): number {
   const end = block ? BLOCK_END : VARIABLE_END;
   const balancing: string[] = [];
@@ -193,7 +194,9 @@ function lexTag(
     } else if ((t = at(FLOAT)) !== null) {
       push("float", Number(t.replace(/_/g, "")));
     } else if ((t = at(INTEGER)) !== null) {
-      push("integer", Number(t.replace(/_/g, "")));
+      const digits = t.replace(/_/g, "");
+      const n = Number(digits);
+      push("integer", n <= Number.MAX_SAFE_INTEGER ? n : intOf(BigInt(digits)));
     } else if ((t = at(NAME)) !== null) {
       if (!IDENTIFIER.test(t)) throw new TemplateSyntaxError("Invalid character in identifier", line());
       push("name", t);

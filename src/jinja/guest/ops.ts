@@ -1,7 +1,9 @@
 // Python's operators as Jinja2 evaluates them: int/float arithmetic with
 // Python's floor division and modulo, sequence + and *, `%` formatting,
-// `~` concatenation through str(), and `in`.
+// `~` concatenation through str(), and `in`. Ints are exact (ints.ts): a result
+// past 2^53 is recomputed as a bigint, which costs the common case one range check.
 import { PyError, typeError, zeroDivision } from "./errors.js";
+import { big, bigDivmod, bigPow, bigTrueDiv, intOf } from "./ints.js";
 import { percentFormat } from "./format-percent.js";
 import {
   DictView,
@@ -33,18 +35,29 @@ function failUndefined(a: unknown, b: unknown): void {
   if (b instanceof Undefined) b.fail();
 }
 
-/** A numeric result: int when both operands are ints (or bools), float otherwise. */
-function numeric(a: unknown, b: unknown, r: number): number | PyFloat {
-  return isFloat(a) || isFloat(b) ? mkFloat(r) : r || 0;
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** A numeric result: int when both operands are ints (or bools), exact at any size; float otherwise. */
+function arith(op: "+" | "-" | "*", a: unknown, b: unknown): number | bigint | PyFloat {
+  if (isFloat(a) || isFloat(b)) {
+    const x = num(a);
+    const y = num(b);
+    return mkFloat(op === "+" ? x + y : op === "-" ? x - y : x * y);
+  }
+  const x = big(a);
+  const y = big(b);
+  return intOf(op === "+" ? x + y : op === "-" ? x - y : x * y);
 }
 
 export function add(a: unknown, b: unknown): unknown {
   if (typeof a === "number" && typeof b === "number") {
-    return Number.isInteger(a) && Number.isInteger(b) ? a + b : mkFloat(a + b);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) return mkFloat(a + b);
+    const r = a + b;
+    return r <= SAFE && r >= -SAFE ? r : arith("+", a, b);
   }
   if (typeof a === "string" && typeof b === "string") return a + b;
   failUndefined(a, b);
-  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) + num(b));
+  if (isNumber(a) && isNumber(b)) return arith("+", a, b);
   if (a instanceof Markup && isStr(b)) return new Markup(a.s + escapeText(b));
   if (b instanceof Markup && isStr(a)) return new Markup(escapeText(a) + b.s);
   if (isStr(a)) {
@@ -64,10 +77,12 @@ export function add(a: unknown, b: unknown): unknown {
 
 export function sub(a: unknown, b: unknown): unknown {
   if (typeof a === "number" && typeof b === "number") {
-    return Number.isInteger(a) && Number.isInteger(b) ? a - b : mkFloat(a - b);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) return mkFloat(a - b);
+    const r = a - b;
+    return r <= SAFE && r >= -SAFE ? r : arith("-", a, b);
   }
   failUndefined(a, b);
-  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) - num(b));
+  if (isNumber(a) && isNumber(b)) return arith("-", a, b);
   return unsupported("-", a, b);
 }
 
@@ -88,10 +103,12 @@ function repeat(seq: unknown, times: unknown): unknown {
 
 export function mul(a: unknown, b: unknown): unknown {
   if (typeof a === "number" && typeof b === "number") {
-    return Number.isInteger(a) && Number.isInteger(b) ? a * b || 0 : mkFloat(a * b);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) return mkFloat(a * b);
+    const r = a * b;
+    return r <= SAFE && r >= -SAFE ? r || 0 : arith("*", a, b);
   }
   failUndefined(a, b);
-  if (isNumber(a) && isNumber(b)) return numeric(a, b, num(a) * num(b));
+  if (isNumber(a) && isNumber(b)) return arith("*", a, b);
   if (isStr(a) || Array.isArray(a)) return repeat(a, b);
   if (isStr(b) || Array.isArray(b)) return repeat(b, a);
   return unsupported("*", a, b);
@@ -100,6 +117,7 @@ export function mul(a: unknown, b: unknown): unknown {
 export function div(a: unknown, b: unknown): unknown {
   failUndefined(a, b);
   if (!isNumber(a) || !isNumber(b)) return unsupported("/", a, b);
+  if ((typeof a === "bigint" || typeof b === "bigint") && !isFloat(a) && !isFloat(b)) return mkFloat(bigTrueDiv(big(a), big(b)));
   const y = num(b);
   if (y === 0) throw zeroDivision(isFloat(a) || isFloat(b) ? "float division by zero" : "division by zero");
   return mkFloat(num(a) / y);
@@ -126,6 +144,7 @@ function floatDivmod(x: number, y: number): [number, number] {
 export function floordiv(a: unknown, b: unknown): unknown {
   failUndefined(a, b);
   if (!isNumber(a) || !isNumber(b)) return unsupported("//", a, b);
+  if ((typeof a === "bigint" || typeof b === "bigint") && !isFloat(a) && !isFloat(b)) return bigDivmod(big(a), big(b), "//");
   const x = num(a);
   const y = num(b);
   if (isFloat(a) || isFloat(b)) {
@@ -133,13 +152,17 @@ export function floordiv(a: unknown, b: unknown): unknown {
     return mkFloat(floatDivmod(x, y)[0]);
   }
   if (y === 0) throw zeroDivision("integer division or modulo by zero");
-  return Math.floor(x / y) || 0;
+  // exact, unlike Math.floor(x / y), whose division may round up to the next integer
+  const r = x % y;
+  const q = (x - r) / y;
+  return (r !== 0 && r < 0 !== y < 0 ? q - 1 : q) || 0;
 }
 
 export function mod(a: unknown, b: unknown): unknown {
   if (isStr(a)) return percentFormat(strOf(a), b);
   failUndefined(a, b);
   if (!isNumber(a) || !isNumber(b)) return unsupported("%", a, b);
+  if ((typeof a === "bigint" || typeof b === "bigint") && !isFloat(a) && !isFloat(b)) return bigDivmod(big(a), big(b), "%");
   const x = num(a);
   const y = num(b);
   if (isFloat(a) || isFloat(b)) {
@@ -154,6 +177,8 @@ export function mod(a: unknown, b: unknown): unknown {
 export function pow(a: unknown, b: unknown): unknown {
   failUndefined(a, b);
   if (!isNumber(a) || !isNumber(b)) return unsupported("** or pow()", a, b);
+  const ints = !isFloat(a) && !isFloat(b);
+  if (ints && (typeof a === "bigint" || typeof b === "bigint") && big(b) >= 0n) return bigPow(big(a), big(b));
   const x = num(a);
   const y = num(b);
   if (x === 0 && y < 0) throw zeroDivision("0.0 cannot be raised to a negative power");
@@ -164,11 +189,12 @@ export function pow(a: unknown, b: unknown): unknown {
     }
     return mkFloat(r);
   }
-  return r;
+  return r <= SAFE && r >= -SAFE ? r : bigPow(big(x), big(y));
 }
 
 export function neg(a: unknown): unknown {
   if (typeof a === "number") return Number.isInteger(a) ? -a || 0 : -a;
+  if (typeof a === "bigint") return intOf(-a);
   if (a instanceof Undefined) a.fail();
   if (a instanceof PyFloat) return new PyFloat(-a.v);
   if (typeof a === "boolean") return a ? -1 : 0;
@@ -176,7 +202,7 @@ export function neg(a: unknown): unknown {
 }
 
 export function pos(a: unknown): unknown {
-  if (typeof a === "number" || a instanceof PyFloat) return a;
+  if (typeof a === "number" || typeof a === "bigint" || a instanceof PyFloat) return a;
   if (a instanceof Undefined) a.fail();
   if (typeof a === "boolean") return a ? 1 : 0;
   throw typeError(`bad operand type for unary +: '${typeName(a)}'`);
@@ -211,7 +237,7 @@ export function contains(container: unknown, item: unknown): boolean {
     return contains(container.toArray(), item);
   }
   if (container instanceof PyRange) {
-    if (!isNumber(item) || !Number.isInteger(num(item))) return false;
+    if (!isNumber(item) || typeof item === "bigint" || !Number.isInteger(num(item))) return false;
     const i = (num(item) - container.start) / container.step;
     return Number.isInteger(i) && i >= 0 && i < container.length;
   }

@@ -1,4 +1,5 @@
 // Python's str() and repr() of template values: what `{{ value }}` prints.
+import { bigStr } from "./ints.js";
 import {
   Callable,
   DictView,
@@ -18,6 +19,8 @@ export function typeName(v: unknown): string {
       return "bool";
     case "number":
       return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      return "int";
     case "string":
       return "str";
     case "function":
@@ -58,12 +61,14 @@ export function str(v: unknown): string {
   if (v instanceof Markup) return v.s;
   if (v instanceof Undefined) return v.strict ? v.fail() : "";
   if (v instanceof PyFloat) return floatRepr(v.v);
+  if (typeof v === "bigint") return bigStr(v);
   return repr(v);
 }
 
-export function intStr(n: number): string {
+export function intStr(n: number | bigint): string {
   // Past 2^53 String() rounds (and from 1e21 uses an exponent); Python prints every digit.
-  return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();
+  if (typeof n === "bigint") return bigStr(n);
+  return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : bigStr(BigInt(n));
 }
 
 const EXPONENTIAL = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/;
@@ -121,7 +126,7 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 /** Python repr(v). */
 export function repr(v: unknown): string {
   if (typeof v === "string") return strRepr(v);
-  if (v === null || typeof v === "boolean" || typeof v === "number" || v instanceof PyFloat) return str(v);
+  if (v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "bigint" || v instanceof PyFloat) return str(v);
   if (Array.isArray(v)) {
     const items = v.map(repr);
     if (!isTuple(v)) return `[${items.join(", ")}]`;

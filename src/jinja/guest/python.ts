@@ -33,6 +33,7 @@ export function truthy(v: unknown): boolean {
   if (v instanceof Map) return v.size > 0;
   if (v instanceof Undefined) return v.strict ? v.fail() : false;
   if (v instanceof PyFloat) return v.v !== 0;
+  if (typeof v === "bigint") return true; // never 0: small ints are numbers
   if (v instanceof Markup) return v.s.length > 0;
   if (v instanceof PyRange) return v.length > 0;
   if (v instanceof DictView) return v.map.size > 0;
@@ -44,7 +45,7 @@ export function eq(a: unknown, b: unknown): boolean {
   if (a === b && !(a instanceof Undefined)) return typeof a !== "number" || a === a;
   if (a instanceof Undefined) return a.strict ? a.fail() : b instanceof Undefined && !b.strict;
   if (b instanceof Undefined) return b.strict ? b.fail() : false;
-  if (isNumber(a)) return isNumber(b) && num(a) === num(b);
+  if (isNumber(a)) return isNumber(b) && exact(a) == exact(b); // == compares bigint and number exactly
   if (isStr(a)) return isStr(b) && strOf(a) === strOf(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || isTuple(a) !== isTuple(b) || a.length !== b.length) return false;
@@ -87,9 +88,9 @@ function cmp(op: OrderOp, a: unknown, b: unknown): number {
   if (a instanceof Undefined) a.fail();
   if (b instanceof Undefined) b.fail();
   if (isNumber(a) && isNumber(b)) {
-    const x = num(a);
-    const y = num(b);
-    return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+    const x = exact(a);
+    const y = exact(b);
+    return x < y ? -1 : x > y ? 1 : x == y ? 0 : NaN;
   }
   if (isStr(a) && isStr(b)) {
     const x = strOf(a);
@@ -106,6 +107,11 @@ function cmp(op: OrderOp, a: unknown, b: unknown): number {
   throw typeError(
     `'${OP_SYMBOL[op]}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`,
   );
+}
+
+/** A number as JS compares it exactly with another: big ints stay bigints (Python compares int and float exactly). */
+function exact(v: unknown): number | bigint {
+  return typeof v === "bigint" ? v : num(v);
 }
 
 /** Sort comparator with Python semantics (stable sort is JS's default). */
@@ -184,6 +190,7 @@ export function hashKey(v: unknown): unknown {
   if (typeof v === "string" || typeof v === "number" || v === null) return v;
   if (typeof v === "boolean") return v ? 1 : 0;
   if (v instanceof PyFloat) return v.v;
+  if (typeof v === "bigint") return BigInt(Number(v)) === v ? Number(v) : v; // 2**60 == 2.0**60
   if (v instanceof Markup) return v.s;
   if (v instanceof Undefined) return v.strict ? v.fail() : LENIENT_KEY;
   if (isTuple(v)) {

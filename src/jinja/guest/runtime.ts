@@ -2,7 +2,7 @@
 // operations plus the pieces of jinja2.runtime that are not plain values
 // (context lookup, macros, unpacking, namespace assignment).
 import { call, callMethod, getattr, getitem, slice } from "./attrs.js";
-import { PyError, TemplateError, TemplateRuntimeError, typeError, valueError } from "./errors.js";
+import { PyError, TemplateError, TemplateRuntimeError, outputTooLong, typeError, valueError } from "./errors.js";
 import { filters, tests } from "./filters.js";
 import { GLOBALS } from "./globals.js";
 import { LoopContext } from "./loop.js";
@@ -139,7 +139,7 @@ function locate(e: unknown, line: number): unknown {
     e.lineno ??= line;
     return e;
   }
-  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const msg = outputTooLong(e) ?? (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
   return new TemplateRuntimeError(msg, line);
 }
 

@@ -46,7 +46,7 @@ export const TESTS: Record<string, Test> = nullProto({
   boolean: unary("test_boolean", (v) => typeof v === "boolean"),
   false: unary("test_false", (v) => v === false),
   true: unary("test_true", (v) => v === true),
-  integer: unary("test_integer", (v) => typeof v === "number" && Number.isInteger(v)),
+  integer: unary("test_integer", (v) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint"),
   float: unary("test_float", (v) => isFloat(v)),
   lower: unary("test_lower", (v) => pyBool((STR_METHODS.islower as (s: string) => unknown)(str(v)))),
   upper: unary("test_upper", (v) => pyBool((STR_METHODS.isupper as (s: string) => unknown)(str(v)))),

@@ -1,10 +1,12 @@
 // The Python value model's types, so that printing, truthiness and equality
 // (python.ts) can match Jinja2 byte for byte:
-//   None -> null, bool -> boolean, int -> integral number, float -> non-integral
-//   number or PyFloat (an integral float such as 5.0 must still print "5.0"),
+//   None -> null, bool -> boolean, int -> integral number, or bigint beyond
+//   2^53 (ints.ts), float -> non-integral number or PyFloat (an integral float
+//   such as 5.0 must still print "5.0"),
 //   str -> string (Markup for "safe" strings), list -> Array, tuple -> Array
 //   marked with TUPLE, dict -> Map (insertion-ordered, any key type).
 import { TemplateRuntimeError, UndefinedError } from "./errors.js";
+import { bigToFloat } from "./ints.js";
 import { objectTypeRepr, repr, typeName } from "./python-repr.js";
 
 /** An integral-valued float: JS numbers cannot tell 5.0 from 5. */
@@ -144,17 +146,18 @@ export const isDict = (v: unknown): v is Map<unknown, unknown> => v instanceof M
 
 /** int, float or bool (Python's numbers.Number includes bool). */
 export function isNumber(v: unknown): boolean {
-  return typeof v === "number" || typeof v === "boolean" || v instanceof PyFloat;
+  return typeof v === "number" || typeof v === "boolean" || v instanceof PyFloat || typeof v === "bigint";
 }
-export const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+export const isInt = (v: unknown): v is number | bigint => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
 export const isFloat = (v: unknown): boolean =>
   v instanceof PyFloat || (typeof v === "number" && !Number.isInteger(v));
 
-/** The JS number behind an int/float/bool. */
+/** The JS number behind an int/float/bool (a big int as Python's float() converts it). */
 export function num(v: unknown): number {
   if (typeof v === "number") return v;
   if (v instanceof PyFloat) return v.v;
   if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return bigToFloat(v);
   throw new TemplateRuntimeError(`expected a number, got ${typeName(v)}`);
 }
 
