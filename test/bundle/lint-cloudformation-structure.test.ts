@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/bundle/diagnostics.js";
 import { lintCloudFormation, resourceTypes } from "../../src/bundle/lint/cloudformation.js";
+import { MAX_YAML_DEPTH } from "../../src/bundle/parse/yaml.js";
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/lint/${name}`, import.meta.url), "utf8");
 const lint = (text: string) => lintCloudFormation(text, "dev/infrastructure/cloudformation.yaml");
@@ -20,9 +21,26 @@ describe("lintCloudFormation: syntax", () => {
     expect(where(lint(text))).toEqual(['3:41 error cfn-syntax: invalid JSON: expected a string, found "}"']);
   });
 
-  it("reports a key given twice", () => {
-    const text = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  Topic:\n    Type: AWS::SQS::Queue\n";
-    expect(lint(text)).toEqual([expect.objectContaining({ line: 4, code: "cfn-syntax", message: expect.stringMatching(/Map keys must be unique/) })]);
+  it("reports a logical id given twice, by name", () => {
+    const text = "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n  \"Topic\":\n    Type: AWS::SQS::Queue\n";
+    expect(where(lint(text))).toEqual([
+      '4:3 error cfn-duplicate-key: "Topic" appears twice in the same mapping: a logical id (resource, parameter, output, condition) or a property can be declared only once',
+    ]);
+  });
+
+  // Past a few hundred levels the YAML parser's own stack gives out; both ways end in one clear error.
+  it.each([
+    ["a flow mapping", 10_000, (n: number) => `${"{a: ".repeat(n)}1${"}".repeat(n)}`],
+    ["a flow list", 10_000, (n: number) => `${"[".repeat(n)}1${"]".repeat(n)}`],
+    ["a block mapping", 2_000, (n: number) => Array.from({ length: n }, (_, i) => `\n${"  ".repeat(i + 2)}a:`).join("") + " 1"],
+  ])("refuses %s nested past the limit (just past it, and %i deep)", (_, deepest, nest) => {
+    for (const depth of [MAX_YAML_DEPTH + 1, deepest]) {
+      const text = `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nMetadata:\n  Deep: ${nest(depth)}\n`;
+      expect(lint(text)).toEqual([expect.objectContaining({
+        severity: "error", code: "cfn-too-deep", message: expect.stringMatching(new RegExp(`^mappings and lists nested deeper than ${MAX_YAML_DEPTH} levels`)),
+      })]);
+    }
+    expect(lint(`Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nMetadata:\n  Deep: ${nest(MAX_YAML_DEPTH - 2)}\n`)).toEqual([]);
   });
 
   it("reports a tag CloudFormation does not know", () => {
@@ -65,6 +83,18 @@ describe("lintCloudFormation: structure", () => {
     expect(where(lint(text))).toEqual([
       '4:5 error cfn-resource-attribute: resource "Topic": unknown attribute "Propreties" (did you mean "Properties"?); resource settings go under Properties',
       '6:1 error cfn-unknown-section: unknown top-level section "Output" (did you mean "Outputs"?)',
+    ]);
+  });
+
+  it("accepts Version on a custom resource, as CloudFormation does, and nowhere else", () => {
+    const text = [
+      "Resources:",
+      "  Seed:\n    Type: Custom::SeedTable\n    Version: \"1.0\"\n    Properties: {ServiceToken: arn}",
+      "  Legacy:\n    Type: AWS::CloudFormation::CustomResource\n    Version: \"1.0\"\n    Properties: {ServiceToken: arn}",
+      "  Topic:\n    Type: AWS::SNS::Topic\n    Version: \"1.0\"\n",
+    ].join("\n");
+    expect(where(lint(text))).toEqual([
+      '12:5 error cfn-resource-attribute: resource "Topic": unknown attribute "Version"; resource settings go under Properties',
     ]);
   });
 

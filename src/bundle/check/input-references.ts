@@ -16,18 +16,7 @@ const JINJA_REF = /\b(environment|service_instance|pipeline)\.inputs(?:\.([A-Za-
 const TERRAFORM_REF = /\bvar\.(environment|service_instance|pipeline)\.inputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*"([^"\]]+)"\s*\])/g;
 
 export function findInputReferences(source: string, language: "jinja" | "terraform"): InputReference[] {
-  const lineStarts = [0];
-  for (let i = 0; i < source.length; i++) if (source[i] === "\n") lineStarts.push(i + 1);
-  const at = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
-  };
+  const at = positionsIn(source);
   const refs: InputReference[] = [];
   const scan = (text: string, base: number, pattern: RegExp) => {
     for (const m of text.matchAll(pattern)) {
@@ -40,6 +29,22 @@ export function findInputReferences(source: string, language: "jinja" | "terrafo
   }
   for (const tag of jinjaCodeTags(source)) scan(jinjaCode(tag.text), tag.index, JINJA_REF);
   return refs;
+}
+
+/** The 1-based line and column of an offset in `source`. */
+export function positionsIn(source: string): (offset: number) => { line: number; column: number } {
+  const lineStarts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === "\n") lineStarts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
 }
 
 const CLOSERS: Record<string, RegExp> = { "{": /\}\}/g, "%": /%\}/g, "#": /#\}/g };
@@ -108,7 +113,7 @@ const HEREDOC_START = /<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?\n/y;
  * outside their `${…}` and `%{…}` interpolations. Terraform evaluates only the
  * code, so `# var.x` and `"var.x"` read nothing.
  */
-function terraformCode(source: string): string {
+export function terraformCode(source: string): string {
   // Hidden spans, in order; adjacent ones merge.
   const hidden: [number, number][] = [];
   const hide = (from: number, to: number) => {

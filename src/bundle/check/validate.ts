@@ -49,8 +49,10 @@ function checkType(schema: InputSchema, name: string, type: InputType): Diagnost
   for (const [prop, definition] of Object.entries(type.properties ?? {})) {
     if (definition.default === undefined) continue;
     const problems = compileInputType({ type: "object", properties: { [prop]: definition } }).check({ [prop]: definition.default });
+    // A warning: Proton registered such schemas, and a spec that gives the input a value never meets the default.
     for (const p of problems) {
-      diagnostics.push(errorAt(schema.file, "schema-default-invalid", `the default of ${name}.${prop} does not satisfy its own schema: ${p.message}`,
+      diagnostics.push(warningAt(schema.file, "schema-default-invalid",
+        `the default of ${name}.${prop} does not satisfy its own schema: ${p.message}; a spec that leaves ${prop} out fails`,
         { line: schemaLine(schema, ["types", name, "properties", prop, "default"]) }));
     }
   }
@@ -119,7 +121,11 @@ export function validateSpec(spec: Spec, bundle: Bundle): Diagnostic[] {
       return 1;
     };
     for (const problem of compiled.check(applyDefaults(type, values))) {
-      diagnostics.push(errorAt(spec.file, "spec-invalid", `${problem.message} (schema type ${typeName})`, { line: line(problem.path) }));
+      const input = problem.path[0];
+      const defaulted = typeof input === "string" && !Object.hasOwn(values, input) ? type.properties?.[input]?.default : undefined;
+      const message = defaulted === undefined ? problem.message
+        : `the default of input ${input} (${JSON.stringify(defaulted)}) violates the schema: ${problem.message}; the spec does not give ${input}, so the default applies (give it a value)`;
+      diagnostics.push(errorAt(spec.file, "spec-invalid", `${message} (schema type ${typeName})`, { line: line(problem.path) }));
     }
     // A warning, not an error: real repositories carry stale keys that Proton accepted.
     const declared = Object.keys(type.properties ?? {});

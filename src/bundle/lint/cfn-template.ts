@@ -7,6 +7,8 @@ import {
 } from "yaml";
 import { errorAt, type Diagnostic } from "../diagnostics.js";
 import { findJsonError } from "../parse/json-error.js";
+// The limit specs and schemas have: no template comes near it, and every check here walks the tree recursively.
+import { MAX_YAML_DEPTH } from "../parse/yaml.js";
 
 /** Every short form CloudFormation's YAML understands, without the `!`. */
 export const SHORT_FORMS = [
@@ -70,20 +72,50 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
   const doc = parseDocument(text, { lineCounter, customTags, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    return { diagnostics: [errorAt(file, "cfn-syntax", `invalid YAML: ${firstLine(first.message)}`, position(first.pos[0]))], position };
+    return { diagnostics: [syntaxError(file, text, first.code, firstLine(first.message), first.pos[0], position)], position };
   }
   const diagnostics = doc.warnings
     .filter((w) => w.code === "TAG_RESOLVE_FAILED")
     .map((w) => errorAt(file, "cfn-unknown-tag",
       `${firstLine(w.message).replace(/^Unresolved tag: /, "unknown tag ")}: CloudFormation's short forms are ${SHORT_FORMS.map((s) => `!${s}`).join(", ")}`,
       position(w.pos[0])));
-  const root = doc.contents ? convert(doc, doc.contents as YamlNode, position) : undefined;
-  return { ...(root ? { root } : {}), diagnostics, position };
+  try {
+    const root = doc.contents ? convert(doc, doc.contents as YamlNode, position, 0) : undefined;
+    return { ...(root ? { root } : {}), diagnostics, position };
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    return { diagnostics: [tooDeep(file, e.where)], position };
+  }
 }
 
-function convert(doc: Document, node: YamlNode, position: ParsedTemplate["position"]): CfnNode {
+class TooDeep extends Error {
+  constructor(readonly where: { line: number; column: number }) {
+    super("too deep");
+  }
+}
+
+const tooDeep = (file: string, at: { line: number; column: number }) =>
+  errorAt(file, "cfn-too-deep", `mappings and lists nested deeper than ${MAX_YAML_DEPTH} levels: CloudFormation templates never need that many; flatten it`, at);
+
+/** The parser's first error, in words a template author can act on. */
+function syntaxError(file: string, text: string, code: string, message: string, offset: number, position: ParsedTemplate["position"]): Diagnostic {
+  // The parser recurses per level and reports a blown stack as an error: past any sane depth.
+  if (/call stack/i.test(message)) return tooDeep(file, position(offset));
+  if (code === "DUPLICATE_KEY") {
+    const key = /^\s*(?:"([^"\n]*)"|'([^'\n]*)'|([^:#\n]*?))\s*:/.exec(text.slice(offset, offset + 300));
+    const name = key ? (key[1] ?? key[2] ?? key[3]) : undefined;
+    if (name) {
+      return errorAt(file, "cfn-duplicate-key",
+        `"${name}" appears twice in the same mapping: a logical id (resource, parameter, output, condition) or a property can be declared only once`, position(offset));
+    }
+  }
+  return errorAt(file, "cfn-syntax", `invalid YAML: ${message}`, position(offset));
+}
+
+function convert(doc: Document, node: YamlNode, position: ParsedTemplate["position"], depth: number): CfnNode {
   const [start = 0, end = start] = node.range ?? [];
   const where: Where = { ...position(start), start, end };
+  if (depth > MAX_YAML_DEPTH) throw new TooDeep(where);
   let plain: CfnNode;
   if (isAlias(node)) {
     const target = node.resolve(doc);
@@ -99,13 +131,13 @@ function convert(doc: Document, node: YamlNode, position: ParsedTemplate["positi
         const keyAt: Where = { ...position(keyStart), start: keyStart, end: keyNode?.range?.[1] ?? keyStart };
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const value: CfnNode = pair.value
-          ? convert(doc, pair.value as YamlNode, position)
+          ? convert(doc, pair.value as YamlNode, position, depth + 1)
           : { kind: "scalar", value: null, ...keyAt };
         return { key, keyAt, value };
       }),
     };
   } else if (isSeq(node)) {
-    plain = { kind: "seq", ...where, items: node.items.map((item) => convert(doc, item as YamlNode, position)) };
+    plain = { kind: "seq", ...where, items: node.items.map((item) => convert(doc, item as YamlNode, position, depth + 1)) };
   } else {
     plain = { kind: "scalar", ...where, value: isScalar(node) ? node.value : null };
   }

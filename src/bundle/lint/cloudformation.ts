@@ -18,6 +18,9 @@ const RESOURCE_ATTRIBUTES = [
   "Type", "Properties", "DependsOn", "Condition", "Metadata", "DeletionPolicy",
   "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy",
 ];
+// CloudFormation accepts `Version` on a custom resource (the custom resource protocol's version).
+const CUSTOM_RESOURCE_ATTRIBUTES = [...RESOURCE_ATTRIBUTES, "Version"];
+const isCustomResource = (type: string | undefined) => type !== undefined && (type.startsWith("Custom::") || type === "AWS::CloudFormation::CustomResource");
 // AWS::S3::Bucket, Alexa::ASK::Skill, MyOrg::Svc::Thing::MODULE, Custom::Anything.
 const RESOURCE_TYPE = /^(?:Custom::[\w@-]+|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::MODULE)?)$/;
 
@@ -98,12 +101,13 @@ function checkResources(lint: Lint, section: CfnEntry | undefined): void {
       continue;
     }
     checkResourceType(lint, resource);
+    const attributes = isCustomResource(stringOf(entryOf(body, "Type")?.value)) ? CUSTOM_RESOURCE_ATTRIBUTES : RESOURCE_ATTRIBUTES;
     for (const { key, keyAt, value } of body.entries) {
       if (key === "Condition") checkConditionName(lint, value, `Condition ${stringOf(value) ?? ""}`.trim());
       else if (key === "DependsOn") checkDependsOn(lint, value);
       else if (key !== "Type") walk(lint, value, TOP);
-      if (!RESOURCE_ATTRIBUTES.includes(key) && !lint.transform) {
-        report(lint, "cfn-resource-attribute", `resource "${resource.key}": unknown attribute "${key}"${didYouMean(key, RESOURCE_ATTRIBUTES)}; resource settings go under Properties`, keyAt);
+      if (!attributes.includes(key) && !lint.transform) {
+        report(lint, "cfn-resource-attribute", `resource "${resource.key}": unknown attribute "${key}"${didYouMean(key, attributes)}; resource settings go under Properties`, keyAt);
       }
     }
   }

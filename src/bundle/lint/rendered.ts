@@ -4,6 +4,7 @@ import { warningAt, type Diagnostic } from "../diagnostics.js";
 import type { ResourceRender } from "../diff/diff.js";
 import { lintCloudFormation, resourceTypes } from "./cloudformation.js";
 import { lintTerraform } from "./terraform.js";
+import { lintTerraformVariables } from "./terraform-variables.js";
 import type { Bundle } from "../model.js";
 import { traceDiagnostics } from "./source-map.js";
 
@@ -55,11 +56,22 @@ export function destructiveChanges(bundle: Bundle, base: ResourceRender | undefi
   return diagnostics;
 }
 
-/** Terraform files are not rendered, so they are linted once per bundle, as they stand in the repository. */
+/**
+ * Terraform files are not rendered, so they are linted once per bundle, as they
+ * stand in the repository: their syntax, and the variables they read.
+ */
 export async function lintTerraformBundle(bundle: Bundle): Promise<Diagnostic[]> {
   const decoder = new TextDecoder();
-  const files = bundle.parts
-    .filter((p) => p.templates.some((t) => t.templateLanguage === "terraform"))
-    .flatMap((p) => p.files.map((path) => ({ path, content: decoder.decode(bundle.files.get(path)) })));
-  return files.length ? lintTerraform(files) : [];
+  const read = (path: string) => ({ path, content: decoder.decode(bundle.files.get(path)) });
+  const parts = bundle.parts.filter((p) => p.templates.some((t) => t.templateLanguage === "terraform"));
+  const files = parts.flatMap((p) => p.files.map(read));
+  if (files.length === 0) return [];
+  const syntax = await lintTerraform(files);
+  // A file HCL cannot parse would only add guesses about its variables.
+  const unparsed = new Set(syntax.map((d) => d.file));
+  const variables = parts.flatMap((p) => {
+    const module = [...bundle.files.keys()].filter((f) => f.startsWith(`${p.dir}/`) && /\.tf(\.json)?$/.test(f)).map(read);
+    return lintTerraformVariables(p.name, p.files.filter((f) => !unparsed.has(f)).map(read), module);
+  });
+  return [...syntax, ...variables];
 }
