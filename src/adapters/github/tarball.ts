@@ -13,8 +13,8 @@ import { LIMITS } from "../../bundle/parse/limits.js";
 const KEEP_BYTES = LIMITS.bundleBytes + 1;
 /** Most bytes one snapshot may hold: a pull request cannot make a worker buffer the whole of a huge repository. */
 export const SNAPSHOT_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Paths whose content the review reads: bundle folders (`…/vN/…`), example specs, the repository config. */
-const CONTENT_PATH = /(^|\/)v[1-9]\d*\/|(^|\/)spec\/[^/]+\.ya?ml$|^\.github\/baryon\.yml$/;
+/** Paths whose content the review reads: bundle folders (`…/vN/…` or `…/N/…`), example specs, the repository config. */
+const CONTENT_PATH = /(^|\/)v?[1-9]\d*\/|(^|\/)spec\/[^/]+\.ya?ml$|^\.github\/baryon\.yml$/;
 
 export class SnapshotTooLargeError extends Error {
   override name = "SnapshotTooLargeError";
@@ -45,6 +45,7 @@ export async function readTarball(body: Readable | AsyncIterable<Uint8Array> | U
       return;
     }
     if (header.type === "symlink") {
+      // Only the link's own name for its target: a link is never followed.
       symlinks.set(path, header.linkname ?? "");
       stream.resume();
       stream.on("end", next);

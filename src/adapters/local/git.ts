@@ -5,6 +5,7 @@ import { lstat, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Snapshot } from "../../bundle/files.js";
+import { nonRegularKind } from "./read-snapshot.js";
 
 const exec = promisify(execFile);
 
@@ -79,16 +80,19 @@ export async function readWorkingTree(dir: string, trace?: ReadTrace): Promise<S
   const listing = await git(dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], trace);
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
+  const nonRegular = new Map<string, string>();
   for (const path of new Set(listing.split("\0").filter(Boolean))) {
     if (path.startsWith(".baryon/")) continue; // Baryon's own embedded state, even where .gitignore forgets it
     const full = join(dir, path);
     const stat = await lstat(full).catch(() => undefined);
     if (!stat) continue; // deleted in the working tree
     trace?.({ file: path });
+    // Links are recorded, never followed; a FIFO or device in place of a tracked file is named, never opened.
     if (stat.isSymbolicLink()) symlinks.set(path, await readlink(full));
     else if (stat.isFile()) files.set(path, await readFile(full));
+    else nonRegular.set(path, nonRegularKind(stat) ?? "a folder");
   }
-  return { files, symlinks };
+  return { files, symlinks, nonRegular };
 }
 
 /** Every file of a commit, read with one `ls-tree` and one `cat-file --batch`. */

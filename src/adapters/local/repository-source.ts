@@ -2,14 +2,15 @@
 // commit or the files on disk, and the config is the head's own
 // `.github/baryon.yml` (`_extends` needs GitHub: a warning, and the file's keys apply).
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { errorAt } from "../../bundle/diagnostics.js";
 import type { Snapshot } from "../../bundle/files.js";
 import { configFromText } from "../../config/read-config.js";
-import { CONFIG_PATH } from "../../config/repo-config.js";
+import { CONFIG_PATH, type ConfigResult } from "../../config/repo-config.js";
 import type { RepositorySource } from "../../ports/repository-source.js";
 import { git, readCommit, readCommitFile, readWorkingTree, resolveCommit, type ReadTrace } from "./git.js";
-import { readSnapshot } from "./read-snapshot.js";
+import { nonRegularKind, readSnapshot } from "./read-snapshot.js";
 
 export interface LocalSourceOptions {
   /** A git ref; the base is its merge base with HEAD (else the ref's commit). Without it the base is empty. */
@@ -33,21 +34,27 @@ export async function localRepositorySource(dir: string, options: LocalSourceOpt
   const headCommit = options.head === undefined ? undefined : await resolveCommit(dir, options.head);
   const isCheckout = existsSync(join(dir, ".git"));
 
-  const configText = async (): Promise<string | undefined> => {
+  const configText = async (): Promise<string | undefined | { notRegular: string }> => {
     if (headCommit) {
       const bytes = await readCommitFile(dir, headCommit, CONFIG_PATH, traceOf("config"));
       return bytes && new TextDecoder().decode(bytes);
     }
     traceOf("config")?.({ file: CONFIG_PATH });
-    return readFile(join(dir, CONFIG_PATH), "utf8").catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return undefined;
-      throw e;
-    });
+    const info = await stat(join(dir, CONFIG_PATH)).catch(() => undefined);
+    if (!info) return undefined;
+    // Opening a FIFO would block the command: only a regular file is read.
+    if (!info.isFile()) return { notRegular: nonRegularKind(info) ?? "a folder" };
+    return readFile(join(dir, CONFIG_PATH), "utf8");
+  };
+  const config = async (): Promise<ConfigResult> => {
+    const text = await configText();
+    if (typeof text !== "object") return configFromText(text);
+    return { ok: false, diagnostics: [errorAt(CONFIG_PATH, "not-regular-file", `${text.notRegular}, not a regular file: Baryon reads its settings only from a regular file`)] };
   };
   return {
     baseName: baseCommit ? `${options.base}@${baseCommit.slice(0, 7)}` : "no base",
     headName: headCommit ? `${options.head}@${headCommit.slice(0, 7)}` : "working tree",
-    config: once(async () => configFromText(await configText())),
+    config: once(config),
     base: baseCommit ? once(() => readCommit(dir, baseCommit, traceOf("base"))) : async () => EMPTY,
     head: once(() => {
       const trace = traceOf("head");

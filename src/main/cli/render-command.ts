@@ -1,15 +1,19 @@
 // `baryon render`: one Jinja file with an explicit context, or a whole bundle from a spec.
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import type { Outputs } from "../../bundle/render/context.js";
-import { hasErrors, type Diagnostic } from "../../bundle/diagnostics.js";
+import { errorAt, hasErrors, type Diagnostic } from "../../bundle/diagnostics.js";
+import { decodeText, decodeTextFile } from "../../bundle/files.js";
+import { BUNDLE_HINT } from "../../bundle/parse/layout.js";
+import { LIMITS } from "../../bundle/parse/limits.js";
 import { parseRepository } from "../../bundle/parse/repository.js";
 import { parseSpec } from "../../bundle/parse/spec.js";
 import { renderBundle } from "../../bundle/render/render-bundle.js";
 import { createRenderPool } from "../../jinja/pool.js";
 import { validateBundle, validateSpec } from "../../bundle/check/validate.js";
 import { isRecord, parseYaml } from "../../bundle/parse/yaml.js";
-import { readSnapshot } from "../../adapters/local/read-snapshot.js";
+import { readBundleFolder } from "../../adapters/local/read-bundle-folder.js";
+import { nonRegularKind } from "../../adapters/local/read-snapshot.js";
 import { printDiagnostic, type Out } from "./output.js";
 
 export interface RenderCommandOptions {
@@ -20,6 +24,8 @@ export interface RenderCommandOptions {
   envOutputs?: string;
   instanceOutputs?: string;
   out?: string;
+  /** `<name>@<major>` of a bundle folder whose path does not say it. */
+  template?: string;
 }
 
 export class UsageError extends Error {
@@ -29,15 +35,24 @@ export class UsageError extends Error {
 export async function runRender(target: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
   const info = await stat(target).catch(() => undefined);
   if (!info) throw new UsageError(`${target}: no such file or directory`);
-  return info.isDirectory() ? renderVersionDir(target, options, out, err) : renderFile(target, options, out, err);
+  if (info.isDirectory()) return renderVersionDir(target, options, out, err);
+  // Reading a FIFO or a device could block or never end.
+  if (!info.isFile()) throw new UsageError(`${target}: ${nonRegularKind(info) ?? "not a file"}, not a regular file or a folder`);
+  return renderFile(target, options, out, err);
 }
 
 async function renderFile(file: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
   if (!options.context) throw new UsageError("rendering one file needs --context <context.json>");
   const context = await readData(options.context);
+  // The checks validate makes on a template file: within Proton's limit, UTF-8 text without NUL bytes.
+  const { text: source, diagnostic } = decodeTextFile(file, await readFile(file), LIMITS.otherFileBytes);
+  if (source === undefined) {
+    if (diagnostic) printDiagnostic(err, diagnostic);
+    return 1;
+  }
   const renderer = createRenderPool({ size: 1 });
   try {
-    const result = await renderer.render({ name: file, source: await readFile(file, "utf8"), context });
+    const result = await renderer.render({ name: file, source, context });
     if (result.ok) {
       out.write(result.output);
       return 0;
@@ -52,22 +67,18 @@ async function renderFile(file: string, options: RenderCommandOptions, out: Out,
 
 async function renderVersionDir(dir: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {
   if (!options.spec) throw new UsageError("rendering a bundle needs --spec <spec.yaml>");
-  // Present the folder to the loader as `<template>/v<MAJOR>/`, whatever it is called on disk.
-  const abs = resolve(dir);
-  const major = /^v[1-9]\d*$/.test(basename(abs)) ? basename(abs) : "v1";
-  const prefix = `${basename(dirname(abs)) || "template"}/${major}`;
-  const local = await readSnapshot(abs);
-  const files = new Map([...local.files].map(([p, b]) => [`${prefix}/${p}`, b]));
-  const symlinks = new Map([...(local.symlinks ?? [])].map(([p, t]) => [`${prefix}/${p}`, t]));
-  const toDisk = (d: Diagnostic): Diagnostic => ({ ...d, file: d.file.startsWith(prefix) ? relative(process.cwd(), join(abs, d.file.slice(prefix.length))) : d.file });
+  const folder = await readBundleFolder(dir, options.template);
+  if (typeof folder === "string") throw new UsageError(folder);
+  const toDisk = (d: Diagnostic): Diagnostic => ({ ...d, file: folder.toDisk(d.file) });
 
-  const repo = parseRepository({ files, symlinks });
+  const repo = parseRepository(folder.snapshot);
   const bundle = repo.templates[0]?.bundles[0];
   const specFile = relative(process.cwd(), resolve(options.spec));
-  const parsed = parseSpec(specFile, await readFile(options.spec, "utf8"));
+  const specText = decodeText(specFile, await readFile(options.spec));
+  const parsed = specText.text !== undefined ? parseSpec(specFile, specText.text) : { diagnostics: [specText.diagnostic!] };
   const diagnostics = [...repo.diagnostics.map(toDisk), ...parsed.diagnostics];
   if (!bundle) {
-    if (!repo.diagnostics.length) diagnostics.push({ file: dir, severity: "error", code: "bundle-missing", message: "no bundle here: expected schema/schema.yaml and a part folder with manifest.yaml" });
+    if (!hasErrors(repo.diagnostics)) diagnostics.push(errorAt(folder.display, "bundle-missing", `no bundle here: expected ${BUNDLE_HINT}`));
   } else {
     diagnostics.push(...validateBundle(bundle).map(toDisk));
     if (parsed.spec) diagnostics.push(...validateSpec(parsed.spec, bundle));
