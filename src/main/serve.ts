@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "probot";
 import { pino, type Logger } from "pino";
 import { createMetrics, type Metrics } from "../adapters/metrics.js";
+import { RegistryUnavailableError } from "../adapters/registry/index.js";
 import { composeAdapters, type Adapters, type GivenAdapters } from "../compose/adapters.js";
 import { settingsFromEnv } from "../compose/settings.js";
 import { startWorkers } from "../jobs/catalogue.js";
@@ -56,7 +57,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const secret = options.probot?.secret ?? env.WEBHOOK_SECRET;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
   const metrics = createMetrics({ defaultMetrics: true });
-  const adapters = await composeAdapters(settings, options.adapters ?? {}, log);
+  const adapters = await composeAdapters(settings, options.adapters ?? {}, log).catch((error: unknown) => {
+    // A registry nobody can use stops the start with what is wrong and how to recover, not a stack.
+    if (error instanceof RegistryUnavailableError) log.fatal(error.message);
+    throw error;
+  });
   const { queue, registry } = adapters;
   const appId = Number(options.probot?.appId ?? env.APP_ID);
   await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}) }, { resyncEveryMs: settings.resyncEveryMs });

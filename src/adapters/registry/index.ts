@@ -7,6 +7,8 @@ import type { Registry } from "../../ports/registry.js";
 export * from "../../ports/registry.js";
 export { createPostgresRegistry, type PostgresRegistryOptions } from "./postgres.js";
 export { createPgliteRegistry, registryOnPglite, type PgliteRegistryOptions } from "./pglite.js";
+export { inspectDataDir, type DataDirState } from "./data-dir.js";
+export { RegistryTooNewError, RegistryUnavailableError, RegistryUnreachableError, RegistryUnreadableError } from "./registry-errors.js";
 
 /** Where the embedded registry keeps its data when no dataDir is given, relative to the current directory. */
 export const DEFAULT_DATA_DIR = ".baryon/registry";

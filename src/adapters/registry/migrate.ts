@@ -4,7 +4,8 @@
 // the others wait, then find everything recorded.
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { checkSchemaName, lockKey, type Db } from "./db.js";
+import { checkSchemaName, lockKey, type Db, type Queryable } from "./db.js";
+import { RegistryTooNewError } from "./registry-errors.js";
 import { MigrationError } from "../../ports/registry.js";
 
 /** The .sql files ship beside the compiled module (scripts/build.mjs copies them into dist/). */
@@ -41,12 +42,12 @@ export interface MigrateOptions {
 /**
  * Checks, without changing anything, that every migration of this Baryon is applied: a
  * reader (`baryon check`) must not upgrade a registry that servers share. Throws MigrationError
- * naming what is missing.
+ * naming what is missing, RegistryTooNewError when a newer Baryon migrated it.
  */
 export async function verifyMigrations(db: Db, options: MigrateOptions = {}): Promise<void> {
   const migrations = options.migrations ?? (await loadMigrations());
-  const rows = await db.query<{ name: string; checksum: string }>("SELECT name, checksum FROM schema_migrations").catch(() => []);
-  const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
+  const recorded = await recordedMigrations(db);
+  refuseNewer(recorded, migrations);
   const missing = migrations.filter((m) => recorded.get(m.name) !== m.checksum).map((m) => m.name);
   if (missing.length) {
     throw new MigrationError(`the registry is older than this Baryon (${missing.join(", ")} not applied); \`baryon serve\` or \`baryon publish\` upgrades it`);
@@ -59,14 +60,15 @@ export async function runMigrations(db: Db, options: MigrateOptions = {}): Promi
   const migrations = options.migrations ?? (await loadMigrations());
   // One lock per schema, so that test schemas (or tenants) do not wait for each other.
   return db.exclusive(lockKey(`baryon.registry.migrate:${schema ?? ""}`), async (session) => {
+    // Read before any statement that could write: a registry a newer Baryon migrated is left alone.
+    const recorded = await recordedMigrations(session);
+    refuseNewer(recorded, migrations);
     if (schema) await session.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await session.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name        text PRIMARY KEY,
       checksum    text NOT NULL,
       applied_at  timestamptz NOT NULL DEFAULT now()
     )`);
-    const rows = await session.query<{ name: string; checksum: string }>("SELECT name, checksum FROM schema_migrations");
-    const recorded = new Map(rows.map((row) => [row.name, row.checksum]));
     const applied: string[] = [];
     for (const migration of migrations) {
       const checksum = recorded.get(migration.name);
@@ -82,4 +84,25 @@ export async function runMigrations(db: Db, options: MigrateOptions = {}): Promi
     }
     return applied;
   });
+}
+
+/** name → checksum of the applied migrations; none when the table (or the schema) does not exist yet. */
+async function recordedMigrations(db: Queryable): Promise<Map<string, string>> {
+  try {
+    const rows = await db.query<{ name: string; checksum: string }>("SELECT name, checksum FROM schema_migrations");
+    return new Map(rows.map((row) => [row.name, row.checksum]));
+  } catch (error) {
+    // 42P01 undefined_table; anything else (a damaged table, a lost connection) is a real failure.
+    if ((error as { code?: unknown } | null)?.code === UNDEFINED_TABLE) return new Map();
+    throw error;
+  }
+}
+
+const UNDEFINED_TABLE = "42P01";
+
+/** Migrations are numbered in order, so a recorded name after this Baryon's last one came from a newer Baryon. */
+function refuseNewer(recorded: Map<string, string>, migrations: Migration[]): void {
+  const last = migrations.at(-1)?.name ?? "";
+  const newer = [...recorded.keys()].filter((name) => name > last).sort();
+  if (newer.length) throw new RegistryTooNewError(newer.at(-1)!);
 }

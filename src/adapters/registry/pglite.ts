@@ -3,9 +3,11 @@
 // One process per data directory: PGlite cannot share its files with another process.
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { inspectDataDir, openUndoingFailure } from "./data-dir.js";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row } from "./db.js";
+import { RegistryUnreadableError } from "./registry-errors.js";
 import { openSqlRegistry } from "./sql-registry.js";
-import type { Registry } from "../../ports/registry.js";
+import { RegistryError, type Registry } from "../../ports/registry.js";
 
 export interface PgliteRegistryOptions {
   /** Keep Baryon's tables in this schema (created when missing), e.g. to share one instance between tests. */
@@ -63,15 +65,53 @@ export async function registryOnPglite(instance: PGlite, options: PgliteRegistry
   return openSqlRegistry(db, options);
 }
 
-/** Opens PGlite on `dataDir` (created when missing; in memory when undefined), migrates it, and returns the Registry. */
+/** How long PGlite may take to start before the open is given up (it can hang on damaged files). */
+const START_DEADLINE_MS = 60_000;
+
+/**
+ * Opens PGlite on `dataDir` (created when missing; in memory when undefined), migrates it, and
+ * returns the Registry. A data directory that is damaged or not a registry is never recreated:
+ * RegistryUnreadableError says so, with the directory as it was.
+ */
 export async function createPgliteRegistry(dataDir?: string, options: PgliteRegistryOptions = {}): Promise<Registry> {
-  let instance: PGlite;
-  try {
-    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-    instance = await PGlite.create(dataDir === undefined ? {} : { dataDir });
-  } catch (error) {
-    throw toRegistryError("open", error);
+  if (dataDir === undefined || (await inspectDataDir(dataDir)) !== "cluster") {
+    let instance: PGlite;
+    try {
+      if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+      instance = await startPglite(dataDir);
+    } catch (error) {
+      throw toRegistryError("open", error);
+    }
+    return openSqlRegistry(pgliteDb(instance, { ...options, owned: true }), options);
   }
-  const db = pgliteDb(instance, { ...options, owned: true });
-  return openSqlRegistry(db, options);
+  const instance = await openUndoingFailure(dataDir, () => startPglite(dataDir), startFailure);
+  try {
+    return await openSqlRegistry(pgliteDb(instance, { ...options, owned: true }), options);
+  } catch (error) {
+    // Postgres' classes XX (data or index corrupted) and 58 (I/O): the files, not Baryon, are at fault.
+    const code = error instanceof RegistryError ? (error.code ?? "") : "";
+    if (!/^(XX|58)/.test(code)) throw error;
+    throw new RegistryUnreadableError(dataDir, startFailure((error as Error).cause ?? error), { cause: error, code });
+  }
+}
+
+async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`PGlite did not start on it within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([PGlite.create(dataDir === undefined ? {} : { dataDir }), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** PGlite's own words for a failed start, without the WebAssembly build's advice to developers. */
+function startFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith("Aborted(")) return "PGlite aborted while reading its files";
+  if (/failed to initialize/.test(message)) return "PGlite could not start on its files";
+  return message;
 }

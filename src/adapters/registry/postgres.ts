@@ -2,6 +2,7 @@
 // numbering locks the template row, migrations hold an advisory lock.
 import pg from "pg";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row, type Session } from "./db.js";
+import { databaseAddress, RegistryUnreachableError } from "./registry-errors.js";
 import { openSqlRegistry } from "./sql-registry.js";
 import type { Registry } from "../../ports/registry.js";
 
@@ -42,11 +43,15 @@ function clientSession(client: pg.ClientBase, state: { broken: boolean }): Sessi
   };
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function openPostgresDb(url: string, options: PostgresRegistryOptions = {}): Db {
   const schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // pg waits for the operating system's TCP timeout (minutes) by default; a dead host fails sooner.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Every connection resolves Baryon's unqualified table names in the chosen schema.
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
@@ -87,5 +92,14 @@ export function openPostgresDb(url: string, options: PostgresRegistryOptions = {
 /** Opens a pool on `url`, brings the schema up to date, and returns the Registry. */
 export async function createPostgresRegistry(url: string, options: PostgresRegistryOptions = {}): Promise<Registry> {
   const db = openPostgresDb(url, options);
+  try {
+    await db.query("SELECT 1");
+  } catch (error) {
+    await db.close();
+    const code = (error as { code?: unknown } | null)?.code;
+    // Node's AggregateError for a refused connection has an empty message; its code says it.
+    const reason = (error instanceof Error && error.message) || (typeof code === "string" ? code : String(error));
+    throw new RegistryUnreachableError(databaseAddress(url), reason, { cause: error, ...(typeof code === "string" ? { code } : {}) });
+  }
   return openSqlRegistry(db, options);
 }

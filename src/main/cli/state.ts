@@ -1,11 +1,10 @@
 // The registry and artifact store a terminal uses, and whose versions it sees:
 // DATABASE_URL, else BARYON_DATA_DIR, else embedded under `<checkout>/.baryon/`;
 // the owner is the account of the checkout's `origin` on GitHub, or `local`.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { artifactStoreConfigFromEnv } from "../../adapters/artifacts/index.js";
 import { repositoryOwner } from "../../adapters/local/git.js";
-import { createRegistry } from "../../adapters/registry/index.js";
+import { createRegistry, inspectDataDir } from "../../adapters/registry/index.js";
 import { composeAdapters, type Adapters } from "../../compose/adapters.js";
 import { settingsFromEnv } from "../../compose/settings.js";
 import type { Owner, Registry } from "../../ports/registry.js";
@@ -15,7 +14,8 @@ type Env = Record<string, string | undefined>;
 
 function registryPlace(top: string, env: Env): { databaseUrl: string; dataDir?: undefined } | { dataDir: string } {
   if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: env.BARYON_DATA_DIR ?? join(top, ".baryon/registry") };
+  // Absolute, so that messages about it (and the `mv` they suggest) work from any folder.
+  return { dataDir: resolve(env.BARYON_DATA_DIR ?? join(top, ".baryon/registry")) };
 }
 
 /**
@@ -38,11 +38,12 @@ export async function openState(top: string, env: Env = process.env): Promise<Ad
 /**
  * The same registry when one exists already, up to date; undefined otherwise: looking never
  * creates or upgrades one (a shared Postgres is upgraded by the servers, not by a terminal).
- * Throws MigrationError for a registry older than this Baryon.
+ * Throws MigrationError for a registry older than this Baryon, and a RegistryUnavailableError
+ * for one that cannot be used at all.
  */
 export async function existingRegistry(top: string, env: Env = process.env): Promise<Registry | undefined> {
   const place = registryPlace(top, env);
-  if (place.dataDir !== undefined && !existsSync(place.dataDir)) return undefined;
+  if (place.dataDir !== undefined && (await inspectDataDir(place.dataDir)) !== "cluster") return undefined;
   return createRegistry({ ...place, migrate: false });
 }
 
