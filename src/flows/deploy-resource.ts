@@ -7,6 +7,7 @@
 //   finished     → nothing to do
 import { hasErrors, formatDiagnostic } from "../bundle/diagnostics.js";
 import type { Bundle } from "../bundle/model.js";
+import type { ProvisionerSettings } from "../config/repo-config.js";
 import type { Outputs } from "../bundle/render/context.js";
 import { renderResource, type RenderedResource } from "../inventory/render-resource.js";
 import { isFinished } from "../inventory/deployment-status.js";
@@ -20,8 +21,8 @@ export interface DeployPorts {
   versions: VersionStore;
   bundleOf(version: VersionRecord): Promise<Bundle>;
   renderer: Renderer;
-  /** The provisioner configured under that name; throws ProvisionerConfigError when it cannot be built. */
-  provisioner(name: string): Provisioner;
+  /** The provisioner of that name and settings; throws ProvisionerConfigError when it cannot be built. */
+  provisioner(name: string, settings: ProvisionerSettings): Provisioner;
   /** Keeps a deployment's log; returns where. */
   saveLog(deploymentId: string, text: string): Promise<string>;
 }
@@ -46,12 +47,12 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
 
   let provisioner: Provisioner;
   try {
-    provisioner = ports.provisioner(deployment.provisioner);
+    provisioner = ports.provisioner(deployment.provisioner, deployment.provisionerSettings);
   } catch (error) {
     return finish(ports, deployment, { status: failedStatus(deployment), reason: `provisioner "${deployment.provisioner}": ${(error as Error).message}` });
   }
   const request = (files: DeploymentRequest["files"]): DeploymentRequest => ({
-    id: deployment.id, owner: store.owner.login,
+    id: deployment.id, action: deployment.action, owner: store.owner.login,
     resource: {
       kind: resource.kind, name: resource.name,
       ...(resource.service ? { service: resource.service } : {}), ...(resource.environment ? { environment: resource.environment } : {}),

@@ -30,6 +30,8 @@ export interface DeploymentFile {
 export interface DeploymentRequest {
   /** The deployment's id in the registry: stable across retries of the same attempt. */
   id: string;
+  /** What the deployment does: `status` needs it to tell a finished delete from a stack that never was. */
+  action: "deploy" | "delete";
   owner: string;
   resource: ResourceRef;
   template: { name: string; version: string };

@@ -9,6 +9,7 @@ import type { DeploymentRequest } from "../../src/ports/provisioner.js";
 export function request(overrides: Partial<DeploymentRequest> = {}): DeploymentRequest {
   return {
     id: "dep-42",
+    action: "deploy",
     owner: "acme",
     resource: { kind: "service_instance", name: "web-prod", service: "web", environment: "prod" },
     template: { name: "fargate-service", version: "2.1" },

@@ -1,0 +1,110 @@
+// The settings of one `kind: cloudformation` entry of `provisioners:` in
+// .github/baryon.yml, checked once when the provisioner is built (every mistake in
+// one error), and the names they give: the stack of a resource, the change set of
+// a deployment.
+import { createHash } from "node:crypto";
+import { ProvisionerConfigError, type ResourceRef } from "../../ports/provisioner.js";
+import { parseDuration } from "./command-config.js";
+
+export const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface CloudFormationConfig {
+  region: string;
+  roleArn?: string;
+  /** The configured pattern; undefined means the defaults of DEFAULT_STACK_NAMES. */
+  stackName?: string;
+  capabilities: Capability[];
+  timeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60 * 60 * 1000;
+const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** Used when `stackName:` is not set; docs/provisioners.md lists them. */
+export const DEFAULT_STACK_NAMES: Record<ResourceRef["kind"], string> = {
+  environment: "{name}",
+  service_instance: "{service}-{name}",
+  service_pipeline: "{service}-pipeline",
+};
+const PLACEHOLDERS = ["name", "service", "environment", "kind"];
+/** `{kind}` in a stack name: CloudFormation allows no underscore, so Proton's words are shortened. */
+const KIND_WORDS: Record<ResourceRef["kind"], string> = { environment: "environment", service_instance: "instance", service_pipeline: "pipeline" };
+const KEYS = ["kind", "region", "roleArn", "stackName", "capabilities", "timeout"];
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/;
+/** CloudFormation's rule for stack and change set names. */
+const CFN_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+
+/** Checks one entry as parsed from YAML; throws ProvisionerConfigError naming every mistake. */
+export function parseCloudFormationConfig(raw: unknown, name = "cloudformation"): CloudFormationConfig {
+  const where = `provisioner "${name}"`;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ProvisionerConfigError(`${where}: settings must be a mapping with at least \`region:\``);
+  const entry = raw as Record<string, unknown>;
+  const errors: string[] = [];
+  for (const key of Object.keys(entry)) {
+    if (!KEYS.includes(key)) errors.push(`unknown setting "${key}" (a cloudformation provisioner takes ${KEYS.slice(1).join(", ")})`);
+  }
+  if (entry.kind !== undefined && entry.kind !== "cloudformation") errors.push(`kind is ${JSON.stringify(entry.kind)}, not "cloudformation"`);
+  if (typeof entry.region !== "string" || !REGION.test(entry.region)) {
+    errors.push(entry.region === undefined ? "`region:` is required (like us-east-1)" : `region ${JSON.stringify(entry.region)} is not an AWS Region (like us-east-1)`);
+  }
+  if (entry.roleArn !== undefined && (typeof entry.roleArn !== "string" || !ROLE_ARN.test(entry.roleArn))) {
+    errors.push(`roleArn ${JSON.stringify(entry.roleArn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)`);
+  }
+  if (entry.stackName !== undefined) {
+    if (typeof entry.stackName !== "string" || !entry.stackName.trim()) errors.push("`stackName:` must be a pattern such as {service}-{name}");
+    else {
+      for (const [, placeholder] of entry.stackName.matchAll(/\{([^}]*)\}/g)) {
+        if (!PLACEHOLDERS.includes(placeholder!)) errors.push(`stackName uses {${placeholder}}; a stack name pattern may use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+      }
+    }
+  }
+  let capabilities: Capability[] = [];
+  if (entry.capabilities !== undefined) {
+    const list = entry.capabilities;
+    if (!Array.isArray(list) || list.some((c) => !CAPABILITIES.includes(c as Capability))) {
+      errors.push(`\`capabilities:\` must be a list of ${CAPABILITIES.join(", ")}`);
+    } else capabilities = [...new Set(list as Capability[])];
+  }
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (entry.timeout !== undefined) {
+    const ms = parseDuration(entry.timeout);
+    if (ms === undefined) errors.push(`timeout ${JSON.stringify(entry.timeout)} is not a duration: write it like 90s, 30m, 1h or a number of seconds`);
+    else if (ms < 1000 || ms > MAX_TIMEOUT_MS) errors.push(`timeout ${JSON.stringify(entry.timeout)} must be between 1s and 24h`);
+    else timeoutMs = ms;
+  }
+  if (errors.length) throw new ProvisionerConfigError(`${where}: ${errors.join("; ")}`);
+  const config: CloudFormationConfig = { region: entry.region as string, capabilities, timeoutMs };
+  if (entry.roleArn !== undefined) config.roleArn = entry.roleArn as string;
+  if (entry.stackName !== undefined) config.stackName = entry.stackName as string;
+  return config;
+}
+
+/** The stack of a resource: the spec file's `stack:` as it is (an adopted stack), else the pattern. */
+export function stackNameOf(resource: ResourceRef, settings: Record<string, unknown> | undefined, pattern?: string): { name: string } | { error: string } {
+  const given = settings?.stack;
+  if (given !== undefined) {
+    if (typeof given !== "string" || !CFN_NAME.test(given)) return { error: `\`stack: ${JSON.stringify(given)}\` is not a CloudFormation stack name (a letter, then letters, digits and hyphens, at most 128)` };
+    return { name: given };
+  }
+  const template = pattern ?? DEFAULT_STACK_NAMES[resource.kind];
+  const values: Record<string, string | undefined> = {
+    name: resource.name,
+    service: resource.service ?? (resource.kind === "service_pipeline" ? resource.name : undefined),
+    environment: resource.environment,
+    kind: KIND_WORDS[resource.kind],
+  };
+  const missing = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).find((p) => values[p] === undefined);
+  if (missing) return { error: `stack name pattern "${template}" uses {${missing}}, which ${KIND_WORDS[resource.kind]} ${resource.name} does not have: set \`stack:\` in its spec file, or a pattern without {${missing}}` };
+  const name = template.replace(/\{([^}]*)\}/g, (_, p: string) => values[p]!);
+  if (!CFN_NAME.test(name)) return { error: `stack name "${name}" (from the pattern "${template}") is not a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128; set \`stack:\` in the spec file` };
+  return { name };
+}
+
+/** One change set per deployment, so a retried job finds the one it made. */
+export function changeSetNameOf(deploymentId: string): string {
+  const plain = `baryon-${deploymentId}`;
+  if (CFN_NAME.test(plain)) return plain;
+  const hash = createHash("sha256").update(deploymentId).digest("hex").slice(0, 12);
+  return `baryon-${deploymentId.replace(/[^A-Za-z0-9-]/g, "-").slice(0, 100)}-${hash}`;
+}

@@ -1,0 +1,38 @@
+// Provisioners by kind: a deployment names its provisioner and carries the
+// settings the config gave it; this builds (once per settings) the adapter of
+// that kind. A kind missing here is refused with a reason, never faked.
+import { cloudFormationProvisioner } from "../adapters/provisioners/cloudformation.js";
+import { commandProvisioner } from "../adapters/provisioners/command.js";
+import type { ProvisionerKind, ProvisionerSettings } from "../config/repo-config.js";
+import { ProvisionerConfigError, type Provisioner } from "../ports/provisioner.js";
+
+export interface ProvisionerContext {
+  /** Baryon's environment: credentials for provisioners come from here (or a role they assume). */
+  env: Record<string, string | undefined>;
+  /** Where the command provisioner makes its work folders (default: the OS's temporary folder). */
+  workRoot?: string;
+}
+
+type Factory = (settings: ProvisionerSettings, name: string, context: ProvisionerContext) => Provisioner;
+
+const FACTORIES: Partial<Record<ProvisionerKind, Factory>> = {
+  command: (settings, name, context) => commandProvisioner(settings, { name, env: context.env, ...(context.workRoot ? { workRoot: context.workRoot } : {}) }),
+  // Credentials and endpoints come from the SDK's own chain (AWS_PROFILE, AWS_ENDPOINT_URL_CLOUDFORMATION, ...).
+  cloudformation: (settings, name) => cloudFormationProvisioner(settings, { name }),
+};
+
+/** `(name, settings) → Provisioner`, each built once for the same settings. Throws ProvisionerConfigError. */
+export function provisionerRegistry(context: ProvisionerContext): (name: string, settings: ProvisionerSettings) => Provisioner {
+  const built = new Map<string, Provisioner>();
+  return (name, settings) => {
+    const key = `${name}\0${JSON.stringify(settings)}`;
+    let provisioner = built.get(key);
+    if (!provisioner) {
+      const factory = FACTORIES[settings.kind];
+      if (!factory) throw new ProvisionerConfigError(`provisioners.${name}: kind "${settings.kind}" is not available in this Baryon (available: ${Object.keys(FACTORIES).join(", ")})`);
+      provisioner = factory(settings, name, context);
+      built.set(key, provisioner);
+    }
+    return provisioner;
+  };
+}
