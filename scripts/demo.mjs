@@ -2,8 +2,10 @@
 // a throwaway git repository of the example templates is published (1.0 of
 // each, into the embedded registry), then a realistic change is reviewed with
 // `baryon check`, and the compatible half of it is merged and published (1.1).
+// Then the example inventory (two environments, a service with an instance in
+// each) is applied with the `command` provisioner, and `baryon status` shows it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +45,19 @@ try {
   baryon("publish", repo);
   console.log();
   baryon("versions", "load-balanced-fargate-svc", "--dir", repo);
+
+  step("4. Apply the inventory: environments test and prod, then a service instance in each, then its pipeline");
+  cpSync(join(root, "examples/inventory"), join(repo, "inventory"), { recursive: true });
+  mkdirSync(join(repo, ".github"));
+  // The repository's own config, with the templates at this repository's root: the inventory is then inventory/.
+  writeFileSync(join(repo, ".github/baryon.yml"), readFileSync(join(root, ".github/baryon.yml"), "utf8").replace(/^templates: .*\n/m, ""));
+  git("add", "-A");
+  git("commit", "-q", "-m", "Inventory: test and prod, and the frontend service");
+  const applied = baryon("apply", repo);
+  console.log(`\nbaryon apply exited ${applied}.`);
+
+  step("5. What runs where");
+  baryon("status", "--dir", repo);
 } finally {
   rmSync(repo, { recursive: true, force: true });
 }

@@ -43,13 +43,13 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
   if (!deployment) return { state: "nothing to do", why: "no such deployment" };
   if (isFinished(deployment.status)) return { state: "nothing to do", why: `already ${deployment.status}` };
   const resource = await store.resource(deployment.resource);
-  if (!resource) return finish(ports, deployment, { status: failedStatus(deployment), reason: `resource ${deployment.resource} is no longer in the registry` });
+  if (!resource) return finish(ports, deployment, { status: failedStatus(deployment), reason: `resource ${deployment.resource} is no longer in the registry` }, undefined);
 
   let provisioner: Provisioner;
   try {
     provisioner = ports.provisioner(deployment.provisioner, deployment.provisionerSettings);
   } catch (error) {
-    return finish(ports, deployment, { status: failedStatus(deployment), reason: `provisioner "${deployment.provisioner}": ${(error as Error).message}` });
+    return finish(ports, deployment, { status: failedStatus(deployment), reason: `provisioner "${deployment.provisioner}": ${(error as Error).message}` }, undefined, resource);
   }
   const request = (files: DeploymentRequest["files"]): DeploymentRequest => ({
     id: deployment.id, action: deployment.action, owner: store.owner.login,
@@ -64,56 +64,70 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
 
   if (deployment.status === "in_progress" || deployment.status === "delete_in_progress") {
     // Started by a run that is gone, or running outside Baryon: the provisioner knows where it stands.
-    return settle(ports, deployment, await provisioner.status(request([]), deployment.handle ?? ""));
+    return settle(ports, deployment, await provisioner.status(request([]), deployment.handle ?? ""), resource);
   }
 
-  const inputs = deployment.action === "deploy" ? await renderInputs(ports, deployment, resource) : { ready: true as const, environmentOutputs: undefined, instances: undefined };
-  if (!inputs.ready) return inputs.failed ? finish(ports, deployment, { status: "failed", reason: inputs.failed }) : { state: "waiting", on: inputs.waitingFor };
-  const rendered = await render(ports, deployment, resource, inputs);
-  if ("reason" in rendered) return finish(ports, deployment, { status: failedStatus(deployment), reason: rendered.reason });
+  const ready = await readiness(ports, deployment, resource);
+  if ("failed" in ready) return finish(ports, deployment, { status: failedStatus(deployment), reason: ready.failed }, undefined, resource);
+  if ("waitingFor" in ready) return { state: "waiting", on: ready.waitingFor };
+  const rendered = await render(ports, deployment, resource, ready);
+  if ("reason" in rendered) return finish(ports, deployment, { status: failedStatus(deployment), reason: rendered.reason }, undefined, resource);
   if (!(await store.startDeployment(deployment.id, rendered.digest))) return { state: "nothing to do", why: "another run started it" };
   const started = { ...deployment, status: deployment.action === "deploy" ? "in_progress" as const : "delete_in_progress" as const };
   const result = deployment.action === "deploy"
     ? await provisioner.deploy(request(rendered.files))
     : await provisioner.destroy(request(rendered.files));
-  return settle(ports, started, result);
+  return settle(ports, started, result, resource);
 }
 
-/** The outputs a resource's render reads, or what it waits for. */
-async function renderInputs(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord) {
+interface RenderOutputs {
+  environmentOutputs?: Outputs;
+  instances?: { record: ResourceRecord; outputs: Outputs; environmentOutputs: Outputs }[];
+}
+
+/**
+ * The outputs a resource's render reads, or what it waits for. A deploy waits for
+ * what it depends on to have succeeded once; a delete renders with whatever was
+ * recorded, and an environment's waits until no instance lives in it.
+ */
+async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord): Promise<RenderOutputs | { waitingFor: string } | { failed: string }> {
   const { store } = ports;
+  const deleting = deployment.action === "delete";
   const outputsOf = async (key: string, what: string): Promise<{ outputs: Outputs } | { waitingFor: string } | { failed: string }> => {
     const succeeded = await store.lastSucceeded(key);
-    if (succeeded) return { outputs: succeeded.outputs };
+    if (succeeded || deleting) return { outputs: succeeded?.outputs ?? {} };
     const [latest] = await store.deploymentsOf(key, 1);
     if (latest && !isFinished(latest.status)) return { waitingFor: key };
     const why = latest ? `its last deployment ${latest.id} ${latest.status}${latest.reason ? `: ${latest.reason}` : ""}` : "it has no deployment";
     return { failed: `${what} ${key} has never deployed successfully (${why}); ${deployment.resource} deploys after it does` };
   };
-  if (resource.kind === "environment") return { ready: true as const, environmentOutputs: undefined, instances: undefined };
+  if (resource.kind === "environment") {
+    if (!deleting) return {};
+    const tenants = (await store.resources()).filter((r) => r.kind === "service_instance" && r.environment === resource.key);
+    for (const tenant of tenants) {
+      const [latest] = await store.deploymentsOf(tenant.key, 1);
+      if (latest?.action !== "delete" || isFinished(latest.status)) {
+        return { failed: `environment ${resource.key} still has instances (${tenants.map((t) => t.key).join(", ")}): remove them from the inventory and confirm their deletion first` };
+      }
+    }
+    return tenants.length ? { waitingFor: tenants[0]!.key } : {};
+  }
   if (resource.kind === "service_instance") {
     const environment = await outputsOf(resource.environment!, "environment");
-    if (!("outputs" in environment)) return { ready: false as const, ...pending(environment) };
-    return { ready: true as const, environmentOutputs: environment.outputs, instances: undefined };
+    return "outputs" in environment ? { environmentOutputs: environment.outputs } : environment;
   }
   const instances = (await store.resources()).filter((r) => r.kind === "service_instance" && r.service === resource.service);
   const withOutputs = [];
   for (const record of instances) {
     const own = await outputsOf(record.key, "instance");
-    if (!("outputs" in own)) return { ready: false as const, ...pending(own) };
+    if (!("outputs" in own)) return own;
     const environment = await store.lastSucceeded(record.environment!);
     withOutputs.push({ record, outputs: own.outputs, environmentOutputs: environment?.outputs ?? {} });
   }
-  return { ready: true as const, environmentOutputs: undefined, instances: withOutputs };
+  return { instances: withOutputs };
 }
 
-const pending = (p: { waitingFor: string } | { failed: string }) =>
-  ("failed" in p ? { failed: p.failed, waitingFor: "" } : { failed: undefined, waitingFor: p.waitingFor });
-
-async function render(
-  ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord,
-  inputs: { environmentOutputs: Outputs | undefined; instances: { record: ResourceRecord; outputs: Outputs; environmentOutputs: Outputs }[] | undefined },
-): Promise<RenderedResource | { reason: string }> {
+async function render(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord, inputs: RenderOutputs): Promise<RenderedResource | { reason: string }> {
   const version = await ports.versions.getVersion(deployment.template, deployment.major, deployment.minor);
   if (!version) return { reason: `${deployment.template} ${deployment.major}.${deployment.minor} is not in the registry` };
   const bundle = await ports.bundleOf(version);
@@ -129,41 +143,44 @@ async function render(
 }
 
 /** Records a provisioner's answer: finished, or still running (its handle kept). */
-async function settle(ports: DeployPorts, deployment: DeploymentRecord, result: ProvisionResult): Promise<DeployOutcome> {
+async function settle(ports: DeployPorts, deployment: DeploymentRecord, result: ProvisionResult, resource: ResourceRecord): Promise<DeployOutcome> {
   const deleting = deployment.action === "delete";
   switch (result.status) {
     case "in_progress":
       if (result.handle !== deployment.handle) await ports.store.setHandle(deployment.id, result.handle);
       return { state: "running" };
     case "succeeded":
-      return finish(ports, deployment, { status: deleting ? "delete_succeeded" : "succeeded", outputs: deleting ? {} : result.outputs }, result.log);
+      return finish(ports, deployment, { status: deleting ? "delete_succeeded" : "succeeded", outputs: deleting ? {} : result.outputs }, result.log, resource);
     case "cancelled":
-      return finish(ports, deployment, { status: deleting ? "delete_failed" : "cancelled", reason: result.reason }, result.log);
+      return finish(ports, deployment, { status: deleting ? "delete_failed" : "cancelled", reason: result.reason }, result.log, resource);
     case "failed":
-      return finish(ports, deployment, { status: failedStatus(deployment), reason: result.reason }, result.log);
+      return finish(ports, deployment, { status: failedStatus(deployment), reason: result.reason }, result.log, resource);
   }
 }
 
-async function finish(ports: DeployPorts, deployment: DeploymentRecord, result: DeploymentResult, log?: string): Promise<DeployOutcome> {
+async function finish(ports: DeployPorts, deployment: DeploymentRecord, result: DeploymentResult, log: string | undefined, resource?: ResourceRecord): Promise<DeployOutcome> {
   const logged = log ? { ...result, log: await ports.saveLog(deployment.id, log) } : result;
   if (!(await ports.store.finishDeployment(deployment.id, logged))) return { state: "nothing to do", why: "another run finished it" };
   const finished = (await ports.store.getDeployment(deployment.id))!;
-  return { state: "finished", deployment: finished, next: finished.status === "succeeded" ? await waitingOn(ports.store, deployment.resource) : [] };
+  const released = finished.status === "succeeded" || finished.status === "delete_succeeded";
+  return { state: "finished", deployment: finished, next: released && resource ? await waitingOn(ports.store, resource, finished.action) : [] };
 }
 
 const failedStatus = (d: DeploymentRecord) => (d.action === "delete" ? "delete_failed" as const : "failed" as const);
 
-/** Unfinished deployments that wait for this resource: an environment's instances, an instance's pipeline. */
-async function waitingOn(store: DeploymentStore, key: string): Promise<DeploymentRecord[]> {
-  const resources = await store.resources();
-  const self = resources.find((r) => r.key === key);
-  const dependents = resources.filter((r) =>
-    (self?.kind === "environment" && r.kind === "service_instance" && r.environment === key)
-    || (self?.kind === "service_instance" && r.kind === "service_pipeline" && r.service === self.service));
+/**
+ * Deployments that wait for this one: after a deploy, its environment's instances
+ * or its instance's pipeline; after an instance's delete, its environment's delete.
+ */
+async function waitingOn(store: DeploymentStore, self: ResourceRecord, action: DeploymentRecord["action"]): Promise<DeploymentRecord[]> {
+  const dependents = (await store.resources()).filter((r) => (action === "deploy"
+    ? (self.kind === "environment" && r.kind === "service_instance" && r.environment === self.key)
+      || (self.kind === "service_instance" && r.kind === "service_pipeline" && r.service === self.service)
+    : self.kind === "service_instance" && r.key === self.environment));
   const next: DeploymentRecord[] = [];
   for (const r of dependents) {
     const [latest] = await store.deploymentsOf(r.key, 1);
-    if (latest && latest.status === "pending") next.push(latest);
+    if (latest?.status === (action === "deploy" ? "pending" : "delete_pending")) next.push(latest);
   }
   return next;
 }

@@ -1,6 +1,7 @@
 // The job catalogue: every kind of background work Baryon does, in one list.
 // Entry points submit these; workers run them; the resync schedule keeps them honest.
 import { work, type JobContext, type JobKind } from "./job-kind.js";
+import { deployJob } from "./deploy.js";
 import { mirrorJob } from "./mirror.js";
 import { publishJob } from "./publish.js";
 import { resyncJobFor } from "./resync.js";
@@ -8,7 +9,7 @@ import { reviewJob } from "./review.js";
 
 const REQUESTED = [reviewJob, publishJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
 export const resyncJob = resyncJobFor(REQUESTED);
-export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, resyncJob as JobKind<never>];
+export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, deployJob as JobKind<never>, resyncJob as JobKind<never>];
 
 /** Starts a worker for every kind and schedules the resync (one schedule, whatever the number of processes). */
 export async function startWorkers(context: JobContext, options: { resyncEveryMs: number }): Promise<void> {

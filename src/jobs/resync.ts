@@ -1,9 +1,10 @@
 // The `resync` job, run on a schedule: jobs only advance what the registry
 // records, so whatever the registry says is unfinished is queued again. A lost
 // job, a killed worker or a flushed Redis then costs time, never correctness.
-// Today: requested reviews and publishes not yet done, and versions waiting to be
-// mirrored. Work still in the queue is not doubled: a job's id makes a second add a no-op.
+// Today: requested reviews and publishes not yet done, versions waiting to be
+// mirrored, and unfinished deployments. Work still in the queue is not doubled: a job's id makes a second add a no-op.
 import { enqueue, type JobKind } from "./job-kind.js";
+import { enqueueDeployment } from "./deploy.js";
 import { mirrorJob } from "./mirror.js";
 
 /** How many unfinished items of each sort one run re-enqueues; the next run takes the rest. */
@@ -39,8 +40,13 @@ export function resyncJobFor(kinds: ReadonlyArray<JobKind<never>>): JobKind<Reco
           if (await enqueue(adapters.queue, mirrorJob, data)) mirrors++;
         }
       }
+      let deployments = 0;
+      const turn = `resync-${Date.now()}`;
+      for (const { owner, deployment } of await adapters.registry.unfinishedDeployments(BATCH)) {
+        if (await enqueueDeployment(adapters.queue, owner, deployment, turn)) deployments++;
+      }
       const pruned = await adapters.registry.pruneHistory(new Date(Date.now() - HISTORY_MS));
-      return `re-enqueued ${work} requested job(s) and ${mirrors} mirror job(s)${pruned ? `; pruned ${pruned} old record(s)` : ""}`;
+      return `re-enqueued ${work} requested job(s), ${mirrors} mirror job(s) and ${deployments} deployment(s)${pruned ? `; pruned ${pruned} old record(s)` : ""}`;
     },
   };
 }

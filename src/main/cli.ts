@@ -7,11 +7,14 @@ import { runServe, runSetup } from "./cli/serve-command.js";
 import { GitError } from "../adapters/local/git.js";
 import { runRender, UsageError } from "./cli/render-command.js";
 import { runValidate } from "./cli/validate-command.js";
-import { stderr, stdout } from "./cli/output.js";
+import { runApply, runDeploy, runLogs, runStatus } from "./cli/fleet-commands.js";
+import { EXIT, registryExitCode, stderr, stdout } from "./cli/output.js";
 
 /** `--templates <dir>`: the templates folder, overriding `templates:` in .github/baryon.yml. */
 type TemplatesFlags = { templates?: string; root?: string };
 const templatesOption = () => new Option("--templates <dir>", "templates folder, relative to the repository (default: `templates:` in .github/baryon.yml, else the whole repository)");
+/** `--template <name>@<major>`: the path is one bundle folder of that template and major. */
+const templateOption = () => new Option("--template <name@major>", "the path is one bundle folder of this template and major (default: read from a path <template>/v<MAJOR> or <template>/<MAJOR>)");
 /** The old name of --templates, still accepted. */
 const rootAlias = () => new Option("--root <dir>").hideHelp();
 function templatesFlag(opts: TemplatesFlags): { templates?: string } {
@@ -30,13 +33,14 @@ const program = new Command()
 
 program
   .command("validate")
-  .description("check every template in a repository and render its example specs")
-  .argument("[repo-dir]", "template repository", ".")
+  .description("check every template in a repository and render its example specs, or check one bundle folder")
+  .argument("[repo-dir]", "template repository, or one bundle folder (schema/ and infrastructure/ at its top)", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
   .addOption(templatesOption())
   .addOption(rootAlias())
-  .action(async (dir: string, opts: { format: "text" | "json" } & TemplatesFlags) => {
-    process.exitCode = await runValidate(dir, { format: opts.format, ...templatesFlag(opts) }, stdout());
+  .addOption(templateOption())
+  .action(async (dir: string, opts: { format: "text" | "json"; template?: string } & TemplatesFlags) => {
+    process.exitCode = await runValidate(dir, { format: opts.format, ...templatesFlag(opts), ...(opts.template ? { template: opts.template } : {}) }, stdout());
   });
 
 program
@@ -74,6 +78,45 @@ program
   });
 
 program
+  .command("apply")
+  .description("reconcile the inventory with the registry and deploy what changed, with the configured provisioners")
+  .argument("[repo-dir]", "repository holding the inventory (and .github/baryon.yml)", ".")
+  .option("--confirm-delete <resource...>", "delete these resources, which the inventory no longer lists")
+  .option("--dry-run", "print the plan, deploy nothing")
+  .action(async (dir: string, opts: { confirmDelete?: string[]; dryRun?: boolean }) => {
+    process.exitCode = await runApply(dir, { confirmDelete: opts.confirmDelete ?? [], dryRun: opts.dryRun ?? false }, stdout(), stderr());
+  });
+
+program
+  .command("deploy")
+  .description("deploy one resource now: at --version, else its pinned minor, else the recommended version of its major")
+  .argument("<resource>", "resource key (checkout/checkout-prod) or a unique name")
+  .option("--version <major.minor>", "the version to deploy (of the major the resource follows)")
+  .option("--dir <repo-dir>", "repository whose registry and config to use", ".")
+  .action(async (resource: string, opts: { version?: string; dir: string }) => {
+    process.exitCode = await runDeploy(resource, opts, stdout(), stderr());
+  });
+
+program
+  .command("status")
+  .description("what is deployed where: version, stage, provisioner and last deployment of each resource")
+  .argument("[resource]", "only this resource (key or name)")
+  .option("--dir <repo-dir>", "repository whose registry to read", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (resource: string | undefined, opts: { dir: string; format: "text" | "json" }) => {
+    process.exitCode = await runStatus(resource, opts, stdout());
+  });
+
+program
+  .command("logs")
+  .description("print a deployment's log")
+  .argument("<deployment>", "deployment number, as `baryon status` shows it")
+  .option("--dir <repo-dir>", "repository whose registry to read", ".")
+  .action(async (id: string, opts: { dir: string }) => {
+    process.exitCode = await runLogs(id, opts, stdout());
+  });
+
+program
   .command("serve")
   .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")
@@ -91,7 +134,8 @@ program
 program
   .command("render")
   .description("render one Jinja file with --context, or a version folder with --spec")
-  .argument("<path>", "a template file, or a bundle folder <template>/v<MAJOR>")
+  .argument("<path>", "a template file, or a bundle folder (<template>/v<MAJOR>, or any folder with --template)")
+  .addOption(templateOption())
   .option("--context <file>", "JSON or YAML render context (for a single template file)")
   .option("--spec <file>", "EnvironmentSpec or ServiceSpec (for a bundle folder)")
   .option("--instance <name>", "render only this service instance")
@@ -106,9 +150,14 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  if (e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof GitError) {
+  const registryCode = registryExitCode(e);
+  if (registryCode !== undefined) {
+    process.stderr.write(`baryon: ${(e as Error).message}\n`);
+    // A PGlite that gave up on damaged files may still hold the event loop: end now.
+    process.exit(registryCode);
+  } else if (e instanceof UsageError || e instanceof InvalidArgumentError || e instanceof GitError) {
     process.stderr.write(`baryon: ${e.message}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.usage;
   } else {
     throw e;
   }

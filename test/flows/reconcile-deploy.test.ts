@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
 import { sha256Hex } from "../../src/bundle/archive/archive.js";
-import { commandProvisioner } from "../../src/adapters/provisioners/command.js";
+import { provisionerRegistry } from "../../src/compose/provisioners.js";
 import { deployResource, type DeployOutcome, type DeployPorts } from "../../src/flows/deploy-resource.js";
 import { publishChange } from "../../src/flows/publish-change.js";
 import { reconcileInventory, type ReconcileInput } from "../../src/flows/reconcile-inventory.js";
@@ -52,15 +52,10 @@ beforeEach(async () => {
     head: async () => snapshot(CATALOG_FILES), versions, artifacts, renderer,
   });
   expect(published.map((o) => o.result)).toEqual(["published", "published", "published", "published"]);
-  const provisioner = commandProvisioner(LOCAL, {
-    env: { ...process.env, LEDGER: ledger }, workRoot: dir,
-  });
+  const provisioners = provisionerRegistry({ env: { ...process.env, LEDGER: ledger }, workRoot: dir });
   deployPorts = {
     store, versions, bundleOf: bundleLoader(artifacts), renderer,
-    provisioner: (name) => {
-      if (name !== "local") throw new Error(`no provisioner "${name}"`);
-      return provisioner;
-    },
+    provisioner: provisioners,
     saveLog: async (_id, text) => (await artifacts.put(sha256Hex(new TextEncoder().encode(text)), new TextEncoder().encode(text))).location,
   };
 });
@@ -142,6 +137,23 @@ describe("reconcile and deploy", () => {
     await deployAll(confirmed.deployments.map((d) => d.id));
     expect(deployed().slice(-2)).toEqual(["environment dev 1.0 net-dev-3", "destroy qa"]);
     expect((await store.resources()).map((r) => r.key)).toEqual(["dev"]);
+  });
+
+  it("deletes an environment after the instances that live in it, and refuses while one is still wanted", async () => {
+    const created = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
+    await deployAll(created.deployments.map((d) => d.id));
+    // The environment alone is removed from the inventory: its instance still lives there.
+    const alone = await reconcile({ "inventory/shop.yaml": SVC }, { confirmedDeletes: new Set(["dev"]) }).catch((e: unknown) => e);
+    expect(alone).toMatchObject({ diagnostics: [expect.objectContaining({ message: expect.stringMatching(/environment "dev" is not in the inventory/) })] });
+
+    const all = await reconcile({}, { confirmedDeletes: new Set(["dev", "shop/api-test", "shop/pipeline"]) });
+    expect(all.deployments.map((d) => d.resource)).toEqual(["dev", "shop/api-test", "shop/pipeline"]);
+    // The environment's delete is asked first: it waits for its instance's, which releases it.
+    expect(await deployResource(deployPorts, all.deployments[0]!.id)).toEqual({ state: "waiting", on: "shop/api-test" });
+    await deployAll(all.deployments.slice(1).map((d) => d.id));
+    for (const d of all.deployments) expect((await store.getDeployment(d.id))!.status).toBe("delete_succeeded");
+    expect(deployed().slice(-3)).toEqual(["destroy api-test", "destroy shop", "destroy dev"]);
+    expect(await store.resources()).toEqual([]);
   });
 
   it("fails an instance whose environment never deployed, saying why, instead of waiting forever", async () => {

@@ -59,7 +59,10 @@ export function repositorySourceContract(name: string, fixture: () => SourceFixt
       const { source } = await fixture().create(files, files);
       expect(await source.config()).toEqual({
         ok: true, diagnostics: [],
-        config: { templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }] },
+        config: {
+          templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }],
+          inventory: [{ path: "platform/inventory" }], provisioners: {},
+        },
       });
       expect(text((await source.head()).files.get("platform/templates/vpc/v1/schema/schema.yaml"))).toBe(SCHEMA);
     });
