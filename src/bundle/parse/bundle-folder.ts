@@ -20,6 +20,7 @@ interface FolderReader {
   has(path: string): boolean;
   /** Links the bundle tried to read (each already an error). */
   linksRead: Set<string>;
+  isLink(path: string): boolean;
   /** The text of a file the bundle is read from; undefined when it is absent (nothing reported) or unreadable (reported). */
   text(path: string, limit: number): string | undefined;
 }
@@ -112,6 +113,7 @@ function folderReader(
     files,
     paths: [...files.keys(), ...links.keys(), ...nonRegular.keys()],
     linksRead,
+    isLink: (path) => links.has(path),
     has: (path) => files.has(path) || links.has(path) || nonRegular.has(path) || isFolder(path),
     // A file two manifest entries name is still one problem.
     text: (path, limit) => {
@@ -140,7 +142,8 @@ function loadPart(name: PartName, partDir: string, read: FolderReader, diagnosti
     const at = entry.line !== undefined ? { line: entry.line } : {};
     if (entry.file === "*") {
       const inPart = (f: string) => f.startsWith(`${partDir}/`) && !f.slice(partDir.length + 1).includes("/") && f.endsWith(".tf");
-      const tf = read.paths.filter(inPart).sort();
+      // A link among them is skipped, not read (it gets the "not part of the bundle" warning): only a link a manifest names is an error.
+      const tf = read.paths.filter((f) => inPart(f) && !read.isLink(f)).sort();
       if (tf.length === 0) diagnostics.push(errorAt(manifest, "template-file-missing", `\`file: "*"\` selects every *.tf file in ${name}/, but there is none`, at));
       tf.forEach(select);
       continue;
