@@ -143,6 +143,15 @@ describe("an instance reading its environment's outputs", () => {
   });
 });
 
+describe("a mistake beside a placeholder output", () => {
+  it("is still an error: a name that is no output (a typo) fails whatever is deployed", async () => {
+    const instance = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: '{{ environment.outputs.Role }}'\n      Runtime: '{{ service_instance.inputs.lambda_runtme }}'\n";
+    const template = parseRepository(snapshot(files("Resources: {}\n", instance))).templates[0]!;
+    const result = await renderBundle(template.bundles[0]!, template.specs[0]!, renderer);
+    expect(shown(result.diagnostics)).toEqual([expect.objectContaining({ line: 6, severity: "error", code: "render-undefined", message: expect.stringMatching(/lambda_runtme/) })]);
+  });
+});
+
 describe("baryon render --instance-outputs", () => {
   it("passes deployed instance outputs to the pipeline, and warns without them", async () => {
     const dir = await mkdtemp(join(tmpdir(), "baryon-instance-outputs-"));

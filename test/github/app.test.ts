@@ -58,8 +58,12 @@ describe("Baryon reviews template pull requests", () => {
     expect(run.conclusion).toBe("failure");
     const line = broken.split("\n").findIndex((l) => l.includes("inputs.imagee")) + 1;
     expect(run.annotations).toContainEqual(expect.objectContaining({
-      path: cfn, start_line: line, end_line: line, annotation_level: "failure", title: "input-undeclared",
+      path: cfn, start_line: line, end_line: line, annotation_level: "warning", title: "input-undeclared",
       message: expect.stringContaining("service_instance.inputs.imagee is not declared in schema type LoadBalancedServiceInput"),
+    }));
+    // What fails the check: the example spec, which does not give it, no longer renders.
+    expect(run.annotations).toContainEqual(expect.objectContaining({
+      path: cfn, start_line: line, annotation_level: "failure", title: "render-undefined", message: expect.stringContaining("imagee"),
     }));
   });
 

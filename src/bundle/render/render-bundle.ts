@@ -181,8 +181,7 @@ async function renderJob(bundle: Bundle, job: RenderJob, renderer: Renderer, dia
       continue;
     }
     const { line, column, kind, message } = result.error;
-    // Only a failure that depends on values can be for want of a deployed one: a syntax error never is.
-    const waitingFor = kind === "undefined" || kind === "runtime" ? placeholdersRead(text, job.kind, job.placeholders) : [];
+    const waitingFor = mayWantDeployedValue(kind, message) ? placeholdersRead(text, job.kind, job.placeholders) : [];
     diagnostics.push(waitingFor.length
       ? warningAt(source, "render-needs-output", `${needsDeployedOutputs(job.kind, job.resource, waitingFor)} (rendering failed without it: ${message})`, { line, column })
       : errorAt(source, `render-${kind}`, `rendering for ${job.resource} failed: ${message}`, { line, column }));
@@ -193,6 +192,17 @@ async function renderJob(bundle: Bundle, job: RenderJob, renderer: Renderer, dia
     }
   }
   return files;
+}
+
+/**
+ * Whether a failure can be for want of a deployed output: one that names a
+ * placeholder (`'dict object' has no attribute '<api.outputs.X>'`), or a value
+ * that came out undefined (a lookup keyed by a placeholder, then `tojson`). A
+ * syntax error never is, nor a missing name that is no placeholder (a typo).
+ */
+function mayWantDeployedValue(kind: string, message: string): boolean {
+  if (/<[^<>\s]*outputs\.[^<>\s]+>/.test(message)) return true;
+  return kind === "runtime" && /Undefined/.test(message);
 }
 
 /** The pipeline's job with the outputs each not-yet-deployed instance's render tells. */
