@@ -41,6 +41,19 @@ describe("readTarball", () => {
     expect([...snapshot.files.keys()].sort()).toEqual([".github/baryon.yml", "templates/env/v1/schema/schema.yaml"]);
   });
 
+  it("keeps the inventory folders' YAML files whole beside the templates folder", async () => {
+    const spec = "proton: EnvironmentSpec\ntemplate: env@1\nstage: test\n";
+    const body = await tarball([
+      { name: "r-1/templates/env/v1/schema/schema.yaml", content: "a" },
+      { name: "r-1/fleet/environments/dev.yaml", content: spec },
+      { name: "r-1/fleet/notes.md", content: "not inventory" },
+      { name: "r-1/src/app.ts", content: "b" },
+    ]);
+    const snapshot = await readTarball(body, { templates: "templates", inventory: ["fleet"] });
+    expect([...snapshot.files.keys()].sort()).toEqual(["fleet/environments/dev.yaml", "templates/env/v1/schema/schema.yaml"]);
+    expect(new TextDecoder().decode(snapshot.files.get("fleet/environments/dev.yaml"))).toBe(spec);
+  });
+
   it("keeps only the head of a huge file: enough to report it as too large", async () => {
     const big = Buffer.alloc(7 * 1024 * 1024, 0x61);
     const snapshot = await readTarball(await tarball([{ name: "r-1/env/v1/big.yaml", content: big }]));

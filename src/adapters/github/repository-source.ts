@@ -10,7 +10,7 @@ import type { Snapshot } from "../../bundle/files.js";
 import { checkMergedConfig, configFromText } from "../../config/read-config.js";
 import { CONFIG_PATH, type ConfigResult } from "../../config/repo-config.js";
 import type { RepositorySource } from "../../ports/repository-source.js";
-import { readTarball } from "./tarball.js";
+import { readTarball, type TarballOptions } from "./tarball.js";
 
 export interface GitHubRepositoryRef {
   owner: string;
@@ -20,6 +20,8 @@ export interface GitHubRepositoryRef {
   headSha: string;
   /** The templates folder when the caller knows it already; else the config's `templates:` decides. */
   templates?: string;
+  /** With `templates`: the inventory folders to keep too (none when not given). */
+  inventory?: readonly string[];
 }
 
 const EMPTY: Snapshot = { files: new Map(), symlinks: new Map() };
@@ -29,12 +31,15 @@ export function githubRepositorySource(octokit: ProbotOctokit, ref: GitHubReposi
   const config = once(() => readConfig(octokit, owner, repo));
   // The tarball filter needs the templates folder, so the config comes first;
   // an invalid config keeps the whole repository (the review reports the config).
-  const templates = async () => {
-    if (ref.templates !== undefined) return ref.templates;
+  const folders = async (): Promise<TarballOptions> => {
+    // A caller that knows the folders spares the config request.
+    if (ref.templates !== undefined) return { templates: ref.templates, inventory: ref.inventory ?? [] };
     const result = await config();
-    return result.ok ? result.config.templates : undefined;
+    const templates = ref.templates ?? (result.ok ? result.config.templates : undefined);
+    const inventory = result.ok ? result.config.inventory.filter((l) => !l.repository).map((l) => l.path) : [];
+    return { ...(templates !== undefined ? { templates } : {}), inventory };
   };
-  const snapshot = (sha: string) => once(async () => downloadSnapshot(octokit, owner, repo, sha, await templates()));
+  const snapshot = (sha: string) => once(async () => downloadSnapshot(octokit, owner, repo, sha, await folders()));
   const head = snapshot(ref.headSha);
   const base = ref.baseSha ? snapshot(ref.baseSha) : async () => EMPTY;
   return {
@@ -76,14 +81,14 @@ async function readConfigText(octokit: ProbotOctokit, owner: string, repo: strin
 }
 
 /** One request however many files; a fork's commits are reachable from the base repository, so both sides come from there. */
-async function downloadSnapshot(octokit: ProbotOctokit, owner: string, repo: string, ref: string, templates: string | undefined): Promise<Snapshot> {
+async function downloadSnapshot(octokit: ProbotOctokit, owner: string, repo: string, ref: string, folders: TarballOptions): Promise<Snapshot> {
   const response = await octokit.request("GET /repos/{owner}/{repo}/tarball/{ref}", {
     owner, repo, ref,
     request: { parseSuccessResponseBody: false },
   });
   const body = response.data as unknown;
   const stream = body instanceof ReadableStream ? Readable.fromWeb(body as WebReadableStream) : (body as Readable | Uint8Array | ArrayBuffer);
-  return readTarball(stream instanceof ArrayBuffer ? new Uint8Array(stream) : stream, templates ? { templates } : {});
+  return readTarball(stream instanceof ArrayBuffer ? new Uint8Array(stream) : stream, folders);
 }
 
 /** The first call reads; every later or concurrent call shares its promise. */

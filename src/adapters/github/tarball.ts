@@ -24,21 +24,26 @@ export class SnapshotTooLargeError extends Error {
 }
 
 export interface TarballOptions {
-  /** Keep only files under this folder (`templates:` in .github/baryon.yml), and the config itself. */
+  /** Keep only files under this folder (`templates:` in .github/baryon.yml), the inventory folders, and the config itself. */
   templates?: string;
+  /** Inventory folders of this repository (`inventory:`): their YAML files are kept whole. */
+  inventory?: readonly string[];
 }
 
 export async function readTarball(body: Readable | AsyncIterable<Uint8Array> | Uint8Array, options: TarballOptions = {}): Promise<Snapshot> {
   const files = new Map<string, Uint8Array>();
   const symlinks = new Map<string, string>();
   let held = 0;
-  const prefix = options.templates ? `${options.templates.replace(/^\/+|\/+$/g, "")}/` : "";
+  const folder = (dir: string) => `${dir.replace(/^\/+|\/+$/g, "")}/`;
+  const prefix = options.templates ? folder(options.templates) : "";
+  const inventory = (options.inventory ?? []).map(folder);
+  const inInventory = (path: string) => inventory.some((p) => path.startsWith(p)) && /\.ya?ml$/i.test(path);
   const extract = tar.extract();
   extract.on("entry", (header, stream, next) => {
     // GitHub wraps everything in one folder, `<owner>-<repo>-<sha>/`.
     const path = header.name.split("/").slice(1).join("/");
     // The repository config is read from the head too, to review changes to it.
-    const wanted = path !== "" && (path.startsWith(prefix) || path === ".github/baryon.yml");
+    const wanted = path !== "" && (path.startsWith(prefix) || path === ".github/baryon.yml" || inInventory(path));
     if (!wanted || (header.type !== "file" && header.type !== "symlink")) {
       stream.resume();
       stream.on("end", next);
@@ -52,7 +57,7 @@ export async function readTarball(body: Readable | AsyncIterable<Uint8Array> | U
       return;
     }
     // Other files only need to be told apart (changed or not): their digest stands in for them.
-    const keepContent = CONTENT_PATH.test(path);
+    const keepContent = CONTENT_PATH.test(path) || inInventory(path);
     const hash = keepContent ? undefined : createHash("sha256");
     const chunks: Buffer[] = [];
     let kept = 0;
