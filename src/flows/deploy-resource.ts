@@ -103,7 +103,7 @@ async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resou
   };
   if (resource.kind === "environment") {
     if (!deleting) return {};
-    const tenants = (await store.resources()).filter((r) => r.kind === "service_instance" && r.environment === resource.key);
+    const tenants = await store.resources({ environment: resource.key });
     for (const tenant of tenants) {
       const [latest] = await store.deploymentsOf(tenant.key, 1);
       if (latest?.action !== "delete" || isFinished(latest.status)) {
@@ -116,7 +116,7 @@ async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resou
     const environment = await outputsOf(resource.environment!, "environment");
     return "outputs" in environment ? { environmentOutputs: environment.outputs } : environment;
   }
-  const instances = (await store.resources()).filter((r) => r.kind === "service_instance" && r.service === resource.service);
+  const instances = (await store.resources({ service: resource.service! })).filter((r) => r.kind === "service_instance");
   const withOutputs = [];
   for (const record of instances) {
     const own = await outputsOf(record.key, "instance");
@@ -173,10 +173,10 @@ const failedStatus = (d: DeploymentRecord) => (d.action === "delete" ? "delete_f
  * or its instance's pipeline; after an instance's delete, its environment's delete.
  */
 async function waitingOn(store: DeploymentStore, self: ResourceRecord, action: DeploymentRecord["action"]): Promise<DeploymentRecord[]> {
-  const dependents = (await store.resources()).filter((r) => (action === "deploy"
-    ? (self.kind === "environment" && r.kind === "service_instance" && r.environment === self.key)
-      || (self.kind === "service_instance" && r.kind === "service_pipeline" && r.service === self.service)
-    : self.kind === "service_instance" && r.key === self.environment));
+  const dependents = action === "deploy"
+    ? self.kind === "environment" ? await store.resources({ environment: self.key })
+      : self.kind === "service_instance" ? (await store.resources({ service: self.service! })).filter((r) => r.kind === "service_pipeline") : []
+    : self.kind === "service_instance" ? [(await store.resource(self.environment!))].filter((r): r is ResourceRecord => r !== undefined) : [];
   const next: DeploymentRecord[] = [];
   for (const r of dependents) {
     const [latest] = await store.deploymentsOf(r.key, 1);

@@ -2,7 +2,7 @@
 // versions the owner published, plan, and record one deployment per create,
 // redeploy and confirmed delete (the deploy jobs carry them out). Running it
 // twice on the same inventory records nothing the second time.
-import { hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
+import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Bundle } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
 import { catalogOf, type CatalogEntry } from "../inventory/catalog.js";
@@ -21,6 +21,8 @@ export interface ReconcilePorts {
 }
 
 export interface ReconcileInput {
+  /** The repository ("owner/name") whose config names these files: only its resources are planned against them. */
+  source: string;
   files: readonly InventoryFile[];
   /** From .github/baryon.yml: the provisioners by name, and the rollout stages. */
   config: Pick<RepoConfig, "provisioners" | "stages">;
@@ -44,8 +46,15 @@ export async function reconcileInventory(ports: ReconcilePorts, input: Reconcile
   const settings = { provisioners: Object.keys(input.config.provisioners), stages: input.config.stages.map((s) => s.name) };
   const { inventory, diagnostics } = checkInventory(input.files, catalog, settings);
   if (hasErrors(diagnostics)) return { diagnostics, deployments: [] };
-  const records = await ports.store.resources();
-  const recorded = await Promise.all(records.map((r) => recordedState(r, ports.store)));
+  // Another repository's inventory is not this one's to remove; a key it already declares is not this one's to take.
+  const all = await ports.store.resources();
+  const records = all.filter((r) => r.source === input.source);
+  const taken = new Map(all.filter((r) => r.source !== input.source).map((r) => [r.key, r]));
+  const claimed = inventory.resources.filter((r) => taken.has(r.key)).map((r) => errorAt(r.declared.file, "inventory-duplicate",
+    `${r.key} is already declared by the inventory of ${taken.get(r.key)!.source} (${taken.get(r.key)!.declared.file}); remove it there first`, { line: r.declared.line }));
+  if (claimed.length) return { diagnostics: [...diagnostics, ...claimed], deployments: [] };
+  const succeeded = await ports.store.lastSucceededAll();
+  const recorded = records.map((r) => recordedState(r, succeeded.get(r.key)));
   const plan = planReconcile(inventory.resources, recorded, input.confirmedDeletes);
   if (input.dryRun) return { diagnostics, plan, deployments: [] };
   const deployments: DeploymentRecord[] = [];
@@ -72,7 +81,7 @@ async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, Reso
       inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: settings, requestedBy,
     });
   }
-  const record = resourceRecord(action.resource);
+  const record = resourceRecord(action.resource, input.source);
   return store.requestDeployment(record, {
     resource: record.key, action: "deploy", template: record.template.name, major: action.version.major, minor: action.version.minor,
     inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: config.provisioners[record.provisioner]!, requestedBy,
@@ -80,18 +89,17 @@ async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, Reso
 }
 
 /** What the registry says of a resource, in the terms the plan compares. */
-async function recordedState(record: ResourceRecord, store: DeploymentStore): Promise<RecordedResource> {
-  const deployed = await store.lastSucceeded(record.key);
+function recordedState(record: ResourceRecord, deployed: DeploymentRecord | undefined): RecordedResource {
   return {
     key: record.key, kind: record.kind, template: record.template, inputs: record.inputs, provisioner: record.provisioner,
     ...(deployed ? { deployed: { major: deployed.major, minor: deployed.minor } } : {}),
   };
 }
 
-export function resourceRecord(resource: Resource): ResourceRecord {
+export function resourceRecord(resource: Resource, source: string): ResourceRecord {
   const record: ResourceRecord = {
     key: resource.key, kind: resource.kind, name: resource.name, template: resource.template,
-    inputs: resource.inputs, provisioner: resource.provisioner, declared: resource.declared,
+    inputs: resource.inputs, provisioner: resource.provisioner, source, declared: resource.declared,
   };
   if (resource.kind !== "environment") record.service = resource.service;
   if (resource.kind === "service_instance") record.environment = resource.environment;

@@ -26,6 +26,8 @@ export interface ResourceRecord {
   inputs: Record<string, unknown>;
   provisioner: string;
   stack?: string;
+  /** The repository ("owner/name") whose `.github/baryon.yml` reconciles it. */
+  source: string;
   declared: Declared;
 }
 
@@ -83,8 +85,8 @@ export type DeploymentResult =
 
 export interface DeploymentStore {
   readonly owner: Owner;
-  /** Resources as last reconciled, environments first, then by key. */
-  resources(): Promise<ResourceRecord[]>;
+  /** Resources as last reconciled, environments first, then by key; only an environment's instances, or a service's resources, when asked. */
+  resources(only?: { environment?: string; service?: string }): Promise<ResourceRecord[]>;
   resource(key: string): Promise<ResourceRecord | undefined>;
   /**
    * Records a resource's desired state and, in the same transaction, the deployment
@@ -104,6 +106,8 @@ export interface DeploymentStore {
   deploymentsOf(resource: string, limit?: number): Promise<DeploymentRecord[]>;
   /** The newest succeeded deploy of a resource: its version and outputs. */
   lastSucceeded(resource: string): Promise<DeploymentRecord | undefined>;
+  /** The same for every resource of the owner at once, by resource key (one query for a whole plan). */
+  lastSucceededAll(): Promise<Map<string, DeploymentRecord>>;
   /** Unfinished deployments (pending or in progress), oldest first: what the resync re-enqueues. */
   unfinished(limit?: number): Promise<DeploymentRecord[]>;
 }

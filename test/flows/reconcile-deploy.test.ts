@@ -69,7 +69,7 @@ const requestedBy = { actor: "octocat", reason: "inventory change", repository: 
 
 const reconcile = (files: Record<string, string>, extra: Partial<ReconcileInput> = {}) =>
   reconcileInventory({ versions, bundleOf: bundleLoader(artifacts), store }, {
-    files: Object.entries(files).map(([file, text]) => ({ file, text })), config, requestedBy, ...extra,
+    source: "acme/fleet", files: Object.entries(files).map(([file, text]) => ({ file, text })), config, requestedBy, ...extra,
   });
 
 /** Runs deployments the way the deploy jobs do: a finished one releases those waiting for it. */
@@ -172,6 +172,18 @@ describe("reconcile and deploy", () => {
     expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/stopped before it finished/) } });
     // The next reconcile asks for it again.
     expect((await reconcile({ "inventory/dev.yaml": ENV })).deployments.map((d) => d.status)).toEqual(["pending"]);
+  });
+
+  it("plans each repository's inventory apart: one never removes, nor takes, another's resources", async () => {
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV })).deployments.map((d) => d.id));
+    const other = await reconcile({ "inventory/qa.yaml": ENV }, { source: "acme/other-fleet" });
+    expect(other.plan!.actions.map(describeAction)).toEqual(["create qa at net 1.0"]);
+    const taken = await reconcile({ "inventory/dev.yaml": ENV }, { source: "acme/other-fleet" });
+    expect(taken.plan).toBeUndefined();
+    expect(taken.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      "inventory/dev.yaml:1: dev is already declared by the inventory of acme/fleet (inventory/dev.yaml); remove it there first",
+    ]);
+    expect((await reconcile({ "inventory/dev.yaml": ENV })).plan).toEqual({ actions: [], unchanged: ["dev"] });
   });
 
   it("records and deploys nothing for an inventory with errors", async () => {

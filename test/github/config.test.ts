@@ -90,7 +90,8 @@ describe("the repository's own example .github/baryon.yml", () => {
       ok: true,
       config: {
         templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
-        inventory: [{ path: "examples/inventory" }], provisioners: {},
+        inventory: [{ path: "examples/inventory" }],
+        provisioners: { local: { kind: "command", deploy: expect.stringContaining("outputs.json"), destroy: expect.any(String), timeout: "1m" } },
       },
       diagnostics: [],
     });

@@ -11,7 +11,7 @@ const GLOBEX: Owner = { login: "globex", installationId: 7301 };
 
 const resource = (key = "dev", over: Partial<ResourceRecord> = {}): ResourceRecord => ({
   key, kind: "environment", name: key, stage: "test", template: { name: "fargate-svc", major: 1 },
-  inputs: { count: 2 }, provisioner: "local", declared: { file: `inventory/${key}.yaml`, line: 1 }, ...over,
+  inputs: { count: 2 }, provisioner: "local", source: "acme/fleet", declared: { file: `inventory/${key}.yaml`, line: 1 }, ...over,
 });
 const deploy = (key = "dev", over: Partial<NewDeployment> = {}): NewDeployment => ({
   resource: key, action: "deploy", template: "fargate-svc", major: 1, minor: 0, inputs: { count: 2 },
@@ -92,6 +92,26 @@ export function describeDeployments(target: RegistryTarget): void {
       expect(await globex.resources()).toEqual([resource()]);
       expect((await acme.resources()).map((r) => r.key)).toEqual(["dev", "qa"]);
       expect(await acme.getDeployment("not-a-number")).toBeUndefined();
+    });
+
+    it("reads one environment's instances or one service's resources, and every last success in one go", async () => {
+      const { acme } = await setup();
+      const instance = (service: string, name: string, environment: string) =>
+        resource(`${service}/${name}`, { kind: "service_instance", name, service, environment, stage: "test" });
+      const pipeline = resource("shop/pipeline", { kind: "service_pipeline", name: "shop", service: "shop" });
+      delete (pipeline as Partial<ResourceRecord>).stage;
+      const asked = [resource("dev"), resource("qa"), instance("shop", "a", "dev"), instance("shop", "b", "qa"), instance("blog", "c", "dev"), pipeline];
+      const ids: string[] = [];
+      for (const r of asked) ids.push((await acme.requestDeployment(r, deploy(r.key))).deployment.id);
+      expect((await acme.resources({ environment: "dev" })).map((r) => r.key)).toEqual(["blog/c", "shop/a"]);
+      expect((await acme.resources({ service: "shop" })).map((r) => r.key)).toEqual(["shop/a", "shop/b", "shop/pipeline"]);
+      for (const id of ids.slice(0, 2)) {
+        await acme.startDeployment(id, "d");
+        await acme.finishDeployment(id, { status: "succeeded", outputs: { Id: id } });
+      }
+      const all = await acme.lastSucceededAll();
+      expect([...all.keys()].sort()).toEqual(["dev", "qa"]);
+      expect(all.get("dev")).toEqual(await acme.lastSucceeded("dev"));
     });
 
     it("refuses a deployment of a version the owner does not have", async () => {

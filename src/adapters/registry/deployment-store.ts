@@ -12,7 +12,7 @@ import type { Owner } from "../../ports/registry.js";
 interface ResourceRow extends Row {
   key: string; kind: ResourceRecord["kind"]; name: string; service: string | null; environment: string | null;
   stage: string | null; template: string; template_major: number; pinned_minor: number | null;
-  inputs: Record<string, unknown>; provisioner: string; stack: string | null; declared_file: string; declared_line: number;
+  inputs: Record<string, unknown>; provisioner: string; stack: string | null; source: string; declared_file: string; declared_line: number;
 }
 
 export interface DeploymentRow extends Row {
@@ -22,7 +22,7 @@ export interface DeploymentRow extends Row {
   created_at: Date; started_at: Date | null; finished_at: Date | null;
 }
 
-const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, declared_file, declared_line";
+const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, source, declared_file, declared_line";
 export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at";
 export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
 
@@ -34,9 +34,12 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
   return {
     owner,
 
-    resources: () => guard("resources", async () =>
+    resources: (only = {}) => guard("resources", async () =>
       (await db.query<ResourceRow>(
-        `SELECT ${RESOURCE_COLUMNS} FROM resources WHERE owner = $1 ORDER BY kind <> 'environment', key`, [key],
+        `SELECT ${RESOURCE_COLUMNS} FROM resources
+         WHERE owner = $1 AND ($2::text IS NULL OR environment = $2) AND ($3::text IS NULL OR service = $3)
+         ORDER BY kind <> 'environment', key`,
+        [key, only.environment ?? null, only.service ?? null],
       )).map(toResource)),
 
     resource: (resourceKey) => guard("resource", async () => {
@@ -102,19 +105,27 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
     lastSucceeded: (resource) => guard("lastSucceeded", async () =>
       (await deployments(db, "resource = $2 AND status = 'succeeded'", [resource], "ORDER BY id DESC LIMIT 1"))[0]),
 
+    lastSucceededAll: () => guard("lastSucceededAll", async () => {
+      const rows = await db.query<DeploymentRow>(
+        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments
+         WHERE owner = $1 AND status = 'succeeded' ORDER BY resource, id DESC`, [key],
+      );
+      return new Map(rows.map((row) => [row.resource, toDeployment(row)]));
+    }),
+
     unfinished: (limit = 100) => guard("unfinished", () => deployments(db, `status IN ${UNFINISHED}`, [limit], "ORDER BY id LIMIT $2")),
   };
 }
 
 async function upsertResource(tx: Queryable, owner: string, r: ResourceRecord): Promise<void> {
   await tx.query(
-    `INSERT INTO resources (owner, ${RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15)
+    `INSERT INTO resources (owner, ${RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16)
      ON CONFLICT (owner, key) DO UPDATE SET kind = excluded.kind, name = excluded.name, service = excluded.service,
        environment = excluded.environment, stage = excluded.stage, template = excluded.template, template_major = excluded.template_major,
-       pinned_minor = excluded.pinned_minor, inputs = excluded.inputs, provisioner = excluded.provisioner, stack = excluded.stack,
+       pinned_minor = excluded.pinned_minor, inputs = excluded.inputs, provisioner = excluded.provisioner, stack = excluded.stack, source = excluded.source,
        declared_file = excluded.declared_file, declared_line = excluded.declared_line, updated_at = now()`,
     [owner, r.key, r.kind, r.name, r.service ?? null, r.environment ?? null, r.stage ?? null, r.template.name, r.template.major,
-      r.template.minor ?? null, JSON.stringify(r.inputs), r.provisioner, r.stack ?? null, r.declared.file, r.declared.line],
+      r.template.minor ?? null, JSON.stringify(r.inputs), r.provisioner, r.stack ?? null, r.source, r.declared.file, r.declared.line],
   );
   await tx.query("SELECT key FROM resources WHERE owner = $1 AND key = $2 FOR UPDATE", [owner, r.key]);
 }
@@ -129,7 +140,7 @@ function toResource(row: ResourceRow): ResourceRecord {
   const r: ResourceRecord = {
     key: row.key, kind: row.kind, name: row.name,
     template: { name: row.template, major: row.template_major, ...(row.pinned_minor !== null ? { minor: row.pinned_minor } : {}) },
-    inputs: row.inputs, provisioner: row.provisioner, declared: { file: row.declared_file, line: row.declared_line },
+    inputs: row.inputs, provisioner: row.provisioner, source: row.source, declared: { file: row.declared_file, line: row.declared_line },
   };
   if (row.service !== null) r.service = row.service;
   if (row.environment !== null) r.environment = row.environment;

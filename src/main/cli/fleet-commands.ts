@@ -52,7 +52,10 @@ export async function runApply(dir: string, options: ApplyOptions, out: Out, err
   return withFleet(top, async (adapters, owner) => {
     const outcome = await reconcileInventory(
       { versions: adapters.registry.versions(owner), bundleOf: bundleLoader(adapters.artifacts), store: adapters.registry.deployments(owner) },
-      { files: found.files, config: config.config, requestedBy: await localActor(top, "baryon apply"), confirmedDeletes: new Set(options.confirmDelete), dryRun: options.dryRun },
+      {
+        source: await repositoryName(top).catch(() => top), files: found.files, config: config.config,
+        requestedBy: await localActor(top, "baryon apply"), confirmedDeletes: new Set(options.confirmDelete), dryRun: options.dryRun,
+      },
     );
     outcome.diagnostics.forEach((d) => printDiagnostic(err, d));
     if (!outcome.plan || hasErrors(outcome.diagnostics)) {

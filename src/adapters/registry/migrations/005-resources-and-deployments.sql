@@ -24,6 +24,9 @@ CREATE TABLE resources (
   inputs          jsonb NOT NULL,
   provisioner     text NOT NULL,
   stack           text,
+  -- The repository whose .github/baryon.yml reconciles it: another repository's
+  -- reconcile never plans it away, however its own inventory looks.
+  source          text NOT NULL,
   declared_file   text NOT NULL,
   declared_line   integer NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now(),
@@ -33,6 +36,10 @@ CREATE TABLE resources (
   CHECK ((kind = 'environment') = (service IS NULL)),
   CHECK ((kind = 'service_instance') = (environment IS NOT NULL))
 );
+
+-- A deployment reads its environment's instances, or its service's resources: never the whole fleet.
+CREATE INDEX resources_environment ON resources (owner, environment) WHERE environment IS NOT NULL;
+CREATE INDEX resources_service ON resources (owner, service) WHERE service IS NOT NULL;
 
 CREATE TABLE deployments (
   -- Global (identity), so a deployment has one short name: `baryon logs 42`.
@@ -70,6 +77,7 @@ CREATE TABLE deployments (
   CHECK ((status IN ('succeeded', 'failed', 'cancelled', 'delete_succeeded', 'delete_failed')) = (finished_at IS NOT NULL))
 );
 CREATE INDEX deployments_resource ON deployments (owner, resource, id);
+CREATE INDEX deployments_succeeded ON deployments (owner, resource, id) WHERE status = 'succeeded';
 -- At most one deployment in flight per resource: the database refuses a second start.
 CREATE UNIQUE INDEX deployments_one_in_flight ON deployments (owner, resource)
   WHERE status IN ('in_progress', 'delete_in_progress');
