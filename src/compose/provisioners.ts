@@ -3,6 +3,8 @@
 // that kind. A kind missing here is refused with a reason, never faked.
 import { cloudFormationProvisioner } from "../adapters/provisioners/cloudformation.js";
 import { commandProvisioner } from "../adapters/provisioners/command.js";
+import type { CallbackSettings } from "../adapters/provisioners/pull-request-callback.js";
+import { pullRequestProvisioner, type PullRequestProvisionerOptions } from "../adapters/provisioners/pull-request.js";
 import type { ProvisionerKind, ProvisionerSettings } from "../config/repo-config.js";
 import { ProvisionerConfigError, type Provisioner } from "../ports/provisioner.js";
 
@@ -11,6 +13,10 @@ export interface ProvisionerContext {
   env: Record<string, string | undefined>;
   /** Where the command provisioner makes its work folders (default: the OS's temporary folder). */
   workRoot?: string;
+  /** The GitHub App's client for an owner's installation (`baryon serve`); the pull-request provisioner needs it. */
+  github?: PullRequestProvisionerOptions["github"];
+  /** Where the infrastructure repository's CI reports back, and the secret its tokens derive from. */
+  callback?: CallbackSettings;
 }
 
 type Factory = (settings: ProvisionerSettings, name: string, context: ProvisionerContext) => Provisioner;
@@ -19,6 +25,9 @@ const FACTORIES: Partial<Record<ProvisionerKind, Factory>> = {
   command: (settings, name, context) => commandProvisioner(settings, { name, env: context.env, ...(context.workRoot ? { workRoot: context.workRoot } : {}) }),
   // Credentials and endpoints come from the SDK's own chain (AWS_PROFILE, AWS_ENDPOINT_URL_CLOUDFORMATION, ...).
   cloudformation: (settings, name) => cloudFormationProvisioner(settings, { name }),
+  "pull-request": (settings, name, context) => pullRequestProvisioner(settings, {
+    name, ...(context.github ? { github: context.github } : {}), ...(context.callback ? { callback: context.callback } : {}),
+  }),
 };
 
 /** `(name, settings) → Provisioner`, each built once for the same settings. Throws ProvisionerConfigError. */

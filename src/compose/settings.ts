@@ -15,6 +15,11 @@ export interface Settings {
   proton?: NonNullable<ProtonConfigResult["value"]>;
   /** BARYON_RESYNC_SECONDS: how often unfinished work recorded in the registry is re-enqueued (default 300). */
   resyncEveryMs: number;
+  /**
+   * BARYON_CALLBACK_SECRET and BARYON_PUBLIC_URL: the pull-request provisioner's callback
+   * (`POST <url>/api/deployments/:id/status`), whose per-deployment tokens derive from the secret.
+   */
+  callback?: { secret: string; url: string };
   /** LOG_LEVEL (default info). */
   logLevel: string;
 }
@@ -37,12 +42,18 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.REDIS_URL && !env.DATABASE_URL) {
     errors.push("REDIS_URL is set but DATABASE_URL is not: Baryon processes that share a queue must share a Postgres registry (the embedded one serves one process)");
   }
+  const callbackSecret = env.BARYON_CALLBACK_SECRET?.trim();
+  const publicUrl = env.BARYON_PUBLIC_URL?.trim();
+  if (callbackSecret && callbackSecret.length < 32) errors.push("BARYON_CALLBACK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
+  if (callbackSecret && !publicUrl) errors.push("BARYON_CALLBACK_SECRET is set but BARYON_PUBLIC_URL is not: the callback needs the address the infrastructure repository's CI reaches Baryon at");
+  if (publicUrl && !/^https?:\/\/[^\s/]+/.test(publicUrl)) errors.push(`BARYON_PUBLIC_URL must be an http(s) URL (got ${JSON.stringify(publicUrl)})`);
   if (errors.length) return { errors };
   const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, logLevel: env.LOG_LEVEL?.trim() || "info" };
   if (env.REDIS_URL) settings.redisUrl = env.REDIS_URL;
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;
   if (proton.value) settings.proton = proton.value;
+  if (callbackSecret && publicUrl) settings.callback = { secret: callbackSecret, url: publicUrl };
   return { settings, errors };
 }
 

@@ -7,10 +7,13 @@ import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "
 import { pino, type Logger } from "pino";
 import { createMetrics, type Metrics } from "../adapters/metrics.js";
 import { RegistryUnavailableError } from "../adapters/registry/index.js";
+import { CALLBACK_PATH } from "../adapters/provisioners/pull-request-callback.js";
 import { composeAdapters, type Adapters, type GivenAdapters } from "../compose/adapters.js";
+import { provisionerRegistry } from "../compose/provisioners.js";
 import { settingsFromEnv } from "../compose/settings.js";
 import { startWorkers } from "../jobs/catalogue.js";
 import type { JobQueue } from "../ports/job-queue.js";
+import { answerDeploymentCallback } from "./deployment-callback.js";
 import { baryonApp } from "./webhooks.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -57,7 +60,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const secret = options.probot?.secret ?? env.WEBHOOK_SECRET;
   if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
   const metrics = createMetrics({ defaultMetrics: true });
-  const adapters = await composeAdapters(settings, options.adapters ?? {}, log).catch((error: unknown) => {
+  // Provisioners reach GitHub as the app's installation of the deployment's owner (the pull-request provisioner).
+  const github = async (owner: string) => {
+    const { data: installation } = await (await probot.auth()).rest.apps.getUserInstallation({ username: owner });
+    return probot.auth(installation.id);
+  };
+  const provisioner = provisionerRegistry({ env: process.env, github, ...(settings.callback ? { callback: settings.callback } : {}) });
+  const adapters = await composeAdapters(settings, { provisioner, ...options.adapters }, log).catch((error: unknown) => {
     // A registry nobody can use stops the start with what is wrong and how to recover, not a stack.
     if (error instanceof RegistryUnavailableError) log.fatal(error.message);
     throw error;
@@ -82,6 +91,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
     if (req.method === "GET" && path === "/metrics") {
       res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
+      return;
+    }
+    const callback = CALLBACK_PATH.exec(path);
+    if (req.method === "POST" && callback) {
+      await answerDeploymentCallback(req, res, callback[1]!, { registry, queue, log: probot.log, ...(settings!.callback ? { callback: settings!.callback } : {}) });
       return;
     }
     if (req.method === "POST" && path === WEBHOOK_PATH) {
@@ -122,7 +136,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? env.HOST ?? "0.0.0.0";
   await new Promise<void>((resolve) => server.listen(options.port ?? Number(env.PORT ?? 3000), host, resolve));
   const { port } = server.address() as AddressInfo;
-  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics); ${adapters.description}`);
+  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics${settings.callback ? ", deployment callbacks at /api/deployments/:id/status" : ""}); ${adapters.description}`);
   return {
     url: `http://127.0.0.1:${port}`,
     probot,

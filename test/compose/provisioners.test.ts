@@ -14,7 +14,8 @@ describe("provisionerRegistry", () => {
 
   it("refuses settings its adapter refuses, and a kind this Baryon does not have, with the provisioner's name", () => {
     expect(() => provisioner("local", { kind: "command" })).toThrow(ProvisionerConfigError);
-    expect(() => provisioner("infra", { kind: "pull-request", repository: "infrastructure" }))
-      .toThrow(/provisioners\.infra: kind "pull-request" is not available in this Baryon \(available: command, cloudformation\)/);
+    expect(provisioner("infra", { kind: "pull-request", repository: "infrastructure" })).toMatchObject({ config: { repository: "infrastructure" } });
+    expect(() => provisioner("infra", { kind: "ansible" as "command" }))
+      .toThrow(/provisioners\.infra: kind "ansible" is not available in this Baryon \(available: command, cloudformation, pull-request\)/);
   });
 });

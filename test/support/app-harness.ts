@@ -36,7 +36,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeGitHub({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.firstId ? { firstId: options.firstId } : {}),
@@ -50,7 +50,7 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
   const start = () => startServer({
     port: 0,
     host: "127.0.0.1",
-    env: {},
+    env: options.env ?? {},
     probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
     adapters: {
       ...(queue ? { queue } : {}),

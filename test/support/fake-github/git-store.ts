@@ -78,6 +78,39 @@ export class GitStore {
     return out;
   }
 
+  /** Every file under a tree, by path: what `git/trees` with `base_tree` starts from. */
+  filesOf(treeSha: string): Map<string, StoredFile> {
+    const files = new Map<string, StoredFile>();
+    for (const entry of this.listTree(treeSha, true)) {
+      if (entry.type !== "blob") continue;
+      files.set(entry.path, { bytes: this.blobs.get(entry.sha)!, mode: entry.mode as StoredFile["mode"], sha: entry.sha });
+    }
+    return files;
+  }
+
+  /** A tree: `base` (a tree's files) with `changes` applied, `null` deleting a path (the Git Data API's create-tree). */
+  tree(changes: Record<string, FileContent | null>, base = new Map<string, StoredFile>()): string {
+    const files = new Map(base);
+    for (const [raw, content] of Object.entries(changes)) {
+      const path = normalize(raw);
+      if (content === null) files.delete(path);
+      else files.set(path, this.storeFile(content));
+    }
+    return this.storeTree(files);
+  }
+
+  /** A commit of an existing tree (the Git Data API's create-commit). */
+  commitTree(treeSha: string, parents: string[], message: string): Commit {
+    if (!this.trees.has(treeSha)) throw new Error(`fake GitHub: no tree ${treeSha}`);
+    const time = ++this.clock;
+    const who = `Fake Author <author@example.com> ${time} +0000`;
+    const text = [`tree ${treeSha}`, ...parents.map((p) => `parent ${p}`), `author ${who}`, `committer ${who}`, "", message, ""].join("\n");
+    const sha = gitHash("commit", Buffer.from(text));
+    const commit: Commit = { sha, treeSha, parents, message, time, files: this.filesOf(treeSha) };
+    this.commits.set(sha, commit);
+    return commit;
+  }
+
   private storeFile(content: FileContent): StoredFile {
     const symlink = typeof content === "object" && !(content instanceof Uint8Array);
     const bytes = symlink ? Buffer.from(content.symlink) : typeof content === "string" ? Buffer.from(content) : content;

@@ -128,8 +128,8 @@ export function fullRepositoryJson(ctx: Ctx, repo: RepoRecord): Record<string, u
   };
 }
 
-export const APP_PERMISSIONS = { checks: "write", contents: "read", issues: "write", metadata: "read", pull_requests: "write", members: "read" } as const;
-export const APP_EVENTS = ["pull_request", "issue_comment", "push"];
+export const APP_PERMISSIONS = { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", statuses: "read", members: "read" } as const;
+export const APP_EVENTS = ["pull_request", "issue_comment", "push", "check_run", "status"];
 
 /** The app itself (`integration` schema), as shown on its check runs and comments. */
 export function appJson(ctx: Ctx): Record<string, unknown> {

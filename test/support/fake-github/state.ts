@@ -89,6 +89,17 @@ export interface CheckRunRecord {
   annotations: Annotation[];
 }
 
+/** A commit status another system (an infrastructure repository's CI) set. */
+export interface StatusRecord {
+  id: number;
+  repo: RepoRecord;
+  sha: string;
+  context: string;
+  state: "error" | "failure" | "pending" | "success";
+  description: string | null;
+  createdAt: string;
+}
+
 export interface TeamMembership {
   role: "member" | "maintainer";
   state: "active" | "pending";
@@ -100,6 +111,7 @@ export class FakeState {
   readonly pulls: PullRecord[] = [];
   readonly commentList: CommentRecord[] = [];
   readonly checkRunList: CheckRunRecord[] = [];
+  readonly statusList: StatusRecord[] = [];
   readonly teams = new Map<string, Map<string, TeamMembership>>();
   readonly tokens = new Map<string, { installationId: number; expiresAt: string }>();
   private readonly installationIds = new Map<string, number>();
@@ -288,6 +300,32 @@ export class FakeState {
   checkRuns(ref: RepoRef, filter: { headSha?: string; name?: string } = {}): CheckRunRecord[] {
     const repo = this.repo(ref);
     return this.checkRunList.filter((r) => r.repo === repo && (!filter.headSha || r.headSha === filter.headSha) && (!filter.name || r.name === filter.name));
+  }
+
+  /** A check run another app (an infrastructure repository's CI) made, as it ends: `completed` with a conclusion unless said otherwise. */
+  addCheckRun(ref: RepoRef, run: { name: string; headSha: string; status?: CheckRunRecord["status"]; conclusion?: string | null; title?: string; summary?: string }): CheckRunRecord {
+    const status = run.status ?? "completed";
+    const now = this.now();
+    const record: CheckRunRecord = {
+      id: this.id(), repo: this.repo(ref), name: run.name, headSha: run.headSha, status,
+      conclusion: status === "completed" ? (run.conclusion ?? "success") : null, externalId: null, detailsUrl: null,
+      startedAt: now, completedAt: status === "completed" ? now : null,
+      output: { title: run.title ?? null, summary: run.summary ?? null, text: null }, annotations: [],
+    };
+    this.checkRunList.push(record);
+    return record;
+  }
+
+  /** A commit status another system set on a commit. */
+  addStatus(ref: RepoRef, status: { sha: string; context: string; state: StatusRecord["state"]; description?: string }): StatusRecord {
+    const record: StatusRecord = { id: this.id(), repo: this.repo(ref), sha: status.sha, context: status.context, state: status.state, description: status.description ?? null, createdAt: this.now() };
+    this.statusList.push(record);
+    return record;
+  }
+
+  statuses(ref: RepoRef, sha: string): StatusRecord[] {
+    const repo = this.repo(ref);
+    return this.statusList.filter((s) => s.repo === repo && s.sha === sha);
   }
 
   checkRun(id: number): CheckRunRecord | undefined {

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { nodeId as nodeIdOf } from "./objects-repos.js";
-import type { CommentRecord, FakeState, PullRecord, RepoRecord } from "./state.js";
+import type { CheckRunRecord, CommentRecord, FakeState, PullRecord, RepoRecord, StatusRecord } from "./state.js";
 
 type Json = Record<string, unknown>;
 
@@ -171,6 +171,32 @@ export function pushDelivery(source: WebhookSource, repo: RepoRecord, push: { re
   });
   if (options.sender) payload.sender = account(source, payload.sender as Json, options.sender, "User");
   return signedDelivery("push", payload, { ...options, appId: source.state.app.id });
+}
+
+/** A check run's event (another app's run, made with `state.addCheckRun`). */
+export function checkRunDelivery(source: WebhookSource, action: "created" | "completed", run: CheckRunRecord, options: DeliveryOptions): Delivery {
+  const payload = retarget(source, exampleOf("check_run", action), run.repo);
+  const old = payload.check_run as Json;
+  payload.check_run = {
+    ...old, id: run.id, node_id: nodeIdOf("CheckRun", run.id), name: run.name, head_sha: run.headSha, status: run.status, conclusion: run.conclusion,
+    started_at: run.startedAt, completed_at: run.completedAt, external_id: run.externalId ?? "", pull_requests: [],
+    output: { ...(old.output as Json), title: run.output.title, summary: run.output.summary, text: run.output.text },
+    check_suite: { ...(old.check_suite as Json), head_sha: run.headSha, pull_requests: [] },
+  };
+  if (options.sender) payload.sender = account(source, payload.sender as Json, options.sender, "User");
+  return signedDelivery("check_run", payload, { ...options, appId: source.state.app.id });
+}
+
+/** A commit status's event (made with `state.addStatus`). */
+export function statusDelivery(source: WebhookSource, status: StatusRecord, options: DeliveryOptions): Delivery {
+  const payload = retarget(source, exampleOf("status"), status.repo);
+  Object.assign(payload, {
+    id: status.id, sha: status.sha, state: status.state, context: status.context, description: status.description,
+    created_at: status.createdAt, updated_at: status.createdAt, branches: [],
+    commit: { ...(payload.commit as Json), sha: status.sha },
+  });
+  if (options.sender) payload.sender = account(source, payload.sender as Json, options.sender, "User");
+  return signedDelivery("status", payload, { ...options, appId: source.state.app.id });
 }
 
 export function installationDelivery(source: WebhookSource, action: "created" | "deleted", repos: RepoRecord[], options: DeliveryOptions): Delivery {
