@@ -4,10 +4,11 @@ import { work, type JobContext, type JobKind } from "./job-kind.js";
 import { deployJob } from "./deploy.js";
 import { mirrorJob } from "./mirror.js";
 import { publishJob } from "./publish.js";
+import { reconcileJob } from "./reconcile.js";
 import { resyncJobFor } from "./resync.js";
 import { reviewJob } from "./review.js";
 
-const REQUESTED = [reviewJob, publishJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
+const REQUESTED = [reviewJob, publishJob, reconcileJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
 export const resyncJob = resyncJobFor(REQUESTED);
 export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, deployJob as JobKind<never>, resyncJob as JobKind<never>];
 

@@ -7,11 +7,11 @@ import type { Registry } from "../ports/registry.js";
 import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
 import type { Metrics } from "../adapters/metrics.js";
 import { submit } from "../jobs/job-kind.js";
+import { onInfrastructureEvents } from "./deployment-webhooks.js";
 import { publishJob, publishJobId, type PublishJobData } from "../jobs/publish.js";
+import { reconcileJob, reconcileJobId, type ReconcileJobData } from "../jobs/reconcile.js";
 import { reviewJob, reviewJobId, type ReviewJobData } from "../jobs/review.js";
-import {
-  commandReply, PUBLISH_NEEDS_WRITE, PUBLISH_NOT_MERGED, PUBLISH_OTHER_BRANCH, ROLLOUTS_NOT_ENABLED, UNKNOWN_COMMAND,
-} from "../present/command-replies.js";
+import { commandReply, HELP, NEEDS_WRITE, NOT_MERGED, OTHER_BRANCH, ROLLOUTS_NOT_ENABLED, UNKNOWN_COMMAND } from "../present/command-replies.js";
 
 export interface AppDeps {
   queue: JobQueue;
@@ -22,6 +22,7 @@ export interface AppDeps {
 
 export function baryonApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
+    onInfrastructureEvents(app, deps);
     app.onAny(async (context) => {
       deps.metrics.webhooksReceived.inc({ event: context.name });
     });
@@ -52,11 +53,14 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
 
     // Direct pushes to the default branch publish too, so no change is lost; a merge's
     // push and its pull_request event both arrive, and the registry records each version once.
+    // Every push to it is also reconciled (the job skips one that touched no inventory file).
     app.on("push", async (context) => {
-      const { repository, installation, ref, before, after, deleted } = context.payload;
+      const { repository, installation, ref, before, after, deleted, sender, pusher } = context.payload;
       if (!installation || deleted || !repository.owner || ref !== `refs/heads/${repository.default_branch}`) return;
       const created = /^0+$/.test(before); // a new branch has no "before" to compare with
-      await enqueuePublish(context, { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push", defaultBranch: repository.default_branch });
+      const change = { installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: after, ...(created ? {} : { baseCommit: before }), trigger: "push" as const, defaultBranch: repository.default_branch };
+      await enqueuePublish(context, change);
+      await enqueueReconcile(context, { ...change, pusher: sender?.login ?? pusher.name });
     });
 
     app.on("issue_comment.created", async (context) => {
@@ -70,22 +74,32 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
         await context.octokit.rest.issues.createComment(context.issue({ body: commandReply({ text: comment.body, author }, body) }));
       };
       if (command.name === "unknown") return reply(UNKNOWN_COMMAND(command.text), "confused");
+      if (command.name === "help") return reply(HELP, "+1");
       if (command.name === "rollout" || command.name === "rollback") return reply(ROLLOUTS_NOT_ENABLED(command.name), "confused");
+      // Both commands that remain change things: write access (see WRITE_PERMISSIONS), on a pull request merged into the default branch.
+      const [said, does] = command.name === "publish" ? ["/publish", "publishes"] : ["/baryon confirm-delete", "works on"];
       const { data: access } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: author }));
-      if (!WRITE_PERMISSIONS.includes(access.permission)) return reply(PUBLISH_NEEDS_WRITE(repository.full_name, access.permission), "-1");
+      if (!WRITE_PERMISSIONS.includes(access.permission)) return reply(NEEDS_WRITE(said, repository.full_name, access.permission), "-1");
       const { data: pr } = await context.octokit.rest.pulls.get(context.repo({ pull_number: issue.number }));
-      if (!pr.merged || !pr.merge_commit_sha) return reply(PUBLISH_NOT_MERGED, "-1");
-      if (pr.base.ref !== repository.default_branch) return reply(PUBLISH_OTHER_BRANCH(repository.default_branch, pr.base.ref), "-1");
-      await enqueuePublish(context, {
-        installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha, baseCommit: pr.base.sha,
-        pullRequest: pr.number, trigger: "command", commentId: comment.id, command: { text: comment.body, author }, defaultBranch: repository.default_branch,
-      });
+      if (!pr.merged || !pr.merge_commit_sha) return reply(NOT_MERGED(said, does), "-1");
+      if (pr.base.ref !== repository.default_branch) return reply(OTHER_BRANCH(said, does, repository.default_branch, pr.base.ref), "-1");
+      const asked = {
+        installationId: installation.id, owner: repository.owner.login, repo: repository.name, commit: pr.merge_commit_sha,
+        pullRequest: pr.number, trigger: "command" as const, commentId: comment.id, command: { text: comment.body, author }, defaultBranch: repository.default_branch,
+      };
+      if (command.name === "publish") await enqueuePublish(context, { ...asked, baseCommit: pr.base.sha });
+      else await enqueueReconcile(context, { ...asked, commentUrl: comment.html_url, confirmedDeletes: [command.resource] });
       await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
     });
 
     async function enqueuePublish(context: Context, data: PublishJobData): Promise<void> {
       const added = await submit(deps, publishJob, data);
       context.log.info({ job: publishJobId(data), added }, added ? "publish queued" : "publish already queued");
+    }
+
+    async function enqueueReconcile(context: Context, data: ReconcileJobData): Promise<void> {
+      const added = await submit(deps, reconcileJob, data);
+      context.log.info({ job: reconcileJobId(data), added }, added ? "reconcile queued" : "reconcile already queued");
     }
   };
 }
