@@ -6,7 +6,9 @@
 //      and the version a merge would publish, from the VersionCatalog);
 //   4. render base with the same specs, diff it against head's renders per
 //      resource, group identical diffs, and warn about resources the change
-//      deletes or replaces.
+//      deletes or replaces;
+//   5. with the registry's deployments, do the same for the deployed fleet that
+//      follows the major (review-inventory.ts: deployed inputs, recorded outputs).
 import { assessBundle, loadingProblems, specsFor } from "../bundle/assess/assess-bundle.js";
 import { foreignTemplate } from "../bundle/assess/template-repository.js";
 import { detectChanges, type BundleChange } from "../bundle/classify/changes.js";
@@ -17,9 +19,11 @@ import { parseRepository } from "../bundle/parse/repository.js";
 import type { Bundle, Spec } from "../bundle/model.js";
 import { renderBundle } from "../bundle/render/render-bundle.js";
 import type { ChangeSource } from "../ports/change-source.js";
+import type { DeploymentStore } from "../ports/deployment-store.js";
 import type { Renderer } from "../ports/renderer.js";
 import type { VersionCatalog } from "../ports/version-catalog.js";
 import type { ReviewReport, TemplateReview } from "../present/review-report.js";
+import { fleetDiff } from "./review-inventory.js";
 
 export interface ReviewInput {
   /** Only templates under this folder. */
@@ -34,6 +38,8 @@ export interface ReviewPorts {
   changes: ChangeSource;
   renderer: Renderer;
   versions: VersionCatalog;
+  /** The owner's deployments: the review renders the deployed fleet of each changed major too. */
+  deployments?: DeploymentStore;
 }
 
 export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Promise<ReviewReport> {
@@ -72,6 +78,8 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
       diagnostics: sortDiagnostics([...assessment.diagnostics, ...warnings, ...(foreign ? [foreign] : [])]), diff,
     };
     if (assessment.plan.publish && !foreign) review.version = assessment.plan.version;
+    const deployed = ports.deployments && await fleetDiff(change.template, change.major, change.base, change.head, { store: ports.deployments, renderer: ports.renderer });
+    if (deployed) review.fleet = deployed;
     return review;
   }));
 

@@ -6,6 +6,7 @@ import { CHECK_NAME, reviewPullRequest } from "../flows/review-pull-request.js";
 import { configEditProblems } from "../config/read-config.js";
 import { CONFIG_PATH } from "../config/repo-config.js";
 import type { Metrics } from "../adapters/metrics.js";
+import { bundleLoader } from "../flows/stored-bundle.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { SnapshotTooLargeError } from "../adapters/github/tarball.js";
@@ -61,6 +62,8 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
     return "configuration invalid, check run failed";
   }
   const { templates } = config.config;
+  const registryOwner = { login: owner, installationId: data.installationId };
+  const versions = deps.adapters.registry.versions(registryOwner);
   let report;
   try {
     report = await reviewPullRequest(
@@ -69,17 +72,22 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
         ...(data.htmlUrl ? { fileUrl: commitFileUrl(data.htmlUrl, data.headSha) } : {}),
         ...(templates ? { templates } : {}),
         configProblems: async () => configEditProblems(await source.base(), await source.head()),
+        inventory: config.config,
       },
-      { changes: source, renderer: deps.adapters.renderer, versions: deps.adapters.registry.versions({ login: owner, installationId: data.installationId }), reporter },
+      {
+        changes: source, renderer: deps.adapters.renderer, versions, reporter,
+        inventory: { versions, bundleOf: bundleLoader(deps.adapters.artifacts), store: deps.adapters.registry.deployments(registryOwner), renderer: deps.adapters.renderer },
+      },
     );
   } catch (error) {
     if (!(error instanceof SnapshotTooLargeError)) throw error;
     await reporter.ensureCheckRun(tooLargeReport(CHECK_NAME, data.headSha, error.message));
     throw new PermanentJobError(error.message, { cause: error }); // retrying cannot help
   }
-  deps.metrics.reviewDuration.observe({ outcome: report.templates.length ? "reviewed" : "no-templates" }, (performance.now() - started) / 1000);
+  deps.metrics.reviewDuration.observe({ outcome: report.templates.length || report.inventory ? "reviewed" : "no-templates" }, (performance.now() - started) / 1000);
   const errors = reviewErrors(report);
-  return report.templates.length ? `reviewed ${report.templates.length} template change(s), ${errors} error(s)` : "no template changes";
+  const inventory = report.inventory ? `, inventory: ${report.inventory.plan.length} planned action(s)` : "";
+  return report.templates.length || report.inventory ? `reviewed ${report.templates.length} template change(s)${inventory}, ${errors} error(s)` : "no template changes";
 }
 
 function countRequests(octokit: ProbotOctokit, metrics: Metrics): void {

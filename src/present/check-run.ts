@@ -4,7 +4,8 @@
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { Annotation, CheckRunReport, CheckRunStart } from "../ports/reporter.js";
 import { MARKDOWN_BUDGET, renderMarkdown, type FileUrl } from "./review-markdown.js";
-import { reviewErrors, reviewWarnings, type ReviewReport, type TemplateReview } from "./review-report.js";
+import { planCounts } from "./inventory-review.js";
+import { allDiagnostics, reviewErrors, reviewWarnings, type ReviewReport, type TemplateReview } from "./review-report.js";
 
 /** GitHub's checks list shows about this much of a title; it refuses much longer ones. */
 export const TITLE_LENGTH = 100;
@@ -44,15 +45,17 @@ export function checkOutcome(report: ReviewReport): { conclusion: "success" | "f
   const errors = reviewErrors(report);
   if (errors) {
     const templates = report.templates.filter((t) => t.diagnostics.some(isError)).map(label);
-    const files = [...new Set(report.diagnostics.filter(isError).map((d) => d.file))];
+    const files = [...new Set([...report.diagnostics, ...(report.inventory?.diagnostics ?? [])].filter(isError).map((d) => d.file))];
     const where = [...templates, ...files];
     const noun = files.length === 0 ? "templates" : templates.length === 0 ? "files" : "places";
     const head = `${errors} error${errors === 1 ? "" : "s"} in ${where.length === 1 ? "" : `${where.length} ${noun}: `}`;
     return { conclusion: "failure", title: fit(head, where, "") };
   }
-  if (report.templates.length === 0) return { conclusion: "neutral", title: "No template changes" };
+  if (report.templates.length === 0 && !report.inventory) return { conclusion: "neutral", title: "No template changes" };
   const warnings = reviewWarnings(report);
-  const tail = warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+  const warned = warnings ? ` (${warnings} warning${warnings === 1 ? "" : "s"})` : "";
+  if (report.templates.length === 0) return { conclusion: "success", title: `Inventory: ${planCounts(report.inventory!)}${warned}`.slice(0, TITLE_LENGTH) };
+  const tail = `${report.inventory ? `; inventory: ${planCounts(report.inventory)}` : ""}${warned}`;
   const versions = report.templates.filter((t) => t.version).map((t) => `${t.name} ${t.version}`);
   const title = versions.length ? fit("Will publish ", versions, tail) : fit("No new version for ", report.templates.map(label), tail);
   return { conclusion: "success", title };
@@ -64,8 +67,7 @@ export function checkOutcome(report: ReviewReport): { conclusion: "success" | "f
  * a line goes on line 1.
  */
 export function annotations(report: ReviewReport, exists: (path: string) => boolean): Annotation[] {
-  const all: Diagnostic[] = [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics)];
-  return all
+  return allDiagnostics(report)
     .filter((d) => exists(d.file))
     .map((d) => ({
       path: d.file,

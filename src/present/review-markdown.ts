@@ -1,15 +1,14 @@
 // The review as GitHub Markdown: a summary table, then one folded section per
 // template with the reasons, the problems and the rendered diffs. GitHub refuses
 // comments over 65,536 characters, so the largest diffs are cut to stay under budget.
-import { formatDiagnostic, type Diagnostic } from "../bundle/diagnostics.js";
-import type { DiffGroup } from "../bundle/diff/diff.js";
+import { inventorySection, inventorySummary } from "./inventory-review.js";
+import { code, diffBlocks, escape, list, problem, type Block, type FileUrl } from "./markdown.js";
 import type { ReviewReport, TemplateReview } from "./review-report.js";
 import { resourceNoun, resourcesChanged, reviewErrors } from "./review-report.js";
 
-export const MARKDOWN_BUDGET = 60_000;
-/** Most labels listed for one group of identical diffs. */
-const MAX_LABELS = 10;
+export type { FileUrl } from "./markdown.js";
 
+export const MARKDOWN_BUDGET = 60_000;
 export interface MarkdownOptions {
   /** Characters the whole comment may take. */
   budget?: number;
@@ -19,32 +18,25 @@ export interface MarkdownOptions {
   fileUrl?: FileUrl;
 }
 
-/** A link to a file, at a line when given; undefined when the file cannot be shown (a folder, a deleted file). */
-export type FileUrl = (path: string, line?: number) => string | undefined;
-
 /** Links into a repository's web page at one commit: `<repositoryUrl>/blob/<sha>/<path>#L<line>`. */
 export function commitFileUrl(repositoryUrl: string, sha: string): (path: string, line?: number) => string {
   return (path, line) => `${repositoryUrl.replace(/\/+$/, "")}/blob/${sha}/${path.split("/").map(encodeURIComponent).join("/")}${line !== undefined ? `#L${line}` : ""}`;
 }
 
-interface Block {
-  /** Full Markdown of this diff block. */
-  text: string;
-  /** What replaces it when the budget is short. */
-  cut: string;
-}
-
 export function renderMarkdown(report: ReviewReport, options: MarkdownOptions = {}): string {
   const budget = options.budget ?? MARKDOWN_BUDGET;
   const blocks: Block[][] = report.templates.map((t) => t.diff.groups.flatMap((g) => diffBlocks(g)));
+  const fleetBlocks: Block[][] = report.templates.map((t) => t.fleet?.groups.flatMap((g) => diffBlocks(g)) ?? []);
+  const inventoryBlocks = report.inventory?.diff.groups.flatMap((g) => diffBlocks(g)) ?? [];
   const compose = () => [
     options.preamble ?? "",
     summary(report, options.fileUrl),
-    ...report.templates.map((t, i) => section(t, blocks[i]!, report, options.fileUrl)),
+    ...report.templates.map((t, i) => section(t, blocks[i]!, fleetBlocks[i]!, report, options.fileUrl)),
+    report.inventory ? inventorySection(report.inventory, inventoryBlocks, options.fileUrl) : "",
   ].filter(Boolean).join("\n\n") + "\n";
   let text = compose();
   // Cut the largest diff blocks first until the comment fits.
-  const all = blocks.flat().sort((a, b) => b.text.length - a.text.length);
+  const all = [...blocks.flat(), ...fleetBlocks.flat(), ...inventoryBlocks].sort((a, b) => b.text.length - a.text.length);
   for (const block of all) {
     if (text.length <= budget) break;
     block.text = block.cut;
@@ -59,9 +51,11 @@ export function renderMarkdown(report: ReviewReport, options: MarkdownOptions = 
 
 function summary(report: ReviewReport, fileUrl: FileUrl | undefined): string {
   const errors = reviewErrors(report);
-  const lines = [`### Baryon template review${errors ? ` — ${errors} error${errors === 1 ? "" : "s"}` : ""}`];
+  const what = !report.inventory ? "template review" : report.templates.length ? "review" : "inventory review";
+  const lines = [`### Baryon ${what}${errors ? ` — ${errors} error${errors === 1 ? "" : "s"}` : ""}`];
+  if (report.inventory) lines.push("", inventorySummary(report.inventory));
   if (report.templates.length === 0) {
-    lines.push("", "This change touches no template bundle, so it publishes no version.");
+    if (!report.inventory) lines.push("", "This change touches no template bundle, so it publishes no version.");
   } else {
     lines.push(
       "",
@@ -97,9 +91,10 @@ function changeCell(t: TemplateReview): string {
   return t.change === "none" ? "none" : t.change;
 }
 
-function section(t: TemplateReview, blocks: Block[], report: ReviewReport, fileUrl: FileUrl | undefined): string {
+function section(t: TemplateReview, blocks: Block[], fleetBlocks: Block[], report: ReviewReport, fileUrl: FileUrl | undefined): string {
   const title = t.version ? `${t.name} ${t.version}` : `${t.name} v${t.major}`;
-  const rendered = `${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} changed`;
+  const fleet = t.fleet && `changes ${t.fleet.changed} of ${t.fleet.total} deployed ${resourceNoun(t.kind, t.fleet.total)}`;
+  const rendered = `${t.diff.changed} of ${t.diff.total} rendered ${resourceNoun(t.kind, t.diff.total)} changed${fleet ? `; ${fleet}` : ""}`;
   const head = `<details${t.diagnostics.some((d) => d.severity === "error") ? " open" : ""}><summary><b>${escape(title)}</b> — ${changeCell(t)}, ${rendered}</summary>`;
   const parts = [head, ""];
   const specs = (report.specFiles ?? []).filter((s) => s.template === t.name);
@@ -116,62 +111,7 @@ function section(t: TemplateReview, blocks: Block[], report: ReviewReport, fileU
   }
   if (blocks.length) parts.push("**Rendered changes**", "", ...blocks.map((b) => b.text));
   else if (t.diff.total) parts.push(`The rendered output of every ${resourceNoun(t.kind, 1)} is unchanged.`);
+  if (fleet) parts.push(...(parts.at(-1) === "" ? [] : [""]), `**Deployed fleet**: ${fleet}, rendered with their deployed inputs and outputs.`, "", ...fleetBlocks.map((b) => b.text));
   parts.push("</details>");
   return parts.join("\n");
-}
-
-function diffBlocks(group: DiffGroup): Block[] {
-  const who = group.labels.length === 1 ? code(group.labels[0]!) : `Same change for ${group.labels.length} resources: ${list(group.labels.map(code), MAX_LABELS)}`;
-  if (group.headFailure) {
-    const text = `${who}: rendering failed — ${escape(group.headFailure)}\n`;
-    return [{ text, cut: text }];
-  }
-  return group.diffs.map((d) => {
-    const header = `${who} — ${code(d.path)} (+${d.additions} −${d.deletions})`;
-    const fence = "`".repeat(Math.max(3, longestBacktickRun(d.patch) + 1));
-    return {
-      text: `${header}\n\n${fence}diff\n${d.patch.trimEnd()}\n${fence}\n`,
-      cut: `${header}: diff cut to fit GitHub's comment limit; run \`baryon check\` to see it.\n`,
-    };
-  });
-}
-
-function longestBacktickRun(text: string): number {
-  let longest = 0;
-  for (const m of text.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  return longest;
-}
-
-/** One problem as a list item; its `file:line` links to the file when `fileUrl` can show it. */
-function problem(d: Diagnostic, fileUrl: FileUrl | undefined): string {
-  const text = formatDiagnostic(d);
-  const url = fileUrl?.(d.file, d.line);
-  if (!url) return `- ${icon(d.severity)} ${escape(text)}`;
-  const where = [d.file, d.line, d.line !== undefined ? d.column : undefined].filter((part) => part !== undefined).join(":");
-  return `- ${icon(d.severity)} [${escape(where)}](${inertUrl(url)})${escape(text.slice(where.length))}`;
-}
-
-/** A link destination that no character can end early or turn into something else. */
-const inertUrl = (url: string) =>
-  url.replace(/[\s()<>[\]`"'\\]/g, (c) => [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""));
-
-const icon = (severity: string) => (severity === "error" ? "❌" : severity === "warning" ? "⚠️" : "ℹ️");
-/** A code span that no content can close or break across lines. */
-const code = (s: string) => `\`${s.replace(/[`\r\n]/g, (c) => (c === "`" ? "'" : " "))}\``;
-
-function list(items: string[], max: number): string {
-  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
-}
-
-/**
- * Text from templates, specs and file names, made inert: one line (so no
- * headings or lists), no HTML, no links or images (brackets escaped), no
- * emphasis or table cells, no @-mentions.
- */
-function escape(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, " ")
-    .replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]!)
-    .replace(/[\\`*_[\]|~]/g, "\\$&")
-    .replace(/@/g, "@\u200b");
 }

@@ -5,6 +5,7 @@ import type { ChangeLevel, ChangeReason } from "../bundle/classify/classify.js";
 import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { RenderedDiff } from "../bundle/diff/diff.js";
 import type { TemplateKind } from "../bundle/model.js";
+import type { InventoryReview } from "./inventory-review.js";
 
 export interface TemplateReview {
   name: string;
@@ -23,6 +24,8 @@ export interface TemplateReview {
    * environment, each service instance, a pipeline): `total` resources, `changed` of them differ.
    */
   diff: RenderedDiff;
+  /** The deployed resources that follow this major, each rendered by base and head with its deployed inputs and outputs. */
+  fleet?: RenderedDiff;
 }
 
 export interface ReviewReport {
@@ -35,14 +38,21 @@ export interface ReviewReport {
   unbundledFiles: string[];
   /** Diagnostics that belong to no changed template. */
   diagnostics: Diagnostic[];
+  /** The inventory part, when the change touches inventory files. */
+  inventory?: InventoryReview;
+}
+
+/** Every problem of the review: outside any template, in each template, in the inventory. */
+export function allDiagnostics(report: ReviewReport): Diagnostic[] {
+  return [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics), ...(report.inventory?.diagnostics ?? [])];
 }
 
 export function reviewErrors(report: ReviewReport): number {
-  return [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics)].filter((d) => d.severity === "error").length;
+  return allDiagnostics(report).filter((d) => d.severity === "error").length;
 }
 
 export function reviewWarnings(report: ReviewReport): number {
-  return [...report.diagnostics, ...report.templates.flatMap((t) => t.diagnostics)].filter((d) => d.severity === "warning").length;
+  return allDiagnostics(report).filter((d) => d.severity === "warning").length;
 }
 
 /** What a template's rendered resources are: what "1 of 2 …" counts. */
@@ -53,5 +63,6 @@ export function resourceNoun(kind: TemplateKind, count: number): string {
 
 /** "1 of 2 environments": how many of a template's rendered resources the change alters. */
 export function resourcesChanged(t: TemplateReview): string {
-  return `${t.diff.changed} of ${t.diff.total} ${resourceNoun(t.kind, t.diff.total)}`;
+  const fleet = t.fleet ? `; deployed: ${t.fleet.changed} of ${t.fleet.total}` : "";
+  return `${t.diff.changed} of ${t.diff.total} ${resourceNoun(t.kind, t.diff.total)}${fleet}`;
 }
