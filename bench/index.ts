@@ -1,11 +1,29 @@
 // `npm run bench`: every figure the issues name, each the median of several runs.
+// `npm run bench -- reconcile` runs only the benches named; `--full` runs the
+// reconcile bench at the size issue 10 names (about 5 minutes) rather than a fiftieth of it.
 import { availableParallelism, cpus } from "node:os";
 import { fleetBench } from "./fleet.js";
 import { githubBench } from "./github.js";
+import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
 import { renderBench } from "./render.js";
-import { printResults } from "./stats.js";
+import { printResults, type BenchResult } from "./stats.js";
+
+const args = process.argv.slice(2);
+const full = args.includes("--full");
+const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]> = {
+  render: ["Rendering (issue: bundle engine)", renderBench],
+  fleet: ["Review (issue: review flow)", fleetBench],
+  github: ["GitHub App (issue: GitHub App)", githubBench],
+  reconcile: [`Reconcile and deploy (issue 10${full ? "" : "; --full for 1,000 environments and 5,000 instances"})`, () => reconcileBench(full ? FULL_SIZE : QUICK_SIZE)],
+};
+const selected = args.filter((a) => !a.startsWith("--"));
+const unknown = selected.filter((name) => !(name in BENCHES));
+if (unknown.length) {
+  console.error(`bench: no bench named ${unknown.join(", ")} (there are: ${Object.keys(BENCHES).join(", ")})`);
+  process.exit(2);
+}
 
 console.log(`Baryon benchmarks — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown cpu"})`);
-printResults("Rendering (issue: bundle engine)", await renderBench());
-printResults("Review (issue: review flow)", await fleetBench());
-printResults("GitHub App (issue: GitHub App)", await githubBench());
+for (const [name, [title, run]] of Object.entries(BENCHES)) {
+  if (selected.length === 0 || selected.includes(name)) printResults(title, await run());
+}

@@ -29,6 +29,10 @@ const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n
 export function printResults(title: string, results: readonly BenchResult[]): void {
   console.log(`\n${title}`);
   for (const r of results) {
+    if (r.unit === "") {
+      console.log(`  ${r.name}`); // a note, no figure
+      continue;
+    }
     const runs = r.runs.length ? `  (median of ${r.runs.length}: ${r.runs.map(fmt).join(", ")})` : "";
     console.log(`  ${r.name}: ${r.unit === "yes" || r.unit === "NO" ? r.unit : `${fmt(r.value)} ${r.unit}`}${runs}`);
   }

@@ -1,4 +1,5 @@
-// Builds the benchmark (bench/*.ts) with esbuild and runs it.
+// Builds the benchmark (bench/*.ts) with esbuild and runs it: `npm run bench`, or
+// `npm run bench -- reconcile [--full]` for only the benches named (bench/index.ts).
 import { build } from "esbuild";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
