@@ -31,9 +31,9 @@ describe("baryon validate", () => {
     }));
     const r = await baryon(["validate", dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("env/v1/infrastructure/cloudformation.yaml:5:21: error: environment.inputs.vpc_cdir is not declared in schema type EnvInput");
+    expect(r.stdout).toContain("env/v1/infrastructure/cloudformation.yaml:5:21: warning: environment.inputs.vpc_cdir is not declared in schema type EnvInput");
     expect(r.stdout).toContain("env/spec/spec.yaml:3: error: count must be a number");
-    expect(r.stdout).toMatch(/1 template version, 2 errors/);
+    expect(r.stdout).toMatch(/1 template version, 1 error, 1 warning/);
   });
 
   it("prints JSON with templates[] of name, kind, major and diagnostics", async () => {
