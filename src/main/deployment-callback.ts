@@ -9,6 +9,7 @@ import { isFinished } from "../inventory/deployment-status.js";
 import { enqueueDeployment } from "../jobs/deploy.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Registry } from "../ports/registry.js";
+import { readBody } from "./read-body.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,7 +32,7 @@ export async function answerDeploymentCallback(req: IncomingMessage, res: Server
     deps.log.warn({ deployment: deploymentId }, "deployment callback refused: bad or missing token");
     return answer(401, { error: "the bearer token is not this deployment's" });
   }
-  const text = await readText(req);
+  const text = (await readBody(req, MAX_BODY_BYTES))?.toString("utf8");
   if (text === undefined) return answer(413, { error: `the body is over ${MAX_BODY_BYTES} bytes` });
   const parsed = parseCallbackBody(text);
   if ("error" in parsed) return answer(400, { error: parsed.error });
@@ -51,18 +52,3 @@ export async function answerDeploymentCallback(req: IncomingMessage, res: Server
   return answer(202, { status: "accepted", deployment: deploymentId, reported: parsed.report.status });
 }
 
-function readText(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}

@@ -15,6 +15,7 @@ import { startWorkers } from "../jobs/catalogue.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import { answerDeploymentCallback } from "./deployment-callback.js";
 import { baryonApp } from "./webhooks.js";
+import { readBody } from "./read-body.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 /** GitHub's own cap on a delivery's size; a larger body is not from GitHub. */
@@ -108,7 +109,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         req.resume();
         return;
       }
-      const body = await readBody(req);
+      const body = await readBody(req, MAX_BODY_BYTES);
       if (body === undefined || !signatureMatches(secret!, body, req.headers["x-hub-signature-256"])) {
         // Never log the payload of a delivery that is not GitHub's: only who it claims to be.
         probot.log.warn({ event: req.headers["x-github-event"], delivery: req.headers["x-github-delivery"], bytes: body?.length }, "webhook refused: bad signature");
@@ -150,21 +151,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 export function signatureMatches(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
   if (typeof header !== "string" || !header.startsWith("sha256=")) return false;

@@ -3,7 +3,8 @@
 // one error), and the names they give: the stack of a resource, the change set of
 // a deployment.
 import { createHash } from "node:crypto";
-import { ProvisionerConfigError, type ResourceRef } from "../../ports/provisioner.js";
+import { expandPattern, KIND_WORDS, PATTERN_PLACEHOLDERS, settingsEntry } from "./settings-entry.js";
+import type { ResourceRef } from "../../ports/provisioner.js";
 import { parseDuration } from "./command-config.js";
 
 export const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"] as const;
@@ -26,9 +27,6 @@ export const DEFAULT_STACK_NAMES: Record<ResourceRef["kind"], string> = {
   service_instance: "{service}-{name}",
   service_pipeline: "{service}-pipeline",
 };
-const PLACEHOLDERS = ["name", "service", "environment", "kind"];
-/** `{kind}` in a stack name: CloudFormation allows no underscore, so Proton's words are shortened. */
-const KIND_WORDS: Record<ResourceRef["kind"], string> = { environment: "environment", service_instance: "instance", service_pipeline: "pipeline" };
 const KEYS = ["kind", "region", "roleArn", "stackName", "capabilities", "timeout"];
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/;
@@ -37,14 +35,7 @@ const CFN_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
 
 /** Checks one entry as parsed from YAML; throws ProvisionerConfigError naming every mistake. */
 export function parseCloudFormationConfig(raw: unknown, name = "cloudformation"): CloudFormationConfig {
-  const where = `provisioner "${name}"`;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ProvisionerConfigError(`${where}: settings must be a mapping with at least \`region:\``);
-  const entry = raw as Record<string, unknown>;
-  const errors: string[] = [];
-  for (const key of Object.keys(entry)) {
-    if (!KEYS.includes(key)) errors.push(`unknown setting "${key}" (a cloudformation provisioner takes ${KEYS.slice(1).join(", ")})`);
-  }
-  if (entry.kind !== undefined && entry.kind !== "cloudformation") errors.push(`kind is ${JSON.stringify(entry.kind)}, not "cloudformation"`);
+  const { entry, errors, done } = settingsEntry(raw, name, "cloudformation", KEYS, "`region:`");
   if (typeof entry.region !== "string" || !REGION.test(entry.region)) {
     errors.push(entry.region === undefined ? "`region:` is required (like us-east-1)" : `region ${JSON.stringify(entry.region)} is not an AWS Region (like us-east-1)`);
   }
@@ -55,7 +46,7 @@ export function parseCloudFormationConfig(raw: unknown, name = "cloudformation")
     if (typeof entry.stackName !== "string" || !entry.stackName.trim()) errors.push("`stackName:` must be a pattern such as {service}-{name}");
     else {
       for (const [, placeholder] of entry.stackName.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(placeholder!)) errors.push(`stackName uses {${placeholder}}; a stack name pattern may use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+        if (!PATTERN_PLACEHOLDERS.includes(placeholder!)) errors.push(`stackName uses {${placeholder}}; a stack name pattern may use ${PATTERN_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
       }
     }
   }
@@ -73,7 +64,7 @@ export function parseCloudFormationConfig(raw: unknown, name = "cloudformation")
     else if (ms < 1000 || ms > MAX_TIMEOUT_MS) errors.push(`timeout ${JSON.stringify(entry.timeout)} must be between 1s and 24h`);
     else timeoutMs = ms;
   }
-  if (errors.length) throw new ProvisionerConfigError(`${where}: ${errors.join("; ")}`);
+  done();
   const config: CloudFormationConfig = { region: entry.region as string, capabilities, timeoutMs };
   if (entry.roleArn !== undefined) config.roleArn = entry.roleArn as string;
   if (entry.stackName !== undefined) config.stackName = entry.stackName as string;
@@ -88,15 +79,12 @@ export function stackNameOf(resource: ResourceRef, settings: Record<string, unkn
     return { name: given };
   }
   const template = pattern ?? DEFAULT_STACK_NAMES[resource.kind];
-  const values: Record<string, string | undefined> = {
-    name: resource.name,
-    service: resource.service ?? (resource.kind === "service_pipeline" ? resource.name : undefined),
-    environment: resource.environment,
-    kind: KIND_WORDS[resource.kind],
-  };
-  const missing = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).find((p) => values[p] === undefined);
-  if (missing) return { error: `stack name pattern "${template}" uses {${missing}}, which ${KIND_WORDS[resource.kind]} ${resource.name} does not have: set \`stack:\` in its spec file, or a pattern without {${missing}}` };
-  const name = template.replace(/\{([^}]*)\}/g, (_, p: string) => values[p]!);
+  const expanded = expandPattern(template, resource);
+  if ("missing" in expanded) {
+    const { missing } = expanded;
+    return { error: `stack name pattern "${template}" uses {${missing}}, which ${KIND_WORDS[resource.kind]} ${resource.name} does not have: set \`stack:\` in its spec file, or a pattern without {${missing}}` };
+  }
+  const name = expanded.value;
   if (!CFN_NAME.test(name)) return { error: `stack name "${name}" (from the pattern "${template}") is not a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128; set \`stack:\` in the spec file` };
   return { name };
 }

@@ -1,7 +1,7 @@
 // The settings of one `kind: command` entry of `provisioners:` in .github/baryon.yml,
 // checked once when the provisioner is built: every mistake in one error, so an
 // operator fixes them in one go.
-import { ProvisionerConfigError } from "../../ports/provisioner.js";
+import { settingsEntry } from "./settings-entry.js";
 import { checkPassedVariables } from "./command-env.js";
 
 export interface CommandConfig {
@@ -42,14 +42,7 @@ export function formatDuration(ms: number): string {
 
 /** Checks one entry as parsed from YAML; throws ProvisionerConfigError naming every mistake. */
 export function parseCommandConfig(raw: unknown, name = "command"): CommandConfig {
-  const where = `provisioner "${name}"`;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ProvisionerConfigError(`${where}: settings must be a mapping with at least \`deploy:\``);
-  const entry = raw as Record<string, unknown>;
-  const errors: string[] = [];
-  for (const key of Object.keys(entry)) {
-    if (!KEYS.includes(key)) errors.push(`unknown setting "${key}" (a command provisioner takes ${KEYS.slice(1).join(", ")})`);
-  }
-  if (entry.kind !== undefined && entry.kind !== "command") errors.push(`kind is ${JSON.stringify(entry.kind)}, not "command"`);
+  const { entry, errors, done } = settingsEntry(raw, name, "command", KEYS, "`deploy:`");
 
   const command = (key: "deploy" | "destroy" | "drift", required: boolean): string | undefined => {
     const value = entry[key];
@@ -84,8 +77,8 @@ export function parseCommandConfig(raw: unknown, name = "command"): CommandConfi
     }
   }
 
-  if (errors.length || deploy === undefined) throw new ProvisionerConfigError(`${where}: ${errors.join("; ")}`);
-  const config: CommandConfig = { deploy, timeoutMs, env };
+  done(); // throws when deploy: is missing
+  const config: CommandConfig = { deploy: deploy!, timeoutMs, env };
   if (destroy !== undefined) config.destroy = destroy;
   if (drift !== undefined) config.drift = drift;
   return config;

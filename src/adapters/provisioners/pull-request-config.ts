@@ -3,7 +3,8 @@
 // resource in the infrastructure repository, the branch of a deployment. Also the
 // handle a deployment in flight keeps, which carries the callback's report so that
 // the deploy flow (the one place that finishes deployments) reads it from `status`.
-import { ProvisionerConfigError, type DeploymentOutputs, type ResourceRef } from "../../ports/provisioner.js";
+import { expandPattern, KIND_WORDS, PATTERN_PLACEHOLDERS, settingsEntry } from "./settings-entry.js";
+import type { DeploymentOutputs, ResourceRef } from "../../ports/provisioner.js";
 
 export interface PullRequestConfig {
   /** The repository's name (the owner is the deployment's). */
@@ -24,8 +25,6 @@ export const DEFAULT_PATHS: Record<ResourceRef["kind"], string> = {
   service_instance: "{kind}/{service}/{name}",
   service_pipeline: "{kind}/{service}",
 };
-const KIND_WORDS: Record<ResourceRef["kind"], string> = { environment: "environment", service_instance: "instance", service_pipeline: "pipeline" };
-const PLACEHOLDERS = ["name", "service", "environment", "kind"];
 const KEYS = ["kind", "repository", "branch", "path", "check"];
 const REPOSITORY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)?$/;
 /** Where the deployment's own file goes, inside the resource's folder. */
@@ -33,14 +32,7 @@ export const DEPLOYMENT_FILE = ".baryon/deployment.json";
 
 /** Checks one entry as parsed from YAML, for deployments of `owner`; throws ProvisionerConfigError naming every mistake. */
 export function parsePullRequestConfig(raw: unknown, name = "pull-request", owner?: string): PullRequestConfig {
-  const where = `provisioner "${name}"`;
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ProvisionerConfigError(`${where}: settings must be a mapping with at least \`repository:\``);
-  const entry = raw as Record<string, unknown>;
-  const errors: string[] = [];
-  for (const key of Object.keys(entry)) {
-    if (!KEYS.includes(key)) errors.push(`unknown setting "${key}" (a pull-request provisioner takes ${KEYS.slice(1).join(", ")})`);
-  }
-  if (entry.kind !== undefined && entry.kind !== "pull-request") errors.push(`kind is ${JSON.stringify(entry.kind)}, not "pull-request"`);
+  const { entry, errors, done } = settingsEntry(raw, name, "pull-request", KEYS, "`repository:`");
   let repository = "";
   if (typeof entry.repository !== "string" || !REPOSITORY.test(entry.repository)) {
     errors.push(entry.repository === undefined ? "`repository:` is required (the infrastructure repository, like infrastructure or acme/infrastructure)" : `repository ${JSON.stringify(entry.repository)} is not a repository name`);
@@ -57,11 +49,11 @@ export function parsePullRequestConfig(raw: unknown, name = "pull-request", owne
     if (typeof entry.path !== "string" || !entry.path.trim()) errors.push("`path:` must be a pattern such as {kind}/{name}");
     else {
       for (const [, placeholder] of entry.path.matchAll(/\{([^}]*)\}/g)) {
-        if (!PLACEHOLDERS.includes(placeholder!)) errors.push(`path uses {${placeholder}}; a path pattern may use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+        if (!PATTERN_PLACEHOLDERS.includes(placeholder!)) errors.push(`path uses {${placeholder}}; a path pattern may use ${PATTERN_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
       }
     }
   }
-  if (errors.length) throw new ProvisionerConfigError(`${where}: ${errors.join("; ")}`);
+  done();
   const config: PullRequestConfig = { repository };
   const named = (entry.repository as string).split("/");
   if (named.length === 2) config.repositoryOwner = named[0]!;
@@ -74,15 +66,9 @@ export function parsePullRequestConfig(raw: unknown, name = "pull-request", owne
 /** The resource's folder in the infrastructure repository, from the pattern. */
 export function folderOf(resource: ResourceRef, pattern?: string): { path: string } | { error: string } {
   const template = pattern ?? DEFAULT_PATHS[resource.kind];
-  const values: Record<string, string | undefined> = {
-    name: resource.name,
-    service: resource.service ?? (resource.kind === "service_pipeline" ? resource.name : undefined),
-    environment: resource.environment,
-    kind: KIND_WORDS[resource.kind],
-  };
-  const missing = [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).find((p) => values[p] === undefined);
-  if (missing) return { error: `path pattern "${template}" uses {${missing}}, which ${KIND_WORDS[resource.kind]} ${resource.name} does not have` };
-  const path = template.replace(/\{([^}]*)\}/g, (_, p: string) => values[p]!);
+  const expanded = expandPattern(template, resource);
+  if ("missing" in expanded) return { error: `path pattern "${template}" uses {${expanded.missing}}, which ${KIND_WORDS[resource.kind]} ${resource.name} does not have` };
+  const path = expanded.value;
   if (path.split("/").some((part) => part === "" || part === "." || part === ".." || part === ".git")) {
     return { error: `folder "${path}" (from the path pattern "${template}") is not a plain relative folder` };
   }
