@@ -23,9 +23,9 @@ describe("cloudformation provisioner settings", () => {
     expect(() => parseCloudFormationConfig({ kind: "cloudformation" })).toThrow("`region:` is required (like us-east-1)");
   });
 
-  it("refuses roleArn until Baryon ships a way to assume a role", () => {
-    expect(() => cloudFormationProvisioner({ kind: "cloudformation", region: "us-east-1", roleArn: "arn:aws:iam::123456789012:role/deployer" }, { name: "aws-prod" }))
-      .toThrow(/^provisioner "aws-prod": roleArn is not supported yet; /);
+  it("accepts roleArn: the stack operations assume that role (tested against moto)", () => {
+    expect(cloudFormationProvisioner({ kind: "cloudformation", region: "us-east-1", roleArn: "arn:aws:iam::123456789012:role/deployer" }, { name: "aws-prod" }).config)
+      .toMatchObject({ roleArn: "arn:aws:iam::123456789012:role/deployer" });
   });
 });
 

@@ -130,6 +130,25 @@ describe.skipIf(missing)("cloudformation provisioner on moto_server", () => {
     expect(await eventCount(cfn.client, "jobs-prod")).toBe(events);
   });
 
+  it("runs the stack operations as roleArn: assumed through STS, with the credentials Baryon has", async () => {
+    const proxy = await throttlingProxy(moto.endpoint, 0);
+    try {
+      const cfn = provisioner(proxy.endpoint, { roleArn: "arn:aws:iam::123456789012:role/baryon-deployer" });
+      const result = succeeded(await cfn.deploy(request("assumed", "blue")));
+      expect(result.outputs).toMatchObject({ Color: "blue" });
+      const assume = proxy.forwarded.indexOf("AssumeRole");
+      expect(assume).toBe(0);
+      expect(proxy.signedWith[assume]).toBe("testing");
+      // Every CloudFormation call after it is signed with the role's temporary key, not Baryon's own.
+      const cfnKeys = new Set(proxy.signedWith.slice(assume + 1));
+      expect(proxy.forwarded.slice(assume + 1)).toContain("ExecuteChangeSet");
+      expect([...cfnKeys]).toHaveLength(1);
+      expect(cfnKeys.has("testing")).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("retries throttled calls with the SDK's retry strategy (adaptive, 10 attempts)", async () => {
     const proxy = await throttlingProxy(moto.endpoint, 1);
     try {

@@ -79,12 +79,14 @@ export interface ThrottlingProxy {
   /** Requests answered with Throttling, and the CloudFormation actions passed on. */
   throttled: number;
   forwarded: string[];
+  /** The access key id each forwarded request was signed with. */
+  signedWith: string[];
   close(): Promise<void>;
 }
 
 /** Answers the first `times` requests with CloudFormation's throttling error, and passes the rest to `target`. */
 export async function throttlingProxy(target: string, times: number): Promise<ThrottlingProxy> {
-  const state = { throttled: 0, forwarded: [] as string[] };
+  const state = { throttled: 0, forwarded: [] as string[], signedWith: [] as string[] };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -97,6 +99,7 @@ export async function throttlingProxy(target: string, times: number): Promise<Th
         return;
       }
       state.forwarded.push(new URLSearchParams(body.toString()).get("Action") ?? "?");
+      state.signedWith.push(/Credential=([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? "?");
       const url = new URL(req.url ?? "/", target);
       const upstream = httpRequest(url, { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);

@@ -14,7 +14,8 @@ import {
   waitUntilChangeSetCreateComplete, waitUntilStackCreateComplete, waitUntilStackDeleteComplete, waitUntilStackUpdateComplete,
   type CloudFormationClientConfig, type Stack,
 } from "@aws-sdk/client-cloudformation";
-import { ProvisionerConfigError, type DeploymentRequest, type ProvisionResult, type Provisioner } from "../../ports/provisioner.js";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { DeploymentRequest, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
 import { changeSetNameOf, parseCloudFormationConfig, stackNameOf, type CloudFormationConfig } from "./cloudformation-config.js";
 import { decodeHandle, encodeHandle, templateOf, type Action, type Target } from "./cloudformation-request.js";
 import {
@@ -37,13 +38,26 @@ export interface CloudFormationProvisionerOptions {
   pollDelayMs?: { min: number; max: number };
 }
 
+/**
+ * With `roleArn`, the stack operations run as that role: STS AssumeRole with the
+ * credentials Baryon has (its environment's chain), refreshed before they expire.
+ */
+function assumed(config: CloudFormationConfig, options: CloudFormationProvisionerOptions): Pick<CloudFormationClientConfig, "credentials"> {
+  if (!config.roleArn) return {};
+  const { endpoint, credentials } = options.clientConfig ?? {};
+  return {
+    credentials: fromTemporaryCredentials({
+      params: { RoleArn: config.roleArn, RoleSessionName: `baryon-${options.name ?? "cloudformation"}`.slice(0, 64) },
+      // The same place and parent credentials the client was given (moto's, in tests).
+      clientConfig: { region: config.region, ...(endpoint ? { endpoint } : {}) },
+      ...(credentials ? { masterCredentials: credentials } : {}),
+    }),
+  };
+}
+
 export function cloudFormationProvisioner(settings: unknown, options: CloudFormationProvisionerOptions = {}): Provisioner & { config: CloudFormationConfig; client: CloudFormationClient } {
   const config = parseCloudFormationConfig(settings, options.name);
-  if (config.roleArn) {
-    // Assuming a role needs @aws-sdk/credential-providers (or client-sts), which Baryon does not ship yet.
-    throw new ProvisionerConfigError(`provisioner "${options.name ?? "cloudformation"}": roleArn is not supported yet; give Baryon credentials for that role through its environment (AWS_PROFILE with role_arn, or AWS_ROLE_ARN with a web identity token) and remove roleArn`);
-  }
-  const client = options.client ?? new CloudFormationClient({ region: config.region, ...RETRY, ...options.clientConfig });
+  const client = options.client ?? new CloudFormationClient({ region: config.region, ...RETRY, ...options.clientConfig, ...assumed(config, options) });
   const poll = options.pollDelayMs ?? { min: 5000, max: 30_000 };
   // The SDK refuses a wait no longer than its first delay: a short timeout polls sooner.
   const minDelayMs = Math.min(poll.min, config.timeoutMs / 2);
