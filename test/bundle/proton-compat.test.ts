@@ -85,14 +85,14 @@ describe("Terraform input references (cause 4)", () => {
     expect(findInputReferences(source, "jinja").map((r) => [r.input, r.line, r.column])).toEqual([["stmt", 3, 8], ["expr", 3, 38]]);
   });
 
+  // A deadline, not a measurement: the quadratic scan this guards against took hours on a
+  // megabyte, a linear one takes well under a second, so only a regression can reach it.
   it("scans a megabyte of unclosed tags, strings and heredocs in linear time", () => {
-    const started = Date.now();
     for (const hostile of ["{{ '".repeat(250_000), '"${'.repeat(330_000), "<<".repeat(500_000), "{% raw %}".repeat(110_000)]) {
       expect(findInputReferences(hostile, "jinja")).toEqual([]);
       expect(findInputReferences(hostile, "terraform")).toEqual([]);
     }
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  }, 60_000);
 
   it("ignores a reference written as a string inside a Jinja expression", () => {
     expect(findInputReferences('{{ "environment.inputs.x" }} {{ environment.inputs["y"] }}', "jinja").map((r) => r.input)).toEqual(["y"]);

@@ -128,11 +128,9 @@ describe("traceRenderedLines", () => {
   it("falls back to lines that appear once when the files are too big to align", () => {
     const template = `${Array.from({ length: 2500 }, (_, i) => `  Key${i}: {{ v${i} }}`).join("\n")}\nUnique: line\n`;
     const rendered = `${Array.from({ length: 2500 }, (_, i) => `  Key${i}: x`).join("\n")}\nUnique: line\n`;
-    const started = performance.now();
     expect(traceRenderedLine(template, rendered, 2501)).toBe(2501);
     expect(traceRenderedLine(template, rendered, 1)).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
+  }, 30_000); // a deadline: aligning these files line by line would take minutes
 });
 
 describe("traceDiagnostics", () => {
