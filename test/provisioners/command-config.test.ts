@@ -1,7 +1,8 @@
 // The settings of a `kind: command` provisioner: what is accepted, and every
 // refusal named in one ProvisionerConfigError.
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseCommandConfig, parseDuration } from "../../src/adapters/provisioners/command-config.js";
+import { parseCommandConfig } from "../../src/adapters/provisioners/command-config.js";
+import { formatDuration, parseDuration } from "../../src/adapters/provisioners/duration.js";
 import { commandEnvironment } from "../../src/adapters/provisioners/command-env.js";
 import { commandProvisioner } from "../../src/adapters/provisioners/command.js";
 import { ProvisionerConfigError } from "../../src/ports/provisioner.js";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { expandPattern, KIND_WORDS, PATTERN_PLACEHOLDERS, settingsEntry } from "./settings-entry.js";
 import type { ResourceRef } from "../../ports/provisioner.js";
-import { parseDuration } from "./command-config.js";
+import { timeoutSetting } from "./duration.js";
 
 export const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -20,7 +20,6 @@ export interface CloudFormationConfig {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60 * 60 * 1000;
-const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** Used when `stackName:` is not set; docs/provisioners.md lists them. */
 export const DEFAULT_STACK_NAMES: Record<ResourceRef["kind"], string> = {
   environment: "{name}",
@@ -57,13 +56,7 @@ export function parseCloudFormationConfig(raw: unknown, name = "cloudformation")
       errors.push(`\`capabilities:\` must be a list of ${CAPABILITIES.join(", ")}`);
     } else capabilities = [...new Set(list as Capability[])];
   }
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (entry.timeout !== undefined) {
-    const ms = parseDuration(entry.timeout);
-    if (ms === undefined) errors.push(`timeout ${JSON.stringify(entry.timeout)} is not a duration: write it like 90s, 30m, 1h or a number of seconds`);
-    else if (ms < 1000 || ms > MAX_TIMEOUT_MS) errors.push(`timeout ${JSON.stringify(entry.timeout)} must be between 1s and 24h`);
-    else timeoutMs = ms;
-  }
+  const timeoutMs = timeoutSetting(entry.timeout, DEFAULT_TIMEOUT_MS, errors, "30m");
   done();
   const config: CloudFormationConfig = { region: entry.region as string, capabilities, timeoutMs };
   if (entry.roleArn !== undefined) config.roleArn = entry.roleArn as string;

@@ -11,7 +11,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { DeploymentFile, DeploymentOutputs, DeploymentRequest, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
-import { formatDuration, parseCommandConfig, type CommandConfig } from "./command-config.js";
+import { parseCommandConfig, type CommandConfig } from "./command-config.js";
+import { formatDuration } from "./duration.js";
 import { commandEnvironment } from "./command-env.js";
 import { runCommand, type RunOutcome } from "./run-command.js";
 
