@@ -1,6 +1,7 @@
 // Runs one shell command in its own process group, so a timeout or an abort stops
 // everything it started (a background `terraform` included), and whatever it left
 // running when it exits goes too. Its stdout and stderr become one capped log.
+// If Baryon itself dies (a killed worker), the group stops too: see WATCHDOG.
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
@@ -24,12 +25,34 @@ export type RunOutcome = { log: string } & (
   | { ended: "not_started"; error: string }
 );
 
+/**
+ * The shell that leads the group. Its stdin is a pipe only Baryon writes to, so end of
+ * file there means Baryon is gone (even by SIGKILL): a watcher then stops the whole
+ * group, so that no orphaned deploy runs on beside the one a resync starts. The
+ * command's exit status, or the signal that killed it, is passed on unchanged.
+ * (Background jobs get /dev/null as stdin unless redirected: hence fd 3.)
+ */
+const WATCHDOG = `exec 3<&0
+/bin/sh -c "$1" </dev/null 3<&- &
+command=$!
+{ trap '' TERM; cat <&3 >/dev/null; kill -TERM 0; sleep "$2"; kill -KILL 0; } &
+watcher=$!
+exec 3<&-
+trap 'kill -KILL "$watcher" 2>/dev/null; exit 143' TERM INT HUP
+wait "$command"
+status=$?
+kill -KILL "$watcher" 2>/dev/null
+trap - TERM INT HUP
+if [ "$status" -gt 128 ]; then kill -s "$(kill -l "$status")" $$; fi
+exit "$status"`;
+
 export async function runCommand(run: RunRequest): Promise<RunOutcome> {
   const log = new CappedLog(run.logLimitBytes);
   let child;
   try {
     // detached: the shell leads a new process group (and session), which `kill(-pgid)` reaches whole.
-    child = spawn("/bin/sh", ["-c", run.command], { cwd: run.cwd, env: run.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const graceSeconds = String(Math.max(1, Math.ceil(run.killGraceMs / 1000)));
+    child = spawn("/bin/sh", ["-c", WATCHDOG, "baryon-command", run.command, graceSeconds], { cwd: run.cwd, env: run.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   } catch (error) {
     return { ended: "not_started", error: messageOf(error), log: "" };
   }
@@ -61,6 +84,7 @@ export async function runCommand(run: RunRequest): Promise<RunOutcome> {
   await stopGroup();
   // A process that left the group (setsid) may still hold the pipes open: stop waiting for it.
   await Promise.race([closed, delay(run.killGraceMs, undefined, { ref: false })]);
+  child.stdin.destroy();
   child.stdout.destroy();
   child.stderr.destroy();
 
