@@ -5,7 +5,8 @@
 //   3. read the inventory at the default branch's head: this repository's folders and
 //      other repositories' (`<repo>:<folder>`) default branches, through the installation
 //   4. reconcile (src/flows/reconcile-inventory.ts), queue a deploy job per deployment recorded
-//   5. answer on the pull request: one comment per commit (per command), edited on a retry
+//   5. answer on the pull request: one comment per commit (per command), edited on a retry;
+//      a direct push has no pull request: its commit gets a check run instead
 import { isDeepStrictEqual } from "node:util";
 import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Snapshot } from "../bundle/files.js";
@@ -20,7 +21,8 @@ import type { Owner } from "../ports/registry.js";
 import { commandReply } from "../present/command-replies.js";
 import { inventoryReply } from "../present/inventory-reply.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
-import { pullRequestReporter } from "../adapters/github/reporter.js";
+import { checkRunReporter, pullRequestReporter } from "../adapters/github/reporter.js";
+import { inventoryPushReport } from "../present/check-run.js";
 import { enqueueDeployment } from "./deploy.js";
 import { githubFor, type JobKind } from "./job-kind.js";
 import { publishJob } from "./publish.js";
@@ -48,6 +50,9 @@ export interface ReconcileJobData {
   confirmedDeletes?: string[];
 }
 
+/** The check run a direct push's reconcile reports in. */
+export const INVENTORY_CHECK = "baryon / inventory";
+
 export const reconcileJobId = (d: ReconcileJobData) => `reconcile:${d.owner}/${d.repo}@${d.commit}${d.commentId !== undefined ? `:${d.commentId}` : ""}`;
 
 /**
@@ -69,10 +74,16 @@ export const reconcileJob: JobKind<ReconcileJobData> = {
     }
     const pull = data.pullRequest !== undefined ? { number: data.pullRequest } : await mergedPullRequest(octokit, data);
     const marker = `<!-- baryon:reconcile ${data.commit}${data.commentId !== undefined ? ` ${data.commentId}` : ""} -->`;
-    const reply = async (text: string | undefined) => {
-      if (!pull || text === undefined) return;
-      await pullRequestReporter(octokit, { owner, repo, number: pull.number })
-        .ensureComment(marker, `${marker}\n${data.command ? commandReply(data.command, text) : text}`);
+    const reply = async (text: string | undefined, diagnostics: readonly Diagnostic[] = [], snapshot?: Snapshot) => {
+      if (text === undefined) return;
+      if (pull) {
+        await pullRequestReporter(octokit, { owner, repo, number: pull.number })
+          .ensureComment(marker, `${marker}\n${data.command ? commandReply(data.command, text) : text}`);
+        return;
+      }
+      const exists = (path: string) => snapshot?.files.has(path) ?? false;
+      const appId = context.appId !== undefined ? { appId: context.appId } : {};
+      await checkRunReporter(octokit, { owner, repo, ...appId }).ensureCheckRun(inventoryPushReport(INVENTORY_CHECK, data.commit, text, diagnostics, exists));
     };
     if (!config.ok) {
       await reply(`Nothing was reconciled: \`${CONFIG_PATH}\` is invalid (${config.diagnostics.map((d) => `line ${d.line ?? 1}: ${d.message}`).join("; ")}).`);
@@ -89,7 +100,7 @@ export const reconcileJob: JobKind<ReconcileJobData> = {
     const known = confirm !== undefined && (await store.resource(confirm)) !== undefined;
     if (hasErrors(found.diagnostics)) {
       // A repository Baryon cannot read would look like an inventory that removed all of its resources.
-      await reply(inventoryReply({ commit: head, diagnostics: found.diagnostics, deployments: [], ...(confirm ? { confirm: { resource: confirm, known } } : {}) }));
+      await reply(inventoryReply({ commit: head, diagnostics: found.diagnostics, deployments: [], ...(confirm ? { confirm: { resource: confirm, known } } : {}) }), found.diagnostics, snapshot);
       return `inventory unreadable (${found.diagnostics.filter((d) => d.severity === "error").length} error(s)), nothing deployed`;
     }
 
@@ -113,7 +124,7 @@ export const reconcileJob: JobKind<ReconcileJobData> = {
     await reply(inventoryReply({
       commit: head, diagnostics, deployments: outcome.deployments,
       ...(outcome.plan ? { plan: outcome.plan } : {}), ...(confirm ? { confirm: { resource: confirm, known, underway } } : {}),
-    }));
+    }), diagnostics, snapshot);
     if (!outcome.plan) return `inventory has ${diagnostics.filter((d) => d.severity === "error").length} error(s), nothing deployed`;
     return `${outcome.plan.actions.length} action(s), ${outcome.deployments.length} deployment(s) queued`;
   },

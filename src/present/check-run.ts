@@ -67,7 +67,11 @@ export function checkOutcome(report: ReviewReport): { conclusion: "success" | "f
  * a line goes on line 1.
  */
 export function annotations(report: ReviewReport, exists: (path: string) => boolean): Annotation[] {
-  return allDiagnostics(report)
+  return diagnosticAnnotations(allDiagnostics(report), exists);
+}
+
+export function diagnosticAnnotations(diagnostics: readonly Diagnostic[], exists: (path: string) => boolean): Annotation[] {
+  return diagnostics
     .filter((d) => exists(d.file))
     .map((d) => ({
       path: d.file,
@@ -107,4 +111,17 @@ export function configInvalidReport(name: string, headSha: string, configPath: s
 /** The run of a review whose commit is too large to read. */
 export function tooLargeReport(name: string, headSha: string, reason: string): CheckRunReport {
   return { name, headSha, conclusion: "failure", title: "Too large to review", summary: reason, annotations: [] };
+}
+
+/**
+ * The run a direct push to the default branch gets when its inventory was reconciled:
+ * no pull request shows the reply, so the commit's checks do, with the mistakes at their lines.
+ */
+export function inventoryPushReport(name: string, headSha: string, reply: string, diagnostics: readonly Diagnostic[], exists: (path: string) => boolean): CheckRunReport {
+  const errors = diagnostics.filter(isError).length;
+  return {
+    name, headSha, conclusion: errors ? "failure" : "success",
+    title: errors ? `Inventory has ${errors} error${errors === 1 ? "" : "s"}: nothing deployed` : "Inventory reconciled",
+    summary: reply, annotations: diagnosticAnnotations(diagnostics, exists),
+  };
 }

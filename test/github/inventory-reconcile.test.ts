@@ -133,6 +133,20 @@ describe("reconcile on a push to the default branch", () => {
     expect(replies[0]!.body).toMatch(/- `inventory\/shop\.yaml:7` error: instance "api-test": environment "prod" is not in the inventory/);
   });
 
+  it("reports a direct push's inventory mistakes in a check run on the commit, at file and line, and its plan once fixed", async () => {
+    const { repo, deployed } = await fleet();
+    const { after: broken } = await pushChanges(repo, { "inventory/dev.yaml": ENV.replace("stage: test", "stage: test\nprovisioner: nowhere") });
+    expect(deployed()).toEqual([]);
+    const [run] = h.fake.state.checkRuns(repo, { headSha: broken, name: "baryon / inventory" });
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Inventory has 1 error: nothing deployed" } });
+    expect(run!.annotations).toEqual([expect.objectContaining({ path: "inventory/dev.yaml", start_line: 4, annotation_level: "failure" })]);
+    expect(run!.annotations[0]!.message).toMatch(/provisioner "nowhere"/);
+
+    const { after: fixed } = await pushChanges(repo, { "inventory/dev.yaml": ENV });
+    expect(deployed()).toEqual(["environment dev 1.0"]);
+    expect(h.fake.state.checkRuns(repo, { headSha: fixed, name: "baryon / inventory" })[0]).toMatchObject({ conclusion: "success", output: { title: "Inventory reconciled" } });
+  });
+
   it("reads inventory in another repository of the owner from its default branch; one it cannot read deploys nothing and says why", async () => {
     const { repo, ledger, deployed } = await fleet();
     const other = h.fake.state.addRepo({ owner: "acme", name: "platform-fleet" });

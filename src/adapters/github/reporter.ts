@@ -8,15 +8,54 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 /** GitHub's limits on check run output text. */
 const MAX_OUTPUT = 65_535;
 
-export interface PullRequestTarget {
+export interface RepositoryTarget {
   owner: string;
   repo: string;
-  number: number;
   /** This GitHub App's id: only its own check runs are found again (another app or a workflow may use the same name). */
   appId?: number;
 }
 
+export interface PullRequestTarget extends RepositoryTarget {
+  number: number;
+}
+
 export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestTarget): Reporter {
+  const { owner, repo } = target;
+  return {
+    ...checkRunReporter(octokit, target),
+
+    async ensureComment(marker, body, options = {}): Promise<CommentOutcome> {
+      const mine = await findComment(marker);
+      if (!mine) {
+        if (options.createIfMissing === false) return "skipped";
+        await octokit.rest.issues.createComment({ owner, repo, issue_number: target.number, body });
+        return "created";
+      }
+      if (mine.body === body) return "unchanged";
+      if (options.keep?.(mine.body ?? "")) return "skipped";
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+      return "updated";
+    },
+
+    async editComment(marker, edit): Promise<CommentOutcome> {
+      const mine = await findComment(marker);
+      if (!mine) return "skipped";
+      const body = edit(mine.body ?? "");
+      if (body === mine.body) return "unchanged";
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+      return "updated";
+    },
+  };
+
+  /** The app's own comment carrying the marker (a person quoting the marker does not count). */
+  async function findComment(marker: string) {
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 });
+    return comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot");
+  }
+}
+
+/** The check-run half of a reporter: enough for a commit that no pull request shows (a direct push). */
+export function checkRunReporter(octokit: ProbotOctokit, target: RepositoryTarget): Pick<Reporter, "startCheckRun" | "ensureCheckRun"> {
   const { owner, repo } = target;
   /** Runs this reporter started, by name and SHA: completing one needs no second lookup. */
   const started = new Map<string, number>();
@@ -60,28 +99,6 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
         await octokit.rest.checks.update({ owner, repo, check_run_id: id, output: output(batch) });
       }
     },
-
-    async ensureComment(marker, body, options = {}): Promise<CommentOutcome> {
-      const mine = await findComment(marker);
-      if (!mine) {
-        if (options.createIfMissing === false) return "skipped";
-        await octokit.rest.issues.createComment({ owner, repo, issue_number: target.number, body });
-        return "created";
-      }
-      if (mine.body === body) return "unchanged";
-      if (options.keep?.(mine.body ?? "")) return "skipped";
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-      return "updated";
-    },
-
-    async editComment(marker, edit): Promise<CommentOutcome> {
-      const mine = await findComment(marker);
-      if (!mine) return "skipped";
-      const body = edit(mine.body ?? "");
-      if (body === mine.body) return "unchanged";
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-      return "updated";
-    },
   };
 
   /** The newest run of this app with that name on that commit. */
@@ -91,12 +108,6 @@ export function pullRequestReporter(octokit: ProbotOctokit, target: PullRequestT
       ...(target.appId !== undefined ? { app_id: target.appId } : {}),
     });
     return data.check_runs[0];
-  }
-
-  /** The app's own comment carrying the marker (a person quoting the marker does not count). */
-  async function findComment(marker: string) {
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 });
-    return comments.find((c) => c.body?.includes(marker) && c.user?.type === "Bot");
   }
 }
 
