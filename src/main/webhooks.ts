@@ -4,7 +4,7 @@
 import type { ApplicationFunction, Context } from "probot";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Registry } from "../ports/registry.js";
-import { parseCommand, WRITE_PERMISSIONS } from "../adapters/github/commands.js";
+import { parseCommand, WRITE_PERMISSIONS } from "../rollout/commands.js";
 import type { Metrics } from "../adapters/metrics.js";
 import { submit } from "../jobs/job-kind.js";
 import { onInfrastructureEvents } from "./deployment-webhooks.js";
