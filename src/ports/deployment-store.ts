@@ -29,6 +29,8 @@ export interface ResourceRecord {
   /** The repository ("owner/name") whose `.github/baryon.yml` reconciles it. */
   source: string;
   declared: Declared;
+  /** Why rollouts skip it (a rollback held it), until a person resumes. */
+  held?: string;
 }
 
 export type DeploymentAction = "deploy" | "delete";
@@ -59,6 +61,14 @@ export interface NewDeployment {
   /** The provisioner's settings as the config gave them when the deployment was asked for. */
   provisionerSettings: ProvisionerSettings;
   requestedBy: RequestedBy;
+  /** A rollout's deployment: one per resource, attempt and kind (a rollback is marked as one). */
+  rollout?: RolloutAttempt;
+}
+
+export interface RolloutAttempt {
+  id: string;
+  attempt: number;
+  rollback: boolean;
 }
 
 export interface DeploymentRecord extends NewDeployment {
@@ -92,7 +102,8 @@ export interface DeploymentStore {
    * Records a resource's desired state and, in the same transaction, the deployment
    * that brings it there, unless an unfinished deployment of that resource with the same
    * target (action, version, inputs, provisioner) exists: then that one is returned with
-   * created: false. So a reconcile that runs twice deploys once.
+   * created: false. So a reconcile that runs twice deploys once. A rollout's deployment
+   * is instead unique per rollout, resource, attempt and kind, whatever else is queued.
    */
   requestDeployment(resource: ResourceRecord | undefined, deployment: NewDeployment): Promise<{ deployment: DeploymentRecord; created: boolean }>;
   /** pending → in_progress (delete_pending → delete_in_progress); false when it was not pending (another worker has it, or it finished). */

@@ -4,6 +4,7 @@ import type { ChangeReason } from "../bundle/classify/classify.js";
 import type { InputSchema, TemplateKind } from "../bundle/model.js";
 import type { VersionCatalog } from "./version-catalog.js";
 import type { DeploymentRecord, DeploymentStore } from "./deployment-store.js";
+import type { RolloutStore } from "./rollout-store.js";
 
 export type VersionStatus = "draft" | "published";
 
@@ -67,6 +68,10 @@ export interface Registry {
   versions(owner: Owner): VersionStore;
   /** The resources and deployments of one owner. Cheap (no I/O until used). */
   deployments(owner: Owner): DeploymentStore;
+  /** The rollouts of one owner. Cheap (no I/O until used). */
+  rollouts(owner: Owner): RolloutStore;
+  /** Rollouts that have not ended, across owners, oldest first (the resync ticks them); at most `limit` (default 100). */
+  unfinishedRollouts(limit?: number): Promise<Array<{ owner: Owner; rollout: string }>>;
   /** Unfinished deployments across owners, oldest first (for the periodic resync); at most `limit` (default 100). */
   unfinishedDeployments(limit?: number): Promise<Array<{ owner: Owner; deployment: DeploymentRecord }>>;
   /** True the first time a webhook delivery id is seen, false after (delivery ids are global on GitHub). */

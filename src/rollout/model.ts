@@ -58,6 +58,8 @@ export interface RolloutRecord {
   major: number;
   minor: number;
   status: RolloutStatus;
+  /** The stage it works on or waits for. */
+  stage?: string;
   plan: RolloutPlan;
   autoRollback: boolean;
   approvals: Approval[];

@@ -6,6 +6,7 @@ import { RegistryError, VersionNotFoundError } from "../../src/ports/registry.js
 import { describeDeployments } from "./contract-deployments.js";
 import { describeMigrations } from "./contract-migrations.js";
 import { describeMirrorState } from "./contract-mirrors.js";
+import { describeRollouts } from "./contract-rollouts.js";
 import { describeOwnerScope } from "./contract-owners.js";
 import { commitOf, digestOf, newVersion } from "./helpers.js";
 import { ACME, usePlace, type RegistryTarget } from "./place.js";
@@ -28,6 +29,7 @@ export function describeRegistry(label: string, target: RegistryTarget): void {
     describeOwnerScope(target);
     describeMirrorState(target);
     describeDeployments(target);
+    describeRollouts(target);
     describeMigrations(target);
   });
 }

@@ -56,6 +56,7 @@ describe("Postgres registry", () => {
         "processed_deliveries",
         "requested_work",
         "resources",
+        "rollout_targets",
         "rollouts",
         "schema_migrations",
         "templates",

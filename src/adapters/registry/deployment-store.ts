@@ -13,6 +13,7 @@ interface ResourceRow extends Row {
   key: string; kind: ResourceRecord["kind"]; name: string; service: string | null; environment: string | null;
   stage: string | null; template: string; template_major: number; pinned_minor: number | null;
   inputs: Record<string, unknown>; provisioner: string; stack: string | null; source: string; declared_file: string; declared_line: number;
+  held: string | null;
 }
 
 export interface DeploymentRow extends Row {
@@ -20,10 +21,12 @@ export interface DeploymentRow extends Row {
   inputs: Record<string, unknown>; provisioner: string; provisioner_settings: ProvisionerSettings; requested_by: RequestedBy; status: DeploymentStatus;
   rendered_digest: string | null; handle: string | null; outputs: Record<string, string>; reason: string | null; log: string | null;
   created_at: Date; started_at: Date | null; finished_at: Date | null;
+  rollout_id: string | number | bigint | null; rollout_attempt: number | null; rollback: boolean;
 }
 
 const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, source, declared_file, declared_line";
-export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at";
+const RESOURCE_READ = `${RESOURCE_COLUMNS}, held`;
+export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at, rollout_id, rollout_attempt, rollback";
 export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
 
 export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
@@ -36,14 +39,14 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
 
     resources: (only = {}) => guard("resources", async () =>
       (await db.query<ResourceRow>(
-        `SELECT ${RESOURCE_COLUMNS} FROM resources
+        `SELECT ${RESOURCE_READ} FROM resources
          WHERE owner = $1 AND ($2::text IS NULL OR environment = $2) AND ($3::text IS NULL OR service = $3)
          ORDER BY kind <> 'environment', key`,
         [key, only.environment ?? null, only.service ?? null],
       )).map(toResource)),
 
     resource: (resourceKey) => guard("resource", async () => {
-      const [row] = await db.query<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM resources WHERE owner = $1 AND key = $2`, [key, resourceKey]);
+      const [row] = await db.query<ResourceRow>(`SELECT ${RESOURCE_READ} FROM resources WHERE owner = $1 AND key = $2`, [key, resourceKey]);
       return row ? toResource(row) : undefined;
     }),
 
@@ -52,13 +55,18 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
       // Requests for one resource queue behind this lock, so two reconciles cannot both decide "new".
       if (resource) await upsertResource(tx, key, resource);
       else await tx.query("SELECT key FROM resources WHERE owner = $1 AND key = $2 FOR UPDATE", [key, input.resource]);
-      const [newest] = await deployments(tx, `resource = $2 AND status IN ${UNFINISHED}`, [input.resource], "ORDER BY id DESC LIMIT 1");
-      if (newest && sameTarget(newest, input)) return { deployment: newest, created: false };
+      const { rollout } = input;
+      const [same] = rollout
+        ? await deployments(tx, "rollout_id = $2 AND resource = $3 AND rollout_attempt = $4 AND rollback = $5", [rollout.id, input.resource, rollout.attempt, rollout.rollback])
+        : (await deployments(tx, `resource = $2 AND status IN ${UNFINISHED}`, [input.resource], "ORDER BY id DESC LIMIT 1")).filter((d) => sameTarget(d, input));
+      if (same) return { deployment: same, created: false };
       const [row] = await tx.query<DeploymentRow>(
-        `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10::jsonb, $11) RETURNING ${DEPLOYMENT_COLUMNS}`,
+        `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status,
+           rollout_id, rollout_attempt, rollback)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14) RETURNING ${DEPLOYMENT_COLUMNS}`,
         [key, input.resource, input.action, input.template, input.major, input.minor, JSON.stringify(input.inputs),
-          input.provisioner, JSON.stringify(input.provisionerSettings), JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending"],
+          input.provisioner, JSON.stringify(input.provisionerSettings), JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending",
+          rollout?.id ?? null, rollout?.attempt ?? null, rollout?.rollback ?? false],
       );
       return { deployment: toDeployment(row!), created: true };
     })),
@@ -146,6 +154,7 @@ function toResource(row: ResourceRow): ResourceRecord {
   if (row.environment !== null) r.environment = row.environment;
   if (row.stage !== null) r.stage = row.stage;
   if (row.stack !== null) r.stack = row.stack;
+  if (row.held !== null) r.held = row.held;
   return r;
 }
 
@@ -161,5 +170,6 @@ export function toDeployment(row: DeploymentRow): DeploymentRecord {
   if (row.log !== null) d.log = row.log;
   if (row.started_at !== null) d.startedAt = row.started_at;
   if (row.finished_at !== null) d.finishedAt = row.finished_at;
+  if (row.rollout_id !== null) d.rollout = { id: String(row.rollout_id), attempt: row.rollout_attempt ?? 0, rollback: row.rollback };
   return d;
 }

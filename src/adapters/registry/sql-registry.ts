@@ -5,6 +5,7 @@ import { runMigrations, verifyMigrations } from "./migrate.js";
 import { toRecord, versionColumns, type VersionRow } from "./version-row.js";
 import { createSqlVersionStore, ownerKey } from "./version-store.js";
 import { createSqlDeploymentStore, DEPLOYMENT_COLUMNS, toDeployment, UNFINISHED, type DeploymentRow } from "./deployment-store.js";
+import { createSqlRolloutStore } from "./rollout-store.js";
 import type { Owner, Registry } from "../../ports/registry.js";
 
 const DEFAULT_PENDING_LIMIT = 100;
@@ -37,6 +38,18 @@ export function createSqlRegistry(db: Db): Registry {
 
     deployments: (owner) => createSqlDeploymentStore(db, owner),
 
+    rollouts: (owner) => createSqlRolloutStore(db, owner),
+
+    unfinishedRollouts: (limit = DEFAULT_PENDING_LIMIT) =>
+      guard("unfinishedRollouts", async () => {
+        const rows = await db.query<{ owner: string; installation_id: string | number | bigint | null; id: string | number | bigint }>(
+          `SELECT r.owner, o.installation_id, r.id FROM rollouts r JOIN owners o ON o.login = r.owner
+           WHERE r.status NOT IN ('succeeded', 'aborted', 'superseded') ORDER BY r.id LIMIT $1`,
+          [limit],
+        );
+        return rows.map((row) => ({ owner: ownerOf(row), rollout: String(row.id) }));
+      }),
+
     unfinishedDeployments: (limit = DEFAULT_PENDING_LIMIT) =>
       guard("unfinishedDeployments", async () => {
         const rows = await db.query<DeploymentRow & { owner: string; installation_id: string | number | bigint | null }>(
@@ -45,11 +58,7 @@ export function createSqlRegistry(db: Db): Registry {
            WHERE d.status IN ${UNFINISHED} ORDER BY d.id LIMIT $1`,
           [limit],
         );
-        return rows.map((row) => {
-          const owner: Owner = { login: row.owner };
-          if (row.installation_id !== null) owner.installationId = Number(row.installation_id);
-          return { owner, deployment: toDeployment(row) };
-        });
+        return rows.map((row) => ({ owner: ownerOf(row), deployment: toDeployment(row) }));
       }),
 
     markDeliveryProcessed: (deliveryId, event) =>
@@ -120,4 +129,10 @@ export function createSqlRegistry(db: Db): Registry {
 
     close: () => (closed ??= guard("close", () => db.close())),
   };
+}
+
+function ownerOf(row: { owner: string; installation_id: string | number | bigint | null }): Owner {
+  const owner: Owner = { login: row.owner };
+  if (row.installation_id !== null) owner.installationId = Number(row.installation_id);
+  return owner;
 }

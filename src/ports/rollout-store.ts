@@ -1,0 +1,51 @@
+// One owner's rollouts in the registry: what the tick job reads to decide the next
+// step (src/rollout/advance.ts) and where it records what it decided. No pg types.
+import type { Approval, RolloutOrigin, RolloutPlan, RolloutRecord, RolloutStatus, TargetState, Verification } from "../rollout/model.js";
+import type { Owner } from "./registry.js";
+
+export interface NewRollout {
+  template: string;
+  major: number;
+  minor: number;
+  plan: RolloutPlan;
+  autoRollback: boolean;
+  origin: RolloutOrigin;
+}
+
+export interface RolloutChange {
+  status: RolloutStatus;
+  /** Why, for people; null clears it. */
+  reason?: string | null;
+  /** The stage it works on or waits for. */
+  stage?: string | null;
+}
+
+export interface RolloutStore {
+  readonly owner: Owner;
+  /**
+   * Records the rollout of a version, with one target per planned resource, unless the
+   * version has one already (one per version, ever: then that one, created: false). Unfinished
+   * rollouts of older minors of the same major end as `superseded` in the same transaction.
+   */
+  startRollout(input: NewRollout): Promise<{ rollout: RolloutRecord; created: boolean; superseded: RolloutRecord[] }>;
+  getRollout(id: string): Promise<RolloutRecord | undefined>;
+  /** The rollout of one version. */
+  rolloutOf(template: string, major: number, minor: number): Promise<RolloutRecord | undefined>;
+  /** Newest first; only one template's, or only unfinished ones, when asked. */
+  rollouts(filter?: { template?: string; unfinished?: boolean; limit?: number }): Promise<RolloutRecord[]>;
+  /** Each target's current attempt: its deployment and rollback (if asked for), verdict, and whether the resource already runs the version. */
+  targets(id: string): Promise<Map<string, TargetState>>;
+  /** Moves an unended rollout on; false when it had ended (nothing changes). */
+  updateRollout(id: string, change: RolloutChange): Promise<boolean>;
+  /** Opens a gate; false when the stage was approved already. */
+  approve(id: string, approval: Approval): Promise<boolean>;
+  /** Records a verification of a target's attempt; ignored when the attempt is no longer current. */
+  recordVerification(id: string, resource: string, attempt: number, verification: Verification): Promise<void>;
+  /**
+   * `/rollout resume`: failed targets get another attempt, inconclusive verdicts are accepted
+   * as passed (by `actor`), and the holds this rollout's rollbacks put are released. Returns the resources retried.
+   */
+  resume(id: string, actor: string): Promise<string[]>;
+  /** Holds a resource (a rollback did): later rollouts skip it. */
+  hold(resource: string, why: string, rolloutId: string): Promise<void>;
+}
