@@ -31,6 +31,7 @@ import type { Registry } from "../src/ports/registry.js";
 import type { Renderer } from "../src/ports/renderer.js";
 import type { Snapshot } from "../src/bundle/files.js";
 import type { Resource } from "../src/inventory/model.js";
+import { defaultRolloutPolicy } from "../src/rollout/policy.js";
 import { countingCalls, countingDb, emptyCounts, resetCounts, type QueryCounts } from "./count-queries.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
@@ -61,9 +62,9 @@ const OWNER = { login: "acme" };
 // No-op but for the outputs: the same answer for every resource, with every output an instance's render reads.
 const OUTPUTS = { ClusterName: "bench", ECSTaskExecutionRole: "arn:aws:iam::1:role/bench", VpcId: "vpc-1", PublicSubnetOne: "subnet-1", PublicSubnetTwo: "subnet-2", ContainerSecurityGroup: "sg-1" };
 const NOOP = { kind: "command" as const, deploy: `echo '${JSON.stringify(OUTPUTS)}' > outputs.json`, destroy: "true" };
-const CONFIG: Pick<RepoConfig, "provisioners" | "stages"> = {
+const CONFIG: Pick<RepoConfig, "provisioners" | "rollout"> = {
   provisioners: { noop: NOOP },
-  stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
+  rollout: defaultRolloutPolicy(["test", "prod"]),
 };
 const SIZES = ["x-small", "small", "medium", "large", "x-large"];
 
@@ -183,7 +184,7 @@ async function runRound(size: ReconcileBenchSize, files: InventoryFile[], templa
     const input: ReconcileInput = { source: "acme/fleet", files, config: CONFIG, requestedBy: { actor: "bench", reason: "inventory change" }, dryRun: true };
 
     const catalog = await loadCatalog([{ name: "fargate-env", major: 1 }, { name: "load-balanced-fargate-svc", major: 1 }], ports);
-    const settings = { provisioners: Object.keys(CONFIG.provisioners), stages: CONFIG.stages.map((s) => s.name) };
+    const settings = { provisioners: Object.keys(CONFIG.provisioners), stages: CONFIG.rollout!.stages.map((s) => s.name) };
     const checked = checkInventory(files, catalog, settings);
     if (checked.diagnostics.some((d) => d.severity === "error")) throw new Error(`the generated inventory has errors: ${checked.diagnostics[0]!.message}`);
     const checkAndPlan = await timed(PLAN_REPEATS, async () => planReconcile(checkInventory(files, catalog, settings).inventory.resources, []));

@@ -4,15 +4,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject } from "ajv";
-import { errorAt, type Diagnostic } from "../bundle/diagnostics.js";
-import { parseYaml } from "../bundle/parse/yaml.js";
+import { errorAt, warningAt, type Diagnostic, type Position } from "../bundle/diagnostics.js";
+import { parseYaml, type ParsedYaml } from "../bundle/parse/yaml.js";
+import type { RolloutPolicy } from "../rollout/policy.js";
+import { readRollout, type RawRolloutConfig } from "./rollout-config.js";
 
 export const CONFIG_PATH = ".github/baryon.yml";
-
-export interface Stage {
-  name: string;
-  gate: "none" | "comment";
-}
 
 /** A folder of inventory spec files, in this repository or another of the same owner. */
 export interface InventoryLocation {
@@ -30,7 +27,11 @@ export interface RepoConfig {
   /** Templates folder, or undefined for the whole repository. */
   templates?: string;
   publish: "published" | "draft";
-  stages: Stage[];
+  /**
+   * `rollout:`, defaults applied; undefined without one: the rollout then takes
+   * its stages from the inventory (`defaultRolloutPolicy`).
+   */
+  rollout?: RolloutPolicy;
   /** Where the inventory lives: `inventory/` beside the templates folder by default. */
   inventory: InventoryLocation[];
   provisioners: Record<string, ProvisionerSettings>;
@@ -38,7 +39,6 @@ export interface RepoConfig {
 
 export const DEFAULT_CONFIG: RepoConfig = {
   publish: "published",
-  stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
   inventory: [{ path: "inventory" }],
   provisioners: {},
 };
@@ -65,7 +65,8 @@ function schemaPath(): string {
 }
 
 const schema = JSON.parse(readFileSync(schemaPath(), "utf8")) as object;
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+// verbose: errors carry their schema node, whose `patternErrorMessage` (as editors read it) says what was meant.
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
 
 /** A config, or why there is none; a usable config may still carry warnings. */
 export type ConfigResult = { ok: true; config: RepoConfig; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
@@ -76,42 +77,60 @@ export type ConfigResult = { ok: true; config: RepoConfig; diagnostics: Diagnost
  */
 export function checkConfig(value: unknown, source?: string): ConfigResult {
   const data = value ?? {};
-  if (validate(data)) {
-    const raw = data as {
-      templates?: string; publish?: RepoConfig["publish"]; stages?: { name: string; gate?: Stage["gate"] }[];
-      inventory?: string | string[]; provisioners?: Record<string, ProvisionerSettings>;
-    };
-    const templates = raw.templates?.replace(/\/+$/, "") || undefined;
-    const inventory = raw.inventory === undefined ? undefined : [raw.inventory].flat();
-    const config: RepoConfig = {
-      publish: raw.publish ?? DEFAULT_CONFIG.publish,
-      stages: raw.stages?.map((s) => ({ name: s.name, gate: s.gate ?? "none" })) ?? DEFAULT_CONFIG.stages,
-      inventory: inventory?.map(inventoryLocation) ?? defaultInventory(templates),
-      provisioners: raw.provisioners ?? {},
-    };
-    if (templates) config.templates = templates;
-    const names = config.stages.map((s) => s.name);
-    const twice = names.find((n, i) => names.indexOf(n) !== i);
-    if (twice) return { ok: false, diagnostics: [errorAt(CONFIG_PATH, "config-invalid", `stage "${twice}" is listed twice`, lineOf(source, ["stages"]))] };
-    return { ok: true, config, diagnostics: [] };
-  }
-  // An `if`/`then` failure only repeats the errors inside `then`, which say more.
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if");
-  return { ok: false, diagnostics: errors.map((e) => toDiagnostic(e, source)) };
+  const at = locator(source);
+  if (!validate(data)) return { ok: false, diagnostics: shownErrors(validate.errors ?? []).map((e) => toDiagnostic(e, at)) };
+  const raw = data as RawRolloutConfig & {
+    templates?: string; publish?: RepoConfig["publish"]; inventory?: string | string[]; provisioners?: Record<string, ProvisionerSettings>;
+  };
+  const templates = raw.templates?.replace(/\/+$/, "") || undefined;
+  const inventory = raw.inventory === undefined ? undefined : [raw.inventory].flat();
+  const { rollout, problems } = readRollout(raw);
+  const diagnostics = problems.map((p) => (p.severity === "error" ? errorAt : warningAt)(CONFIG_PATH, p.code, `${CONFIG_PATH}: ${p.message}`, at(p.path)));
+  if (diagnostics.some((d) => d.severity === "error")) return { ok: false, diagnostics };
+  const config: RepoConfig = {
+    publish: raw.publish ?? DEFAULT_CONFIG.publish,
+    inventory: inventory?.map(inventoryLocation) ?? defaultInventory(templates),
+    provisioners: raw.provisioners ?? {},
+  };
+  if (templates) config.templates = templates;
+  if (rollout) config.rollout = rollout;
+  return { ok: true, config, diagnostics };
 }
 
-function toDiagnostic(e: ErrorObject, source: string | undefined): Diagnostic {
+/**
+ * The errors worth showing: an `if` failure only repeats the errors inside its
+ * `then`, and a `oneOf` with its own `errorMessage` says more than its branches.
+ */
+function shownErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const explained = errors.filter((e) => e.keyword === "oneOf" && typeof schemaNode(e).errorMessage === "string");
+  const inside = (e: ErrorObject) => explained.some((o) => o.instancePath === e.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`));
+  return errors.filter((e) => e.keyword !== "if" && !inside(e));
+}
+
+function toDiagnostic(e: ErrorObject, at: Locate): Diagnostic {
   const path = e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const params = e.params as Record<string, unknown>;
+  const { errorMessage, patternErrorMessage } = schemaNode(e);
   const where = path.length ? path.join(".") : "the config";
   const message =
     e.keyword === "additionalProperties" ? `unknown setting "${String(params.additionalProperty)}" in ${where}`
       : e.keyword === "enum" ? `${where} must be one of ${(params.allowedValues as unknown[]).join(", ")}`
-        : `${where} ${e.message ?? "is invalid"}`;
-  const at = e.keyword === "additionalProperties" ? [...path, String(params.additionalProperty)] : path;
-  return errorAt(CONFIG_PATH, "config-invalid", `${CONFIG_PATH}: ${message}`, lineOf(source, at));
+        : e.keyword === "pattern" && typeof patternErrorMessage === "string" ? `${where}: ${JSON.stringify(e.data)} is ${patternErrorMessage}`
+          : e.keyword === "oneOf" && typeof errorMessage === "string" ? `${where} ${errorMessage}`
+            : `${where} ${e.message ?? "is invalid"}`;
+  const position = e.keyword === "additionalProperties" ? [...path, String(params.additionalProperty)] : path;
+  return errorAt(CONFIG_PATH, "config-invalid", `${CONFIG_PATH}: ${message}`, at(position));
 }
 
-function lineOf(source: string | undefined, path: (string | number)[]) {
-  return source === undefined ? { line: 1 } : parseYaml(CONFIG_PATH, source).positionOf(path);
+/** The schema node an error comes from (Ajv's `verbose` gives it). */
+function schemaNode(e: ErrorObject): Record<string, unknown> {
+  return (e.parentSchema ?? {}) as Record<string, unknown>;
+}
+
+type Locate = (path: (string | number)[]) => Position;
+
+/** Where a setting stands in the file's text, parsed once and only when a mistake needs it. */
+function locator(source: string | undefined): Locate {
+  let parsed: ParsedYaml | undefined;
+  return (path) => (source === undefined ? { line: 1 } : (parsed ??= parseYaml(CONFIG_PATH, source)).positionOf(path));
 }

@@ -24,8 +24,8 @@ export interface ReconcileInput {
   /** The repository ("owner/name") whose config names these files: only its resources are planned against them. */
   source: string;
   files: readonly InventoryFile[];
-  /** From .github/baryon.yml: the provisioners by name, and the rollout stages. */
-  config: Pick<RepoConfig, "provisioners" | "stages">;
+  /** From .github/baryon.yml: the provisioners by name, and the rollout stages (any stage label without `rollout:`). */
+  config: Pick<RepoConfig, "provisioners" | "rollout">;
   requestedBy: RequestedBy;
   /** Resource keys a person confirmed for deletion. */
   confirmedDeletes?: ReadonlySet<string>;
@@ -43,7 +43,7 @@ export interface ReconcileOutcome {
 
 export async function reconcileInventory(ports: ReconcilePorts, input: ReconcileInput): Promise<ReconcileOutcome> {
   const catalog = await loadCatalog(referencedTemplates(input.files), ports);
-  const settings = { provisioners: Object.keys(input.config.provisioners), stages: input.config.stages.map((s) => s.name) };
+  const settings = { provisioners: Object.keys(input.config.provisioners), stages: input.config.rollout?.stages.map((s) => s.name) };
   const { inventory, diagnostics } = checkInventory(input.files, catalog, settings);
   if (hasErrors(diagnostics)) return { diagnostics, deployments: [] };
   // Another repository's inventory is not this one's to remove; a key it already declares is not this one's to take.

@@ -24,8 +24,8 @@ import { reconcileInventory, resourceRecord, type ReconcilePorts } from "./recon
 export interface InventoryReviewInput {
   base: Snapshot;
   head: Snapshot;
-  /** From .github/baryon.yml: where the inventory lives, its provisioners and stages. */
-  config: Pick<RepoConfig, "inventory" | "provisioners" | "stages">;
+  /** From .github/baryon.yml: where the inventory lives, its provisioners and rollout stages. */
+  config: Pick<RepoConfig, "inventory" | "provisioners" | "rollout">;
   /** "owner/name" of the pull request's repository: the source its config reconciles. */
   repository: string;
 }

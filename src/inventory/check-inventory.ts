@@ -5,6 +5,7 @@ import { didYouMean } from "../bundle/check/suggest-name.js";
 import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Spec } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
+import { RESERVED_STAGE_NAMES, STAGE_NAME } from "../rollout/policy.js";
 import {
   instanceKey, pipelineKey, templateRefText, versionText,
   type CatalogVersion, type EnvironmentResource, type InstanceResource, type Inventory,
@@ -20,8 +21,8 @@ export interface InventoryFile {
 export interface InventorySettings {
   /** Provisioner names from .github/baryon.yml; with exactly one, it is every resource's default. */
   provisioners: readonly string[];
-  /** Rollout stage names, in order. */
-  stages: readonly string[];
+  /** The stage names of `rollout:` in .github/baryon.yml; undefined without one: any well-formed label is a stage. */
+  stages?: readonly string[] | undefined;
 }
 
 export interface CheckedInventory {
@@ -157,9 +158,20 @@ function resolveProvisioner(spec: Spec, settings: InventorySettings, fail: Fail)
 }
 
 function resolveStage(spec: Spec, settings: InventorySettings, fail: Fail): string | undefined {
-  if (spec.stage === undefined) return void fail("proton", `an environment needs \`stage:\`, the rollout stage it belongs to (${settings.stages.join(", ")})`, "inventory-stage");
-  if (settings.stages.includes(spec.stage)) return spec.stage;
-  return void fail("stage", `stage "${spec.stage}" is not a rollout stage${didYouMean(spec.stage, settings.stages)}; stages: ${settings.stages.join(", ")}`, "inventory-stage");
+  const { stages } = settings;
+  if (spec.stage === undefined) {
+    return void fail("proton", `an environment needs \`stage:\`, the rollout stage it belongs to (${stages ? stages.join(", ") : "test, staging, prod, …"})`, "inventory-stage");
+  }
+  if (stages?.includes(spec.stage)) return spec.stage;
+  if (stages) return void fail("stage", `stage "${spec.stage}" is not a rollout stage${didYouMean(spec.stage, stages)}; stages: ${stages.join(", ")}`, "inventory-stage");
+  // Without `rollout:` the labels found make the stages (defaultRolloutPolicy): each must be one a `/rollout <stage>` can name.
+  if (!STAGE_NAME.test(spec.stage)) {
+    return void fail("stage", `stage "${spec.stage}" is not a valid stage label (lower-case letters, digits, "-" or "_", starting with a letter or digit)`, "inventory-stage");
+  }
+  if ((RESERVED_STAGE_NAMES as readonly string[]).includes(spec.stage)) {
+    return void fail("stage", `stage "${spec.stage}" is a word of \`/rollout ${spec.stage}\`, not a stage label (${RESERVED_STAGE_NAMES.join(", ")} are reserved)`, "inventory-stage");
+  }
+  return spec.stage;
 }
 
 /** `environments/payments-prod.yaml` → `payments-prod` (`<repository>:` prefix and folders dropped). */

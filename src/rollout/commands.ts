@@ -1,10 +1,10 @@
 // PR comment commands, parsed from text alone (pure): `/publish`, `/baryon …`
 // (`help`, `confirm-delete <resource>`), `/rollout …` and `/rollback [resource]`.
 // Whether the commenter may run one is `authorize` (authorize.ts); what it does, the flows.
-import { atLeast, PERMISSIONS } from "./policy.js";
+import { atLeast, PERMISSIONS, RESERVED_STAGE_NAMES, STAGE_NAME } from "./policy.js";
 
 /** `/rollout <word>` words that are not stage names: a stage may not be called so. */
-export const ROLLOUT_ACTIONS = ["status", "pause", "resume", "abort"] as const;
+export const ROLLOUT_ACTIONS = RESERVED_STAGE_NAMES;
 export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
 
 export type Command =
@@ -18,9 +18,6 @@ export type Command =
   | { name: "rollback"; resource?: string }
   /** `hint`: the right form, when the command is known but written wrong. */
   | { name: "unknown"; text: string; hint?: string };
-
-/** A stage label, as `.github/baryon.yml` and spec files allow it. */
-export const STAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** A resource key: a name, or `service/instance`, named as the inventory allows. Nothing a shell or Markdown could hide in. */
 export const RESOURCE_KEY = /^[0-9A-Za-z][\w-]*(\/[0-9A-Za-z][\w-]*)?$/;

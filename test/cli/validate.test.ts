@@ -82,10 +82,10 @@ describe("baryon validate with .github/baryon.yml", () => {
   });
 
   it("reports an invalid config at its line and validates nothing", async () => {
-    const dir = await writeTree({ ".github/baryon.yml": "templates: platform\nstages: []\n", ...envTemplate({}, "platform/env/v1") });
+    const dir = await writeTree({ ".github/baryon.yml": "templates: platform\nrollout:\n  stages: []\n", ...envTemplate({}, "platform/env/v1") });
     const r = await baryon(["validate", dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(".github/baryon.yml:2:1: error: .github/baryon.yml: stages must NOT have fewer than 1 items [config-invalid]");
+    expect(r.stdout).toContain(".github/baryon.yml:3:3: error: .github/baryon.yml: rollout.stages must NOT have fewer than 1 items [config-invalid]");
     expect(r.stdout).toMatch(/0 template versions, 1 error/);
   });
 });

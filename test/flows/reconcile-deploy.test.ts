@@ -64,7 +64,7 @@ afterEach(() => db.drop());
 const ENV = "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  count: 2\n";
 const SVC = "proton: ServiceSpec\ntemplate: api@1\npipeline:\n  branch: release\ninstances:\n  - name: api-test\n    environment: dev\n    spec:\n      image: nginx\n";
 const LOCAL = { kind: "command" as const, deploy: DEPLOY, destroy: 'echo "destroy $BARYON_RESOURCE" >> "$LEDGER"', env: ["LEDGER"] };
-const config = { provisioners: { local: LOCAL }, stages: [{ name: "test", gate: "none" as const }, { name: "prod", gate: "comment" as const }] };
+const config = { provisioners: { local: LOCAL } };
 const requestedBy = { actor: "octocat", reason: "inventory change", repository: "acme/fleet", pullRequest: 3 };
 
 const reconcile = (files: Record<string, string>, extra: Partial<ReconcileInput> = {}) =>

@@ -112,11 +112,11 @@ describe("Baryon reviews template pull requests", () => {
   });
 
   it("a pull request that breaks .github/baryon.yml gets a failing check on its edit", async () => {
-    const { repo, head, pull } = setup({ ".github/baryon.yml": "templates: templates\nstages:\n  - nme: prod\n" });
+    const { repo, head, pull } = setup({ ".github/baryon.yml": "templates: templates\nrollout:\n  stages:\n    - nme: prod\n" });
     await open(pull);
     const run = h.fake.state.checkRuns(repo, { headSha: head })[0]!;
     expect(run.conclusion).toBe("failure");
-    expect(run.annotations).toContainEqual(expect.objectContaining({ path: ".github/baryon.yml", start_line: 3, annotation_level: "failure" }));
+    expect(run.annotations).toContainEqual(expect.objectContaining({ path: ".github/baryon.yml", start_line: 4, annotation_level: "failure" }));
   });
 
   it("refuses a delivery with a bad signature and does not log its payload", async () => {

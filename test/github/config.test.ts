@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configEditProblems } from "../../src/config/read-config.js";
 import { checkConfig, CONFIG_PATH, DEFAULT_CONFIG } from "../../src/config/repo-config.js";
+import { DEFAULT_STAGE } from "../../src/rollout/policy.js";
 
 describe("checkConfig", () => {
   it("fills in the defaults for an empty or missing config", () => {
@@ -8,11 +9,12 @@ describe("checkConfig", () => {
     expect(checkConfig({})).toEqual({ ok: true, config: DEFAULT_CONFIG, diagnostics: [] });
   });
 
-  it("reads templates, publish and stages", () => {
-    expect(checkConfig({ templates: "platform/templates/", publish: "draft", stages: [{ name: "dev" }, { name: "prod", gate: "comment" }] })).toEqual({
+  it("reads templates, publish and rollout", () => {
+    expect(checkConfig({ templates: "platform/templates/", publish: "draft", rollout: { stages: [{ name: "dev" }, { name: "prod", gate: "comment" }] } })).toEqual({
       ok: true,
       config: {
-        templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }, { name: "prod", gate: "comment" }],
+        templates: "platform/templates", publish: "draft",
+        rollout: { stages: [{ ...DEFAULT_STAGE, name: "dev" }, { ...DEFAULT_STAGE, name: "prod", gate: "comment" }], autoRollback: false },
         inventory: [{ path: "platform/inventory" }], provisioners: {},
       },
       diagnostics: [],
@@ -20,13 +22,13 @@ describe("checkConfig", () => {
   });
 
   it("reports mistakes at their line in .github/baryon.yml", () => {
-    const source = "templates: templates\npublish: later\nstages:\n  - name: test\n    gates: comment\n";
-    const result = checkConfig({ templates: "templates", publish: "later", stages: [{ name: "test", gates: "comment" }] }, source);
+    const source = "templates: templates\npublish: later\nrollout:\n  stages:\n    - name: test\n      gates: comment\n";
+    const result = checkConfig({ templates: "templates", publish: "later", rollout: { stages: [{ name: "test", gates: "comment" }] } }, source);
     expect(result.ok).toBe(false);
     const diagnostics = result.ok ? [] : result.diagnostics;
     expect(diagnostics.map((d) => [d.file, d.line, d.message])).toEqual(expect.arrayContaining([
       [".github/baryon.yml", 2, ".github/baryon.yml: publish must be one of published, draft"],
-      [".github/baryon.yml", 5, '.github/baryon.yml: unknown setting "gates" in stages.0'],
+      [".github/baryon.yml", 6, '.github/baryon.yml: unknown setting "gates" in rollout.stages.0'],
     ]));
   });
 
@@ -75,7 +77,7 @@ describe("checkConfig", () => {
   });
 
   it("refuses a stage listed twice", () => {
-    const result = checkConfig({ stages: [{ name: "prod" }, { name: "prod" }] });
+    const result = checkConfig({ rollout: { stages: [{ name: "prod" }, { name: "prod" }] } });
     expect(result.ok ? "" : result.diagnostics[0]!.message).toMatch(/stage "prod" is listed twice/);
   });
 });
@@ -89,7 +91,8 @@ describe("the repository's own example .github/baryon.yml", () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        templates: "examples/templates", publish: "published", stages: [{ name: "test", gate: "none" }, { name: "prod", gate: "comment" }],
+        templates: "examples/templates", publish: "published",
+        rollout: { stages: [{ ...DEFAULT_STAGE, name: "test" }, { ...DEFAULT_STAGE, name: "prod", gate: "comment" }], autoRollback: false },
         inventory: [{ path: "examples/inventory" }],
         provisioners: { local: { kind: "command", deploy: expect.stringContaining("outputs.json"), destroy: expect.any(String), timeout: "1m" } },
       },
@@ -107,8 +110,8 @@ describe("configEditProblems", () => {
   });
 
   it("points at the line of each mistake an edit makes", () => {
-    const problems = configEditProblems(snapshot(), snapshot("templates: templates\nstages:\n  - name: Prod\n"));
-    expect(problems.map((d) => [d.file, d.line, d.severity])).toEqual([[CONFIG_PATH, 3, "error"]]);
+    const problems = configEditProblems(snapshot(), snapshot("templates: templates\nrollout:\n  stages:\n    - name: Prod\n"));
+    expect(problems.map((d) => [d.file, d.line, d.severity])).toEqual([[CONFIG_PATH, 4, "error"]]);
     expect(configEditProblems(snapshot("publish: draft\n"), snapshot("publish: [\n"))[0]).toMatchObject({ code: "yaml-syntax", line: 2 });
   });
 });

@@ -1,6 +1,6 @@
 // A worker killed mid-deployment, for real: a child Node process (deploy-worker.ts) runs
 // the deploy job, whose `command` provisioner is running a long command, and dies by
-// SIGKILL. Another queue on the same Redis and registry then runs the resync: the
+// SIGKILL, taking the command with it. Another queue on the same Redis and registry then runs the resync: the
 // deployment ends `failed` with the reason, never stuck `in_progress`, and the next
 // reconcile asks for it again.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -72,6 +72,15 @@ afterEach(async () => {
   await db?.drop();
 });
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function openQueue(): JobQueue {
   const queue = createBullmqQueue({ connection: REDIS_URL, prefix, logger: recordingLogger(), idlePollMs: 10, lockMs: LOCK_MS });
   queues.push(queue);
@@ -96,7 +105,6 @@ describe("a deploy worker killed mid-deployment", () => {
     const started = join(dir, "started");
     const config = {
       provisioners: { local: { kind: "command" as const, deploy: `echo $$ > ${started}\nsleep 600\necho '{}' > outputs.json` } },
-      stages: [{ name: "test", gate: "none" as const }],
     };
     const reconcile = () => reconcileInventory({ versions, bundleOf: bundleLoader(artifacts), store }, {
       source: "acme/fleet", files: [{ file: "inventory/dev.yaml", text: ENV }], config, requestedBy: { actor: "octocat", reason: "inventory change" },
@@ -121,9 +129,10 @@ describe("a deploy worker killed mid-deployment", () => {
     const exited = new Promise((resolve) => child!.once("exit", (_code, signal) => resolve(signal)));
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
-    // Mid-deployment indeed: the command it started still runs (it outlives the worker, in its own process group).
-    expect(() => process.kill(-commandGroup!, 0)).not.toThrow();
+    // Mid-deployment indeed; and the command it started stops with it (run-command.ts), so
+    // nothing runs on beside whatever the resync decides.
     expect(await store.getDeployment(deployment!.id)).toMatchObject({ status: "in_progress" });
+    await waitFor("the command's process group to stop with its worker", () => !groupAlive(commandGroup!), 10_000);
 
     // Another process's queue, as `baryon serve` runs it: deploy and resync workers; the resync runs.
     const adapters: Adapters = {

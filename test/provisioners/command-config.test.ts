@@ -2,7 +2,7 @@
 // refusal named in one ProvisionerConfigError.
 import { describe, expect, it } from "vitest";
 import { parseCommandConfig } from "../../src/adapters/provisioners/command-config.js";
-import { formatDuration, parseDuration } from "../../src/adapters/provisioners/duration.js";
+import { formatDuration, parseDuration } from "../../src/config/duration.js";
 import { commandEnvironment } from "../../src/adapters/provisioners/command-env.js";
 import { commandProvisioner } from "../../src/adapters/provisioners/command.js";
 import { ProvisionerConfigError } from "../../src/ports/provisioner.js";

@@ -41,7 +41,7 @@ async function fleet(inventory: Record<string, string>, settings: Record<string,
   await publishChange({ repository: "acme/templates", commit: "c1", status: "published" }, { head: async () => snapshot(CATALOG_FILES), versions, artifacts, renderer });
   const outcome = await reconcileInventory({ versions, bundleOf: bundleLoader(artifacts), store: store() }, {
     source: "acme/fleet", files: Object.entries(inventory).map(([file, text]) => ({ file, text })),
-    config: { provisioners: { infra: { kind: "pull-request", repository: "acme/infrastructure", ...settings } }, stages: [{ name: "test", gate: "none" }] },
+    config: { provisioners: { infra: { kind: "pull-request", repository: "acme/infrastructure", ...settings } } },
     requestedBy: { actor: "octocat", reason: "inventory change" },
   });
   expect(outcome.diagnostics).toEqual([]);

@@ -3,6 +3,7 @@
 // config means the same wherever it was read.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/config/repo-config.js";
+import { DEFAULT_STAGE } from "../../src/rollout/policy.js";
 import type { RepositorySource } from "../../src/ports/repository-source.js";
 
 export type Files = Record<string, string>;
@@ -54,13 +55,13 @@ export function repositorySourceContract(name: string, fixture: () => SourceFixt
       expect(again[2]).toBe(first[2]);
     });
 
-    it("reads `templates:`, `publish:` and `stages:` from .github/baryon.yml", async () => {
-      const files = { ".github/baryon.yml": "templates: platform/templates/\npublish: draft\nstages:\n  - name: dev\n", "platform/templates/vpc/v1/schema/schema.yaml": SCHEMA };
+    it("reads `templates:`, `publish:` and `rollout:` from .github/baryon.yml", async () => {
+      const files = { ".github/baryon.yml": "templates: platform/templates/\npublish: draft\nrollout:\n  stages:\n    - name: dev\n", "platform/templates/vpc/v1/schema/schema.yaml": SCHEMA };
       const { source } = await fixture().create(files, files);
       expect(await source.config()).toEqual({
         ok: true, diagnostics: [],
         config: {
-          templates: "platform/templates", publish: "draft", stages: [{ name: "dev", gate: "none" }],
+          templates: "platform/templates", publish: "draft", rollout: { stages: [{ ...DEFAULT_STAGE, name: "dev" }], autoRollback: false },
           inventory: [{ path: "platform/inventory" }], provisioners: {},
         },
       });
@@ -78,7 +79,7 @@ export function repositorySourceContract(name: string, fixture: () => SourceFixt
     });
 
     it("reports YAML it cannot parse at its line", async () => {
-      const files = { ".github/baryon.yml": "templates: templates\nstages: [\n", "templates/vpc/v1/schema/schema.yaml": SCHEMA };
+      const files = { ".github/baryon.yml": "templates: templates\nrollout: [\n", "templates/vpc/v1/schema/schema.yaml": SCHEMA };
       const { source } = await fixture().create(files, files);
       const result = await source.config();
       expect(result.ok).toBe(false);

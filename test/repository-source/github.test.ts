@@ -73,7 +73,7 @@ describe("githubRepositorySource", () => {
 
   it("reports a file named by _extends that is not YAML, rather than failing the job", async () => {
     const org = fake.state.addRepo({ owner: "acme", name: ".github" });
-    fake.state.commit(org, { ".github/baryon.yml": "stages: [\n" }, { branch: "main" });
+    fake.state.commit(org, { ".github/baryon.yml": "rollout: [\n" }, { branch: "main" });
     const { repo, headSha } = change({ ".github/baryon.yml": "_extends: .github\n" }, { ".github/baryon.yml": "_extends: .github\n" });
     const result = await githubRepositorySource(octokit(repo), { owner: repo.owner, repo: repo.name, headSha }).config();
     expect(result.ok).toBe(false);

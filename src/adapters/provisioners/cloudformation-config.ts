@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { expandPattern, KIND_WORDS, PATTERN_PLACEHOLDERS, settingsEntry } from "./settings-entry.js";
 import type { ResourceRef } from "../../ports/provisioner.js";
-import { timeoutSetting } from "./duration.js";
+import { timeoutSetting } from "../../config/duration.js";
 
 export const CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"] as const;
 export type Capability = (typeof CAPABILITIES)[number];

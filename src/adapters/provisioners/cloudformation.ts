@@ -22,7 +22,7 @@ import {
   CloudFormationApiError, changeLines, describeChangeSet, describeStack, eventLine, failedEvents, failureReason,
   isClientFault, isNoChanges, messageOf, operationEvents, outputsOf, phaseOf, refusalOf, type ChangeSetView,
 } from "./cloudformation-stack.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../../config/duration.js";
 
 /** More attempts than the SDK's 3, and a client-side rate limit that slows down after throttling. */
 export const RETRY = { maxAttempts: 10, retryMode: "adaptive" } as const;

@@ -1,7 +1,7 @@
 // The settings of one `kind: command` entry of `provisioners:` in .github/baryon.yml,
 // checked once when the provisioner is built: every mistake in one error, so an
 // operator fixes them in one go.
-import { timeoutSetting } from "./duration.js";
+import { timeoutSetting } from "../../config/duration.js";
 import { settingsEntry } from "./settings-entry.js";
 import { checkPassedVariables } from "./command-env.js";
 

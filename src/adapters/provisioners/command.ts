@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { DeploymentFile, DeploymentOutputs, DeploymentRequest, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
 import { parseCommandConfig, type CommandConfig } from "./command-config.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../../config/duration.js";
 import { commandEnvironment } from "./command-env.js";
 import { runCommand, type RunOutcome } from "./run-command.js";
 

@@ -1,8 +1,8 @@
-// Durations in provisioner settings (`timeout: 10m`) and in the reasons Baryon
-// writes back ("timed out after 10m").
+// Durations in .github/baryon.yml (a provisioner's `timeout: 10m`, a rollout stage's
+// `soak: 1h30m`) and in the reasons Baryon writes back ("timed out after 10m").
 
 /** A day: longer is a mistake, and Node's timers overflow past 24.8 days anyway. */
-const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `90s`, `10m`, `1h`, `1h30m`, or a number of seconds (`600`, "600"); undefined when it is none of these. */
