@@ -24,7 +24,8 @@ import { loadCatalog, reconcileInventory, type ReconcileInput } from "../src/flo
 import { bundleLoader } from "../src/flows/stored-bundle.js";
 import { checkInventory, type InventoryFile } from "../src/inventory/check-inventory.js";
 import { planReconcile } from "../src/inventory/plan.js";
-import { deployJob, enqueueDeployment } from "../src/jobs/deploy.js";
+import { deployJob } from "../src/jobs/deploy.js";
+import { enqueueDeployment } from "../src/jobs/lanes.js";
 import { work } from "../src/jobs/job-kind.js";
 import { createRenderPool } from "../src/jinja/pool.js";
 import type { Registry } from "../src/ports/registry.js";
@@ -32,6 +33,7 @@ import type { Renderer } from "../src/ports/renderer.js";
 import type { Snapshot } from "../src/bundle/files.js";
 import type { Resource } from "../src/inventory/model.js";
 import { defaultRolloutPolicy } from "../src/rollout/policy.js";
+import { createVerifier } from "../src/adapters/verifiers/verifier.js";
 import { countingCalls, countingDb, emptyCounts, resetCounts, type QueryCounts } from "./count-queries.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
@@ -201,7 +203,7 @@ async function runRound(size: ReconcileBenchSize, files: InventoryFile[], templa
     let jobsRun = 0;
     const provisioners = provisionerRegistry({ env: process.env, workRoot: dir });
     const provisioner: Adapters["provisioner"] = (name, s) => countingCalls(provisioners(name, s), "provisioner", counts);
-    const adapters = { registry: counted, artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), provisioner, description: "bench", close: async () => undefined } satisfies Adapters;
+    const adapters = { registry: counted, artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), provisioner, verifier: createVerifier(), description: "bench", close: async () => undefined } satisfies Adapters;
     const log = { info: () => void jobsRun++, warn: () => undefined, error: (_: object, message: string) => console.error(message) };
     work(deployJob, { adapters, metrics: createMetrics({ defaultMetrics: false }), log });
     const sample = deployedKeys(checked.inventory.resources, size.deployedEnvironments);

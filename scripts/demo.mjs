@@ -4,6 +4,8 @@
 // `baryon check`, and the compatible half of it is merged and published (1.1).
 // Then the example inventory (two environments, a service with an instance in
 // each) is applied with the `command` provisioner, and `baryon status` shows it.
+// Last, a change to the service is published as 1.2 and rolled out: test at
+// once, prod after `baryon rollout approve prod` (the terminal's `/rollout prod`).
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +59,17 @@ try {
   console.log(`\nbaryon apply exited ${applied}.`);
 
   step("5. What runs where");
+  baryon("status", "--dir", repo);
+
+  step("6. Merge a change to the service and publish: its rollout deploys test, then waits at the prod gate");
+  const instance = join(repo, "load-balanced-fargate-svc/v1/instance_infrastructure/cloudformation.yaml");
+  writeFileSync(instance, readFileSync(instance, "utf8").replace(/^Resources:\n/m, "Resources:\n  # Rolled out by Baryon's demo.\n"));
+  git("commit", "-q", "-am", "Service: a comment, rolled out to every instance");
+  baryon("publish", repo);
+
+  step("7. Open the prod gate (the terminal's `/rollout prod`): prod follows");
+  baryon("rollout", "approve", "prod", "--dir", repo);
+  console.log();
   baryon("status", "--dir", repo);
 } finally {
   rmSync(repo, { recursive: true, force: true });

@@ -13,6 +13,8 @@ import type { Registry } from "../ports/registry.js";
 import type { Renderer } from "../ports/renderer.js";
 import type { VersionMirror } from "../ports/version-mirror.js";
 import type { Provisioner } from "../ports/provisioner.js";
+import type { Verifier } from "../ports/verifier.js";
+import { createVerifier } from "../adapters/verifiers/verifier.js";
 import type { ProvisionerSettings } from "../config/repo-config.js";
 import { provisionerRegistry } from "./provisioners.js";
 import { redacted, type Settings } from "./settings.js";
@@ -26,6 +28,8 @@ export interface Adapters {
   mirror?: VersionMirror;
   /** The provisioner a deployment names, built from the settings it carries. */
   provisioner(name: string, settings: ProvisionerSettings): Provisioner;
+  /** Runs rollout stages' `verify:` checks. */
+  verifier: Verifier;
   /** One line for the start log: which registry, queue, store and mirror are in use. */
   description: string;
   /** Closes what this root built; what the caller passed in stays open (it belongs to the caller). */
@@ -33,7 +37,7 @@ export interface Adapters {
 }
 
 /** Adapters a caller already has (tests, the CLI's own pool); the rest are built from settings. */
-export type GivenAdapters = Partial<Pick<Adapters, "registry" | "artifacts" | "queue" | "renderer" | "mirror" | "provisioner">>;
+export type GivenAdapters = Partial<Pick<Adapters, "registry" | "artifacts" | "queue" | "renderer" | "mirror" | "provisioner" | "verifier">>;
 
 export async function composeAdapters(settings: Settings, given: GivenAdapters = {}, logger?: QueueLogger): Promise<Adapters> {
   const owned: Array<() => Promise<void>> = [];
@@ -49,6 +53,7 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
   const artifacts = given.artifacts ?? createArtifactStore(settings.artifacts);
   const mirror = given.mirror ?? (settings.proton ? protonMirrorOf(settings.proton) : undefined);
   const provisioner = given.provisioner ?? provisionerRegistry({ env: process.env });
+  const verifier = given.verifier ?? createVerifier();
 
   const description = [
     `registry: ${given.registry ? "given" : settings.databaseUrl ? `Postgres ${redacted(settings.databaseUrl)}` : `embedded PGlite in ${resolve(settings.dataDir ?? DEFAULT_DATA_DIR)}`}`,
@@ -59,7 +64,7 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
 
   let closing: Promise<void> | undefined;
   return {
-    registry, artifacts, queue, renderer, description, provisioner,
+    registry, artifacts, queue, renderer, description, provisioner, verifier,
     ...(mirror ? { mirror } : {}),
     close: () => (closing ??= (async () => {
       // The queue first: running jobs finish while the registry and renderer are still open.

@@ -7,10 +7,11 @@ import { publishJob } from "./publish.js";
 import { reconcileJob } from "./reconcile.js";
 import { resyncJobFor } from "./resync.js";
 import { reviewJob } from "./review.js";
+import { rolloutTickJob, verifyJob } from "./rollout.js";
 
 const REQUESTED = [reviewJob, publishJob, reconcileJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
 export const resyncJob = resyncJobFor(REQUESTED);
-export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, deployJob as JobKind<never>, resyncJob as JobKind<never>];
+export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, ...[deployJob, rolloutTickJob, verifyJob, resyncJob] as ReadonlyArray<JobKind<never>>];
 
 /** Starts a worker for every kind and schedules the resync (one schedule, whatever the number of processes). */
 export async function startWorkers(context: JobContext, options: { resyncEveryMs: number }): Promise<void> {

@@ -6,6 +6,8 @@ import type { Probot } from "probot";
 import type { Metrics } from "../adapters/metrics.js";
 import type { Adapters } from "../compose/adapters.js";
 import { PermanentJobError, type JobQueue } from "../ports/job-queue.js";
+import type { Owner } from "../ports/registry.js";
+import type { TickOutcome } from "../flows/rollout.js";
 
 /** pino-shaped: Probot's logger fits. */
 export interface JobLogger {
@@ -23,6 +25,8 @@ export interface JobContext {
   appId?: number;
   metrics: Metrics;
   log: JobLogger;
+  /** Told each step a rollout takes (the terminal prints them). */
+  onRolloutStep?: (owner: Owner, outcome: TickOutcome) => Promise<void> | void;
 }
 
 export interface JobKind<T> {
@@ -44,7 +48,7 @@ export interface JobKind<T> {
   run(data: T, context: JobContext): Promise<string>;
 }
 
-export function enqueue<T>(queue: JobQueue, kind: JobKind<T>, data: T, options: { delayMs?: number } = {}): Promise<boolean> {
+export function enqueue<T>(queue: JobQueue, kind: Omit<JobKind<T>, "run">, data: T, options: { delayMs?: number } = {}): Promise<boolean> {
   return queue.add(kind.name, data, {
     id: kind.id(data),
     ...(kind.key ? { serializationKey: kind.key(data) } : {}),

@@ -1,6 +1,7 @@
 // The `publish` job: publish what a merge, a direct push or `/publish` put on the
 // default branch, for the owner of the repository, then answer on the pull request
-// and hand each new version to the mirror job (when a mirror is configured).
+// and hand each new version to the mirror job (when a mirror is configured) and
+// each new minor to its rollout.
 import { publishChange, type PublishOutcome } from "../flows/publish-change.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import { commandReply } from "../present/command-replies.js";
@@ -11,6 +12,7 @@ import { githubRepositorySource } from "../adapters/github/repository-source.js"
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { githubFor, type JobKind } from "./job-kind.js";
 import { enqueueMirrors } from "./mirror.js";
+import { startRollouts } from "./rollout.js";
 
 export interface PublishJobData {
   installationId: number;
@@ -72,6 +74,9 @@ export const publishJob: JobKind<PublishJobData> = {
       },
     );
     await enqueueMirrors(adapters, { login: owner, installationId: data.installationId }, outcomes);
+    // Each published minor rolls out (a new major waits for its owners' upgrades).
+    const origin = { repository: `${owner}/${repo}`, commit: data.commit, ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}) };
+    await startRollouts(adapters, { login: owner, installationId: data.installationId }, outcomes, origin, config.config.rollout);
     const summary = publishSummary(outcomes, { command: data.trigger === "command" });
     if (summary) await reply(summary);
     const published = outcomes.flatMap((o) => (o.result === "published" || o.result === "draft" ? [{ template: o.template, version: o.version, draft: o.result === "draft" }] : []));

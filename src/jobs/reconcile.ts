@@ -23,7 +23,7 @@ import { inventoryReply } from "../present/inventory-reply.js";
 import { githubRepositorySource } from "../adapters/github/repository-source.js";
 import { checkRunReporter, pullRequestReporter } from "../adapters/github/reporter.js";
 import { inventoryPushReport } from "../present/check-run.js";
-import { enqueueDeployment } from "./deploy.js";
+import { enqueueDeployment } from "./lanes.js";
 import { githubFor, type JobKind } from "./job-kind.js";
 import { publishJob } from "./publish.js";
 

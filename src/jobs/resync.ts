@@ -2,10 +2,10 @@
 // records, so whatever the registry says is unfinished is queued again. A lost
 // job, a killed worker or a flushed Redis then costs time, never correctness.
 // Today: requested reviews and publishes not yet done, versions waiting to be
-// mirrored, and unfinished deployments. Work still in the queue is not doubled: a job's id makes a second add a no-op.
+// mirrored, unfinished deployments, and rollouts that have not ended (a tick each). Work still in the queue is not doubled: a job's id makes a second add a no-op.
 import { enqueue, type JobKind } from "./job-kind.js";
-import { enqueueDeployment } from "./deploy.js";
 import { mirrorJob } from "./mirror.js";
+import { enqueueDeployment, enqueueTick } from "./lanes.js";
 
 /** How many unfinished items of each sort one run re-enqueues; the next run takes the rest. */
 const BATCH = 500;
@@ -45,8 +45,12 @@ export function resyncJobFor(kinds: ReadonlyArray<JobKind<never>>): JobKind<Reco
       for (const { owner, deployment } of await adapters.registry.unfinishedDeployments(BATCH)) {
         if (await enqueueDeployment(adapters.queue, owner, deployment, turn)) deployments++;
       }
+      let rollouts = 0;
+      for (const { owner, rollout } of await adapters.registry.unfinishedRollouts(BATCH)) {
+        if (await enqueueTick(adapters.queue, owner, rollout, turn)) rollouts++;
+      }
       const pruned = await adapters.registry.pruneHistory(new Date(Date.now() - HISTORY_MS));
-      return `re-enqueued ${work} requested job(s), ${mirrors} mirror job(s) and ${deployments} deployment(s)${pruned ? `; pruned ${pruned} old record(s)` : ""}`;
+      return `re-enqueued ${work} requested job(s), ${mirrors} mirror job(s), ${deployments} deployment(s) and ${rollouts} rollout(s)${pruned ? `; pruned ${pruned} old record(s)` : ""}`;
     },
   };
 }

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./cli/check-command.js";
 import { runPublish, runVersions } from "./cli/publish-command.js";
+import { runRolloutStatus, runRolloutVerb } from "./cli/rollout-commands.js";
 import { runServe, runSetup } from "./cli/serve-command.js";
 import { GitError } from "../adapters/local/git.js";
 import { runRender, UsageError } from "./cli/render-command.js";
@@ -114,6 +115,46 @@ program
   .option("--dir <repo-dir>", "repository whose registry to read", ".")
   .action(async (id: string, opts: { dir: string }) => {
     process.exitCode = await runLogs(id, opts, stdout());
+  });
+
+const rollout = program.command("rollout").description("staged rollouts of published minors: where they stand, and the pull request's commands from a terminal");
+const templateArg = ["[template]", "the template whose rollout (needed when several are under way)"] as const;
+rollout
+  .command("status")
+  .description("each template's latest rollout: stages, progress, soak, gates, next step")
+  .argument(...templateArg)
+  .option("--dir <repo-dir>", "repository whose registry to read", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (template: string | undefined, opts: { dir: string; format: "text" | "json" }) => {
+    process.exitCode = await runRolloutStatus(template, opts, stdout());
+  });
+rollout
+  .command("approve")
+  .description("open a gated stage (the terminal's `/rollout <stage>`), then run the rollout on")
+  .argument("<stage>", "the stage to open")
+  .argument(...templateArg)
+  .option("--dir <repo-dir>", "repository whose registry to use", ".")
+  .action(async (stage: string, template: string | undefined, opts: { dir: string }) => {
+    process.exitCode = await runRolloutVerb({ action: "approve", stage }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
+  });
+for (const [verb, says] of [["pause", "start nothing new"], ["resume", "go on after a pause or halt, retrying what failed"], ["abort", "end the rollout where it stands"]] as const) {
+  rollout
+    .command(verb)
+    .description(says)
+    .argument(...templateArg)
+    .option("--dir <repo-dir>", "repository whose registry to use", ".")
+    .action(async (template: string | undefined, opts: { dir: string }) => {
+      process.exitCode = await runRolloutVerb({ action: verb }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
+    });
+}
+rollout
+  .command("rollback")
+  .description("take a resource back to the version it ran before the rollout, and hold it")
+  .argument("<resource>", "resource key")
+  .argument(...templateArg)
+  .option("--dir <repo-dir>", "repository whose registry to use", ".")
+  .action(async (resource: string, template: string | undefined, opts: { dir: string }) => {
+    process.exitCode = await runRolloutVerb({ action: "rollback", resource }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
   });
 
 program

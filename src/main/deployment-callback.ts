@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCallbackBody, verifyCallbackToken, type CallbackSettings } from "../adapters/provisioners/pull-request-callback.js";
 import { decodeHandle, encodeHandle } from "../adapters/provisioners/pull-request-config.js";
 import { isFinished } from "../inventory/deployment-status.js";
-import { enqueueDeployment } from "../jobs/deploy.js";
+import { enqueueDeployment } from "../jobs/lanes.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Registry } from "../ports/registry.js";
 import { readBody } from "./read-body.js";

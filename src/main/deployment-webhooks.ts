@@ -5,7 +5,7 @@
 // costs one status call.
 import type { Probot } from "probot";
 import { decodeHandle } from "../adapters/provisioners/pull-request-config.js";
-import { enqueueDeployment } from "../jobs/deploy.js";
+import { enqueueDeployment } from "../jobs/lanes.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { Owner, Registry } from "../ports/registry.js";

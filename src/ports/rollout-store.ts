@@ -18,6 +18,8 @@ export interface RolloutChange {
   reason?: string | null;
   /** The stage it works on or waits for. */
   stage?: string | null;
+  /** Only if it is still in this status (a command may have moved it meanwhile). */
+  from?: RolloutStatus;
 }
 
 export interface RolloutStore {
@@ -35,7 +37,7 @@ export interface RolloutStore {
   rollouts(filter?: { template?: string; unfinished?: boolean; limit?: number }): Promise<RolloutRecord[]>;
   /** Each target's current attempt: its deployment and rollback (if asked for), verdict, and whether the resource already runs the version. */
   targets(id: string): Promise<Map<string, TargetState>>;
-  /** Moves an unended rollout on; false when it had ended (nothing changes). */
+  /** Moves an unended rollout on; false when it had ended, or was not `from` (nothing changes). */
   updateRollout(id: string, change: RolloutChange): Promise<boolean>;
   /** Opens a gate; false when the stage was approved already. */
   approve(id: string, approval: Approval): Promise<boolean>;

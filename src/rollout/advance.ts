@@ -127,7 +127,8 @@ export function advance(rollout: RolloutRecord, targets: ReadonlyMap<string, Tar
       return idle("running", { stage: stage.name, deploy, verify });
     }
   }
-  return idle("succeeded");
+  // Every stage settled: done, unless a person's rollback or a halt stopped it on the way.
+  return idle(rollout.status === "rolled_back" || rollout.status === "halted" ? rollout.status : "succeeded", rollout.reason ? { reason: rollout.reason } : {});
 }
 
 /** A person's pause, or a halt not yet resumed, keeps new work from starting. */

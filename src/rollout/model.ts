@@ -94,7 +94,7 @@ export interface TargetState {
   attempt: number;
   /** The rollout's deployment of this attempt, once asked for. */
   deployment?: DeploymentView;
-  /** The resource reached the version another way (created at it, or deployed by a reconcile): nothing to do. */
+  /** Nothing to do: the resource reached the version another way (created at it, deployed by a reconcile), or left the inventory. */
   alreadyAt?: boolean;
   verification?: Verification;
   /** The rollback of this attempt, once asked for. */

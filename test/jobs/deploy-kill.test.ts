@@ -16,12 +16,14 @@ import { createMetrics } from "../../src/adapters/metrics.js";
 import { createBullmqQueue } from "../../src/adapters/queue/bullmq.js";
 import type { Adapters } from "../../src/compose/adapters.js";
 import { provisionerRegistry } from "../../src/compose/provisioners.js";
+import { createVerifier } from "../../src/adapters/verifiers/verifier.js";
 import { publishChange } from "../../src/flows/publish-change.js";
 import { reconcileInventory } from "../../src/flows/reconcile-inventory.js";
 import { bundleLoader } from "../../src/flows/stored-bundle.js";
 import { createRenderPool } from "../../src/jinja/pool.js";
 import { resyncJob } from "../../src/jobs/catalogue.js";
-import { deployJob, enqueueDeployment } from "../../src/jobs/deploy.js";
+import { deployJob } from "../../src/jobs/deploy.js";
+import { enqueueDeployment } from "../../src/jobs/lanes.js";
 import { enqueue, work } from "../../src/jobs/job-kind.js";
 import type { JobQueue } from "../../src/ports/job-queue.js";
 import { CATALOG_FILES } from "../support/inventory.js";
@@ -136,7 +138,7 @@ describe("a deploy worker killed mid-deployment", () => {
 
     // Another process's queue, as `baryon serve` runs it: deploy and resync workers; the resync runs.
     const adapters: Adapters = {
-      registry: db.registry, artifacts, queue: openQueue(), renderer, provisioner: provisionerRegistry({ env: process.env }),
+      registry: db.registry, artifacts, queue: openQueue(), renderer, provisioner: provisionerRegistry({ env: process.env }), verifier: createVerifier(),
       description: "test", close: async () => {},
     };
     const lines: string[] = [];
@@ -148,7 +150,7 @@ describe("a deploy worker killed mid-deployment", () => {
     await waitForAsync("the deployment to finish", async () => (await store.getDeployment(deployment!.id))!.status !== "in_progress", 20_000);
     // The job that settled it logs once it has recorded the outcome.
     await waitFor("the deploy job's log line", () => lines.some((line) => /^deploy .*: dev: failed \(the worker running this deployment's command stopped before it finished\)$/.test(line)));
-    await waitFor("the resync's log line", () => lines.some((line) => /^resync .*: re-enqueued 0 requested job\(s\), 0 mirror job\(s\) and 1 deployment\(s\)/.test(line)));
+    await waitFor("the resync's log line", () => lines.some((line) => /^resync .*: re-enqueued 0 requested job\(s\), 0 mirror job\(s\), 1 deployment\(s\) and 0 rollout\(s\)/.test(line)));
     expect(await store.getDeployment(deployment!.id)).toMatchObject({
       status: "failed", reason: "the worker running this deployment's command stopped before it finished", finishedAt: expect.any(Date),
     });

@@ -7,6 +7,7 @@ import { createBullmqQueue } from "../../src/adapters/queue/bullmq.js";
 import { createPostgresRegistry } from "../../src/adapters/registry/postgres.js";
 import type { Adapters } from "../../src/compose/adapters.js";
 import { provisionerRegistry } from "../../src/compose/provisioners.js";
+import { createVerifier } from "../../src/adapters/verifiers/verifier.js";
 import { createRenderPool } from "../../src/jinja/pool.js";
 import { deployJob } from "../../src/jobs/deploy.js";
 import { work } from "../../src/jobs/job-kind.js";
@@ -22,7 +23,7 @@ const adapters: Adapters = {
   artifacts: createLocalArtifactStore({ dir: env.BARYON_TEST_ARTIFACTS! }),
   queue: createBullmqQueue({ connection: env.REDIS_URL!, prefix: env.BARYON_TEST_PREFIX!, lockMs: Number(env.BARYON_TEST_LOCK_MS), logger: log }),
   renderer: createRenderPool({ size: 1 }),
-  provisioner: provisionerRegistry({ env: process.env }),
+  provisioner: provisionerRegistry({ env: process.env }), verifier: createVerifier(),
   description: "deploy worker",
   close: async () => {},
 };

@@ -59,7 +59,7 @@ describe("resync", () => {
     await h.restartApp();
     await h.app.queue.idle();
     expect(mirror.seen).toHaveLength(1);
-    expect(h.logs.join("")).toMatch(/resync resync@\d+: re-enqueued 0 requested job\(s\), 0 mirror job\(s\) and 0 deployment\(s\)/);
+    expect(h.logs.join("")).toMatch(/resync resync@\d+: re-enqueued 0 requested job\(s\), 0 mirror job\(s\), 0 deployment\(s\) and 0 rollout\(s\)/);
   });
 
   it("records a mirror's refusal as failed, and does not retry it on the next resync", async () => {

@@ -10,7 +10,7 @@ import { pullRequestProvisioner } from "../../src/adapters/provisioners/pull-req
 import { publishChange } from "../../src/flows/publish-change.js";
 import { reconcileInventory } from "../../src/flows/reconcile-inventory.js";
 import { bundleLoader } from "../../src/flows/stored-bundle.js";
-import { enqueueDeployment } from "../../src/jobs/deploy.js";
+import { enqueueDeployment } from "../../src/jobs/lanes.js";
 import type { DeploymentRecord } from "../../src/ports/deployment-store.js";
 import type { DeploymentRequest } from "../../src/ports/provisioner.js";
 import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";

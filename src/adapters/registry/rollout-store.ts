@@ -69,8 +69,8 @@ export function createSqlRolloutStore(db: Db, owner: Owner): RolloutStore {
         `UPDATE rollouts SET status = $3,
            reason = CASE WHEN $4 THEN $5 ELSE reason END, current_stage = CASE WHEN $6 THEN $7 ELSE current_stage END,
            updated_at = now(), finished_at = CASE WHEN $3 IN ${ENDED_SQL} THEN now() END
-         WHERE owner = $1 AND id = $2 AND status NOT IN ${ENDED_SQL} RETURNING id`,
-        [key, id, change.status, change.reason !== undefined, change.reason ?? null, change.stage !== undefined, change.stage ?? null],
+         WHERE owner = $1 AND id = $2 AND status NOT IN ${ENDED_SQL} AND ($8::text IS NULL OR status = $8) RETURNING id`,
+        [key, id, change.status, change.reason !== undefined, change.reason ?? null, change.stage !== undefined, change.stage ?? null, change.from ?? null],
       );
       return rows.length === 1;
     }),
@@ -123,12 +123,13 @@ interface TargetRow extends Row {
   already_at: boolean;
 }
 
-/** Each target with its attempt's deployment and rollback, and whether the resource's newest success is at the version or beyond. */
+/** Each target with its attempt's deployment and rollback, and whether there is nothing to do (its newest success is at the version or beyond, or it left the inventory). */
 const TARGETS_SQL = `
   SELECT t.resource, t.attempt, t.verdict, t.verified_at, t.verification,
     d.id::text AS d_id, d.status AS d_status, d.finished_at AS d_finished, d.reason AS d_reason,
     b.id::text AS b_id, b.status AS b_status, b.finished_at AS b_finished, b.reason AS b_reason,
-    coalesce(s.major = r.major AND s.minor >= r.minor, false) AS already_at
+    (coalesce(s.major = r.major AND s.minor >= r.minor, false)
+      OR NOT EXISTS (SELECT 1 FROM resources x WHERE x.owner = t.owner AND x.key = t.resource)) AS already_at
   FROM rollout_targets t
   JOIN rollouts r ON r.owner = t.owner AND r.id = t.rollout_id
   LEFT JOIN deployments d ON d.owner = t.owner AND d.rollout_id = t.rollout_id AND d.resource = t.resource AND d.rollout_attempt = t.attempt AND NOT d.rollback

@@ -18,8 +18,8 @@ import { bundleLoader } from "../../flows/stored-bundle.js";
 import { inventoryFiles } from "../../inventory/inventory-files.js";
 import { describeAction } from "../../inventory/plan.js";
 import { startWorkers } from "../../jobs/catalogue.js";
-import { enqueueDeployment } from "../../jobs/deploy.js";
-import type { JobLogger } from "../../jobs/job-kind.js";
+import { enqueueDeployment } from "../../jobs/lanes.js";
+import type { JobContext, JobLogger } from "../../jobs/job-kind.js";
 import type { DeploymentRecord, RequestedBy } from "../../ports/deployment-store.js";
 import type { Owner } from "../../ports/registry.js";
 import { fleetStatusJson, fleetStatusText } from "../../present/fleet-status.js";
@@ -125,10 +125,11 @@ async function deployAndReport(adapters: Adapters, owner: Owner, deployments: re
   return failed ? 1 : 0;
 }
 
-async function withFleet(top: string, fn: (adapters: Adapters, owner: Owner) => Promise<number>, options = { workers: true }): Promise<number> {
+export async function withFleet(top: string, fn: (adapters: Adapters, owner: Owner) => Promise<number>, options: { workers: boolean; onRolloutStep?: JobContext["onRolloutStep"] } = { workers: true }): Promise<number> {
   const adapters = await openState(top);
   try {
-    if (options.workers) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog() }, { resyncEveryMs: 60 * 60 * 1000 });
+    const observe = options.onRolloutStep ? { onRolloutStep: options.onRolloutStep } : {};
+    if (options.workers) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(), ...observe }, { resyncEveryMs: 60 * 60 * 1000 });
     return await fn(adapters, await checkoutOwner(top));
   } finally {
     await adapters.close();
@@ -141,12 +142,12 @@ async function configOf(top: string, err: Out): Promise<RepoConfig | undefined> 
   return config.ok ? config.config : undefined;
 }
 
-async function topOf(dir: string): Promise<string> {
+export async function topOf(dir: string): Promise<string> {
   const abs = resolve(dir);
   return existsSync(join(abs, ".git")) ? gitTop(abs) : abs;
 }
 
-async function localActor(top: string, reason: string): Promise<RequestedBy> {
+export async function localActor(top: string, reason: string): Promise<RequestedBy> {
   const repository = await repositoryName(top).catch(() => undefined);
   return { actor: process.env.GITHUB_ACTOR ?? userInfo().username, reason, ...(repository ? { repository } : {}) };
 }

@@ -2,13 +2,16 @@
 // a terminal, on the embedded defaults (PGlite and a local folder under .baryon/)
 // unless DATABASE_URL or BARYON_ARTIFACT_* say otherwise. The adapters come from
 // the app's composition root, and new versions go to the AWS Proton mirror
-// (BARYON_PROTON_*) through the same mirror job the app runs.
+// (BARYON_PROTON_*) through the same mirror job the app runs. A new minor starts
+// its rollout, run on in this process until it waits at a gate, halts or ends.
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createMetrics } from "../../adapters/metrics.js";
 import { startWorkers } from "../../jobs/catalogue.js";
 import type { JobLogger } from "../../jobs/job-kind.js";
 import { enqueueMirrors } from "../../jobs/mirror.js";
+import { startRollouts } from "../../jobs/rollout.js";
+import { followRollouts, printSteps } from "./rollout-commands.js";
 import { publishChange, type PublishOutcome } from "../../flows/publish-change.js";
 import { publishSummary } from "../../present/publish-reply.js";
 import { gitTop, repositoryName, resolveCommit } from "../../adapters/local/git.js";
@@ -36,27 +39,31 @@ export async function runPublish(dir: string, options: PublishOptions, out: Out,
   const adapters = await openState(top);
   try {
     const owner = await checkoutOwner(top);
-    const { mirror, queue } = adapters;
-    // The mirror job, and the resync that finds versions an earlier run left unmirrored.
-    if (mirror) await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(err) }, { resyncEveryMs: 60 * 60 * 1000 });
+    const { mirror } = adapters;
+    // The mirror and rollout jobs, and the resync that finds what an earlier run left unfinished.
+    await startWorkers({ adapters, metrics: createMetrics(), log: terminalLog(err), onRolloutStep: printSteps(err) }, { resyncEveryMs: 60 * 60 * 1000 });
     const outcomes = await publishChange(
       { repository: await repositoryName(top), commit, status: config.config.publish, mirror: mirrorsOwner(mirror, owner.login), ...(templates ? { templates } : {}) },
       { head: source.head, versions: adapters.registry.versions(owner), artifacts: adapters.artifacts, renderer: adapters.renderer },
     );
     await enqueueMirrors(adapters, owner, outcomes);
-    await queue.idle();
     if (options.format === "json") out.write(JSON.stringify({ commit, outcomes }, null, 2) + "\n");
     else out.write(`${publishSummary(outcomes) ?? "Nothing new to publish."}\n${unchanged(outcomes)}`);
-    return outcomes.some((o) => o.result === "refused") ? 1 : 0;
+    // Each new minor rolls out now, in this process, until a gate, a halt or the end.
+    const starts = await startRollouts(adapters, owner, outcomes, { repository: await repositoryName(top), commit }, config.config.rollout);
+    const ids = starts.flatMap((s) => ("rollout" in s ? [s.rollout.id] : []));
+    const rolled = await followRollouts(adapters, owner, ids, options.format === "json" ? err : out);
+    return outcomes.some((o) => o.result === "refused") || rolled ? 1 : 0;
   } finally {
     await adapters.close();
   }
 }
 
-/** Job outcomes (the mirror's) as plain lines on stderr. */
+/** The mirror's outcomes and every failure as plain lines on stderr; rollouts print their own steps. */
 function terminalLog(err: Out): JobLogger {
   const line = (_fields: object, message: string) => err.write(`baryon: ${message}\n`);
-  return { info: line, warn: line, error: line };
+  const info = (fields: object, message: string) => ((fields as { kind?: string }).kind === "mirror" ? line(fields, message) : undefined);
+  return { info, warn: line, error: line };
 }
 
 function unchanged(outcomes: PublishOutcome[]): string {

@@ -1,0 +1,96 @@
+// A rollout's progress for people: one row per stage (done, failed, in flight,
+// pending, soak time left, gate) and the next step, as Markdown for the pull
+// request's living comment and as plain text for a terminal. Pure.
+import { stageProgress, type StageProgress } from "../rollout/advance.js";
+import type { PlannedStage, RolloutRecord, TargetState } from "../rollout/model.js";
+
+export interface RolloutView {
+  rollout: RolloutRecord;
+  targets: ReadonlyMap<string, TargetState>;
+  now: Date;
+}
+
+interface Row {
+  stage: string;
+  progress: StageProgress;
+  soak: string;
+  gate: string;
+}
+
+export const ROLLOUT_MARKER = (id: string) => `<!-- baryon:rollout ${id} -->`;
+
+export function rolloutMarkdown(view: RolloutView): string {
+  const { rollout } = view;
+  const rows = rowsOf(view);
+  const lines = [
+    ROLLOUT_MARKER(rollout.id),
+    `### Rollout of ${rollout.template} ${rollout.major}.${rollout.minor}: ${rollout.status.replace("_", " ")}`,
+    "",
+    "| Stage | Done | Failed | In flight | Pending | Soak | Gate |",
+    "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ...rows.map((r) => `| ${r.stage} | ${r.progress.done}/${r.progress.total} | ${r.progress.failed} | ${r.progress.inFlight} | ${pending(r.progress)} | ${r.soak} | ${r.gate} |`),
+    "",
+    `**Next:** ${nextStep(view)}`,
+  ];
+  if (rollout.plan.skipped.length) {
+    lines.push("", `<details><summary>Skipped: ${rollout.plan.skipped.length}</summary>\n`, ...rollout.plan.skipped.map((s) => `- \`${s.resource}\`: ${s.why}`), "\n</details>");
+  }
+  return lines.join("\n");
+}
+
+export function rolloutText(view: RolloutView): string {
+  const { rollout } = view;
+  const rows = rowsOf(view);
+  const table = [["STAGE", "DONE", "FAILED", "IN FLIGHT", "PENDING", "SOAK", "GATE"],
+    ...rows.map((r) => [r.stage, `${r.progress.done}/${r.progress.total}`, String(r.progress.failed), String(r.progress.inFlight), String(pending(r.progress)), r.soak, r.gate.replaceAll("`", "")])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const body = table.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()}`).join("\n");
+  const skipped = rollout.plan.skipped.map((s) => `  skipped ${s.resource}: ${s.why}\n`).join("");
+  return `rollout ${rollout.id}: ${rollout.template} ${rollout.major}.${rollout.minor} ${rollout.status.replace("_", " ")}\n${body}\n${skipped}  next: ${nextStep(view).replaceAll("`", "")}\n`;
+}
+
+/** What happens next, or what a person has to do. */
+export function nextStep({ rollout, targets, now }: RolloutView): string {
+  switch (rollout.status) {
+    case "succeeded": return "nothing: every resource runs the version.";
+    case "aborted": return `nothing: ${rollout.reason ?? "aborted"}.`;
+    case "superseded": return `nothing: ${rollout.reason ?? "a newer minor took over"}.`;
+    case "waiting": return `an authorized \`/rollout ${rollout.stage}\` opens ${rollout.stage}.`;
+    case "paused": return `\`/rollout resume\` continues (${rollout.reason ?? "paused"}).`;
+    case "halted":
+    case "rolled_back": return `fix the cause, then \`/rollout resume\` retries what failed. ${rollout.reason ?? ""}`.trim();
+    case "running": {
+      const stage = rollout.plan.stages.find((s) => s.name === rollout.stage);
+      const soak = stage && soakLeft(stage, targets, now);
+      if (stage && soak) return `${stage.name} soaks for ${soak} more, then the next stage starts.`;
+      return stage ? `deploying ${stage.name}.` : "deploying.";
+    }
+  }
+}
+
+function rowsOf({ rollout, targets, now }: RolloutView): Row[] {
+  return rollout.plan.stages.map((stage) => {
+    const progress = stageProgress(stage, targets);
+    const approval = rollout.approvals.find((a) => a.stage === stage.name);
+    const gate = stage.policy.gate === "auto" ? "auto"
+      : approval ? `approved by @${approval.by}`
+        : rollout.status === "waiting" && rollout.stage === stage.name ? `waiting for \`/rollout ${stage.name}\`` : `\`/rollout ${stage.name}\``;
+    const left = soakLeft(stage, targets, now);
+    const soak = stage.policy.soakMs === 0 ? "–" : left ? `${left} left` : progress.soakEndsAt ? "done" : duration(stage.policy.soakMs);
+    return { stage: stage.name, progress, soak, gate };
+  });
+}
+
+function soakLeft(stage: PlannedStage, targets: ReadonlyMap<string, TargetState>, now: Date): string | undefined {
+  const { soakEndsAt } = stageProgress(stage, targets);
+  return soakEndsAt && soakEndsAt > now ? duration(soakEndsAt.getTime() - now.getTime()) : undefined;
+}
+
+const pending = (p: StageProgress) => p.total - p.done - p.failed - p.inFlight;
+
+/** `1h 5m`, `4m 30s`, `12s`: rounded up to the second. */
+export function duration(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  return [h ? `${h}h` : "", m ? `${m}m` : "", s && !h ? `${s}s` : ""].filter(Boolean).join(" ") || "0s";
+}
