@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBullmqQueue, fromBullmqJobId, toBullmqJobId } from "../../src/adapters/queue/bullmq.js";
 import { PermanentJobError } from "../../src/ports/job-queue.js";
 import { describeJobQueue } from "./conformance.js";
-import { recordingLogger } from "./helpers.js";
+import { recordingLogger, waitFor } from "./helpers.js";
 import { connectRedis, deleteKeysUnder as deleteUnder, keysUnder as keysIn, REDIS_URL, uniquePrefix } from "./redis.js";
 
 let redis: Redis;
@@ -75,6 +75,25 @@ describe("BullMQ queue", () => {
       const job = await redis.hgetall(`${prefix}:review:doomed`);
       expect(job).toMatchObject({ failedReason: "no such repository", atm: "1" });
       expect(await redis.zscore(`${prefix}:review:failed`, "doomed")).not.toBeNull();
+    } finally {
+      await queue.close();
+      await deleteKeysUnder(prefix);
+    }
+  });
+
+  it("brings a repeat schedule back after its keys are flushed, within one interval", async () => {
+    const prefix = uniquePrefix();
+    const queue = createBullmqQueue({ connection: REDIS_URL, prefix, logger: recordingLogger(), idlePollMs: 10 });
+    try {
+      let runs = 0;
+      queue.process("resync", async () => void runs++);
+      await queue.repeat("resync", {}, { id: "resync", everyMs: 200 });
+      await waitFor("the first scheduled run", () => runs >= 1);
+      // What FLUSHALL does to this queue: every key gone, the schedule with them.
+      await deleteKeysUnder(prefix);
+      const after = runs;
+      await waitFor("a scheduled run after the flush", () => runs > after + 1, 5000);
+      expect(await redis.exists(`${prefix}:resync:repeat`)).toBe(1);
     } finally {
       await queue.close();
       await deleteKeysUnder(prefix);

@@ -78,6 +78,9 @@ export function createBullmqQueue(options: BullmqQueueOptions): JobQueue {
   return new BullmqQueue(options);
 }
 
+/** How often, at most, the repeat schedules are asserted again. */
+const SCHEDULE_CHECK_MS = 60_000;
+
 class BullmqQueue implements JobQueue {
   private readonly prefix: string;
   private readonly retention: Required<Retention>;
@@ -91,6 +94,9 @@ class BullmqQueue implements JobQueue {
   private readonly workerClient: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, Worker>();
+  /** Schedules this process asked for, asserted again now and then: a flushed Redis loses them. */
+  private readonly schedules = new Map<string, { everyMs: number; assert: () => Promise<void> }>();
+  private scheduleTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: BullmqQueueOptions) {
@@ -146,11 +152,27 @@ class BullmqQueue implements JobQueue {
     const policy = retryPolicy({ id: options.id });
     const keep = { age: Math.ceil(this.retention.maxAgeMs / 1000), count: this.retention.maxCount };
     // Upserting keeps the delayed next run (and its due time) when the interval is unchanged.
-    await this.queue(name).upsertJobScheduler(options.id, { every: options.everyMs }, {
-      name,
-      data,
-      opts: { attempts: policy.attempts, backoff: { type: "exponential", delay: policy.backoffMs }, removeOnComplete: keep, removeOnFail: keep },
-    });
+    const assert = async () => {
+      await this.queue(name).upsertJobScheduler(options.id, { every: options.everyMs }, {
+        name,
+        data,
+        opts: { attempts: policy.attempts, backoff: { type: "exponential", delay: policy.backoffMs }, removeOnComplete: keep, removeOnFail: keep },
+      });
+    };
+    await assert();
+    // Asserted again every interval (at most a minute apart): a FLUSHALL costs one interval, never the schedule.
+    this.schedules.set(`${name}\n${options.id}`, { everyMs: options.everyMs, assert });
+    const every = Math.min(SCHEDULE_CHECK_MS, ...[...this.schedules.values()].map((s) => s.everyMs));
+    clearInterval(this.scheduleTimer);
+    this.scheduleTimer = setInterval(() => void this.reassertSchedules(), every);
+    this.scheduleTimer.unref();
+  }
+
+  private async reassertSchedules(): Promise<void> {
+    for (const { assert } of this.schedules.values()) {
+      if (this.closing) return;
+      await assert().catch((error: unknown) => this.logger.warn({ err: error }, "could not assert a repeat schedule; trying again later"));
+    }
   }
 
   process<T>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}): void {
@@ -198,6 +220,7 @@ class BullmqQueue implements JobQueue {
   }
 
   private async shutDown(): Promise<void> {
+    clearInterval(this.scheduleTimer);
     // Workers first: close() lets running jobs finish; what is left stays in Redis for others.
     await Promise.all([...this.workers.values()].map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
