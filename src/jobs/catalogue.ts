@@ -8,10 +8,12 @@ import { reconcileJob } from "./reconcile.js";
 import { resyncJobFor } from "./resync.js";
 import { reviewJob } from "./review.js";
 import { rolloutTickJob, verifyJob } from "./rollout.js";
+import { rolloutCommandJob } from "./rollout-command.js";
+import { rolloutReportJob } from "./rollout-report.js";
 
-const REQUESTED = [reviewJob, publishJob, reconcileJob, mirrorJob] as ReadonlyArray<JobKind<never>>;
+const REQUESTED = [reviewJob, publishJob, reconcileJob, mirrorJob, rolloutCommandJob] as ReadonlyArray<JobKind<never>>;
 export const resyncJob = resyncJobFor(REQUESTED);
-export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, ...[deployJob, rolloutTickJob, verifyJob, resyncJob] as ReadonlyArray<JobKind<never>>];
+export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, ...[deployJob, rolloutTickJob, verifyJob, rolloutReportJob, resyncJob] as ReadonlyArray<JobKind<never>>];
 
 /** Starts a worker for every kind and schedules the resync (one schedule, whatever the number of processes). */
 export async function startWorkers(context: JobContext, options: { resyncEveryMs: number }): Promise<void> {

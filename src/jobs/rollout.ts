@@ -12,6 +12,7 @@ import type { Adapters } from "../compose/adapters.js";
 import type { Owner } from "../ports/registry.js";
 import { enqueueDeployment, enqueueTick, ownerData, ownerOf, resourceKey, TICK_LANE, type TickJobData } from "./lanes.js";
 import { enqueue, type JobKind } from "./job-kind.js";
+import { enqueueReport } from "./rollout-report.js";
 
 export interface VerifyJobData {
   owner: string;
@@ -33,6 +34,7 @@ export const rolloutTickJob: JobKind<TickJobData> = {
     for (const v of outcome.verify) await enqueue(queue, verifyJob, { ...ownerData(owner), rollout: data.rollout, ...v });
     const { step } = outcome;
     if (step.wakeAt) await enqueueTick(queue, owner, data.rollout, `at-${step.wakeAt.getTime()}`, Math.max(0, step.wakeAt.getTime() - Date.now()));
+    if (context.probot) await enqueueReport(queue, owner, outcome);
     await context.onRolloutStep?.(owner, outcome);
     const started = outcome.deployments.length ? `, ${outcome.deployments.length} deployment(s) queued` : "";
     const verifying = outcome.verify.length ? `, ${outcome.verify.length} verification(s) queued` : "";

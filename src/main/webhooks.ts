@@ -11,7 +11,8 @@ import { onInfrastructureEvents } from "./deployment-webhooks.js";
 import { publishJob, publishJobId, type PublishJobData } from "../jobs/publish.js";
 import { reconcileJob, reconcileJobId, type ReconcileJobData } from "../jobs/reconcile.js";
 import { reviewJob, reviewJobId, type ReviewJobData } from "../jobs/review.js";
-import { commandReply, HELP, NEEDS_WRITE, NOT_MERGED, OTHER_BRANCH, ROLLOUTS_NOT_ENABLED, UNKNOWN_COMMAND } from "../present/command-replies.js";
+import { commandReply, HELP, NEEDS_WRITE, NOT_MERGED, OTHER_BRANCH, UNKNOWN_COMMAND } from "../present/command-replies.js";
+import { rolloutCommandJob, type RolloutCommandJobData } from "../jobs/rollout-command.js";
 
 export interface AppDeps {
   queue: JobQueue;
@@ -66,16 +67,27 @@ export function baryonApp(deps: AppDeps): ApplicationFunction {
     app.on("issue_comment.created", async (context) => {
       const { comment, issue, repository, installation } = context.payload;
       const author = comment.user?.login;
-      if (!installation || !issue.pull_request || !author || comment.user?.type === "Bot") return;
+      if (!installation || !issue.pull_request || !author) return;
       const command = parseCommand(comment.body);
       if (!command) return;
+      // Rollout commands are answered by their job, bots included (refused there, with the reason).
+      if (command.name === "rollout" || command.name === "rollback") {
+        const data: RolloutCommandJobData = {
+          installationId: installation.id, owner: repository.owner.login, repo: repository.name, pullRequest: issue.number,
+          commentId: comment.id, commentUrl: comment.html_url, author, authorType: comment.user?.type === "Bot" ? "Bot" : "User", text: comment.body,
+        };
+        await submit(deps, rolloutCommandJob, data);
+        await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: "eyes" }));
+        return;
+      }
+      // Our own replies quote the command they answer, so they never parse as one; other bots get no answer.
+      if (comment.user?.type === "Bot") return;
       const reply = async (body: string, reaction: "+1" | "-1" | "confused" | "eyes") => {
         await context.octokit.rest.reactions.createForIssueComment(context.repo({ comment_id: comment.id, content: reaction }));
         await context.octokit.rest.issues.createComment(context.issue({ body: commandReply({ text: comment.body, author }, body) }));
       };
-      if (command.name === "unknown") return reply(UNKNOWN_COMMAND(command.text), "confused");
+      if (command.name === "unknown") return reply(UNKNOWN_COMMAND(command.text, command.hint), "confused");
       if (command.name === "help") return reply(HELP, "+1");
-      if (command.name === "rollout" || command.name === "rollback") return reply(ROLLOUTS_NOT_ENABLED(command.name), "confused");
       // Both commands that remain change things: write access (see WRITE_PERMISSIONS), on a pull request merged into the default branch.
       const [said, does] = command.name === "publish" ? ["/publish", "publishes"] : ["/baryon confirm-delete", "works on"];
       const { data: access } = await context.octokit.rest.repos.getCollaboratorPermissionLevel(context.repo({ username: author }));

@@ -33,8 +33,8 @@ export interface RolloutStore {
   getRollout(id: string): Promise<RolloutRecord | undefined>;
   /** The rollout of one version. */
   rolloutOf(template: string, major: number, minor: number): Promise<RolloutRecord | undefined>;
-  /** Newest first; only one template's, or only unfinished ones, when asked. */
-  rollouts(filter?: { template?: string; unfinished?: boolean; limit?: number }): Promise<RolloutRecord[]>;
+  /** Newest first; only one template's, only unfinished ones, or only those a pull request published, when asked. */
+  rollouts(filter?: { template?: string; unfinished?: boolean; origin?: { repository: string; pullRequest: number }; limit?: number }): Promise<RolloutRecord[]>;
   /** Each target's current attempt: its deployment and rollback (if asked for), verdict, and whether the resource already runs the version. */
   targets(id: string): Promise<Map<string, TargetState>>;
   /** Moves an unended rollout on; false when it had ended, or was not `from` (nothing changes). */

@@ -31,7 +31,6 @@ export const UNKNOWN_COMMAND = (text: string, hint?: string) =>
     ? `${code(text)} is not a Baryon command as written: ${hint}`
     : `${code(text)} is not a Baryon command. Commands: \`/publish\` (retry publishing a merged pull request), \`/baryon confirm-delete <resource>\`, \`/rollout <stage|status|pause|resume|abort>\`, \`/rollback [resource]\`, \`/baryon help\`.`;
 
-export const ROLLOUTS_NOT_ENABLED = (name: string) => `rollouts are not enabled in this Baryon yet: \`/${name}\` did nothing.`;
 
 /** Who may run a command: members of any of `teams`, or anyone with at least `permission` on `repository`. */
 export interface Requirement {

@@ -18,6 +18,25 @@ interface Row {
 }
 
 export const ROLLOUT_MARKER = (id: string) => `<!-- baryon:rollout ${id} -->`;
+const ROLLOUT_END = (id: string) => `<!-- /baryon:rollout ${id} -->`;
+
+/** `body` (the pull request's living comment) with the rollout's section put in, or replaced where it is. */
+export function withRolloutSection(body: string, id: string, section: string): string {
+  const start = body.indexOf(ROLLOUT_MARKER(id));
+  const endMarker = ROLLOUT_END(id);
+  const end = body.indexOf(endMarker);
+  const block = `${section}\n${endMarker}`;
+  if (start === -1 || end < start) return `${body.trimEnd()}\n\n---\n\n${block}`;
+  return body.slice(0, start) + block + body.slice(end + endMarker.length);
+}
+
+/** The one reply a halt gets: the failed resources and their errors. */
+export function haltReply({ rollout, targets }: RolloutView): string {
+  const failed = [...targets.values()].filter((t) => (t.deployment && ["failed", "cancelled"].includes(t.deployment.status)) || t.verification?.verdict === "failed");
+  const lines = failed.map((t) => `- \`${t.resource}\`: ${t.deployment && t.deployment.status !== "succeeded" ? `deployment #${t.deployment.id} ${t.deployment.status}${t.deployment.reason ? `: ${t.deployment.reason}` : ""}` : `verification failed: ${t.verification!.detail}`}`);
+  const rolledBack = rollout.status === "rolled_back" ? " The failing batch is being rolled back to the last verified version and held." : "";
+  return `**The rollout of ${rollout.template} ${rollout.major}.${rollout.minor} halted in ${rollout.stage ?? "its stage"}**: nothing new starts.${rolledBack}\n\n${lines.join("\n")}\n\nFix the cause, then comment \`/rollout resume\` to retry what failed (or publish a fix as a newer minor).`;
+}
 
 export function rolloutMarkdown(view: RolloutView): string {
   const { rollout } = view;

@@ -50,6 +50,8 @@ export function describeRollouts(target: RegistryTarget): void {
       expect(newer.superseded.map((r) => [r.id, r.status, r.reason])).toEqual([[first.rollout.id, "superseded", "superseded by 1.2"]]);
       expect(await acme.updateRollout(first.rollout.id, { status: "running" })).toBe(false);
       expect((await acme.rollouts({ unfinished: true })).map((r) => r.minor)).toEqual([2]);
+      expect((await acme.rollouts({ origin: { repository: "ACME/templates", pullRequest: 12 } })).map((r) => r.minor)).toEqual([2, 1]);
+      expect(await acme.rollouts({ origin: { repository: "acme/templates", pullRequest: 13 } })).toEqual([]);
       expect(await registry.unfinishedRollouts()).toEqual([{ owner: ACME, rollout: newer.rollout.id }]);
     });
 

@@ -55,8 +55,10 @@ export function createSqlRolloutStore(db: Db, owner: Owner): RolloutStore {
       (await select(db, "template = $2 AND major = $3 AND minor = $4", [template, major, minor]))[0]),
 
     rollouts: (filter = {}) => guard("rollouts", () =>
-      select(db, `($2::text IS NULL OR template = $2) AND (NOT $3 OR status NOT IN ${ENDED_SQL})`,
-        [filter.template ?? null, filter.unfinished ?? false, filter.limit ?? 50], "ORDER BY id DESC LIMIT $4")),
+      select(db, `($2::text IS NULL OR template = $2) AND (NOT $3 OR status NOT IN ${ENDED_SQL})
+          AND ($5::text IS NULL OR (lower(origin->>'repository') = lower($5) AND origin->>'pullRequest' = $6::text))`,
+        [filter.template ?? null, filter.unfinished ?? false, filter.limit ?? 50, filter.origin?.repository ?? null, filter.origin ? String(filter.origin.pullRequest) : null],
+        "ORDER BY id DESC LIMIT $4")),
 
     targets: (id) => guard("targets", async () => {
       if (!idOk(id)) return new Map();

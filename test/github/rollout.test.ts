@@ -1,0 +1,141 @@
+// Rollouts through the app and the fake GitHub, end to end: a merged template change
+// publishes 1.1; its rollout deploys the test stage with the `command` provisioner
+// (a ledger this test reads), waits at the prod gate, refuses `/rollout prod` from a
+// reader and from the pull request's author, accepts it from a member of the
+// approving team, deploys prod and ends; the living comment shows each step.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
+import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
+import { CATALOG_FILES } from "../support/inventory.js";
+
+let h: Harness;
+harnessPerTest((next) => (h = next));
+
+type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
+
+const ENV = (stage: string) => `proton: EnvironmentSpec\ntemplate: net@1\nstage: ${stage}\nspec:\n  count: 2\n`;
+const SVC = [
+  "proton: ServiceSpec", "template: api@1", "pipeline:", "  branch: release", "instances:",
+  "  - name: api-test", "    environment: dev", "    spec:", "      image: nginx",
+  "  - name: api-prod", "    environment: live", "    spec:", "      image: nginx", "",
+].join("\n");
+
+function configFor(ledger: string, verify = ""): string {
+  return [
+    "templates: templates",
+    "rollout:",
+    "  stages:",
+    "    - name: test",
+    "      batch: 1",
+    ...(verify ? [`      verify: { command: '${verify}' }`] : []),
+    "    - name: prod",
+    "      gate: comment",
+    "      approvers: [acme/platform-team]",
+    "      authorMayApprove: false",
+    "provisioners:",
+    "  local:",
+    "    kind: command",
+    "    deploy: |",
+    `      echo "$BARYON_RESOURCE_KIND $BARYON_RESOURCE $BARYON_VERSION" >> ${ledger}`,
+    `      printf '{"TopicName": "t-%s"}' "$BARYON_RESOURCE" > outputs.json`,
+    "",
+  ].join("\n");
+}
+
+const templates = (files = CATALOG_FILES) => Object.fromEntries(Object.entries(files).map(([path, text]) => [`templates/${path}`, text]));
+
+async function fleet() {
+  const ledger = join(mkdtempSync(join(tmpdir(), "baryon-ledger-")), "ledger.txt");
+  const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
+  const files = { ".github/baryon.yml": configFor(ledger), ...templates(), "inventory/dev.yaml": ENV("test"), "inventory/live.yaml": ENV("prod"), "inventory/shop.yaml": SVC };
+  const main = h.fake.state.commit(repo, files, { branch: "main" });
+  await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET, sender: "lead" }));
+  await h.app.queue.idle();
+  const deployed = () => (existsSync(ledger) ? readFileSync(ledger, "utf8").trim().split("\n") : []);
+  expect(deployed()).toHaveLength(5); // two environments, two instances, the pipeline: all at 1.0
+  return { repo, deployed };
+}
+
+/** A pull request by octocat that changes the api template, reviewed, merged and published. */
+async function mergeChange(repo: Repo, number: number) {
+  const base = repo.branches.get("main")!;
+  const path = "templates/api/v1/instance_infrastructure/cloudformation.yaml";
+  const head = h.fake.state.commit(repo, { [path]: `# change ${number}\n${CATALOG_FILES["api/v1/instance_infrastructure/cloudformation.yaml"]}` }, { parent: base });
+  const opened = h.fake.state.openPullRequest(repo, { number, base, head, author: "octocat" });
+  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", opened, { secret: SECRET }));
+  await h.app.queue.idle();
+  const merged = h.fake.state.closePullRequest(repo, number, { merged: true });
+  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
+  await h.app.queue.idle();
+}
+
+async function command(repo: Repo, number: number, author: string, body: string) {
+  const comment = h.fake.state.addComment(repo, number, { author, body });
+  await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", comment, { secret: SECRET }));
+  await h.app.queue.idle();
+  const reply = h.fake.state.comments(repo, number).find((c) => c.body.includes(`<!-- baryon:command ${comment.id} -->`));
+  return { reply: reply?.body ?? "", reactions: h.fake.state.comment(comment.id)!.reactions.map((r) => r.content) };
+}
+
+const reviewComment = (repo: Repo, number: number) => h.fake.state.comments(repo, number).find((c) => c.body.includes("<!-- baryon:review -->"))!.body;
+const rollouts = () => h.db.registry.rollouts({ login: "acme" }).rollouts();
+
+describe("a rollout driven from the pull request", () => {
+  it("deploys test, waits at the prod gate, opens it only for the approving team (never the author), and shows each step in the living comment", async () => {
+    const { repo, deployed } = await fleet();
+    h.fake.state.setPermission(repo, "visitor", "read");
+    h.fake.state.setPermission(repo, "octocat", "admin");
+    h.fake.state.setPermission(repo, "lead", "write");
+    h.fake.state.addTeamMember("acme", "platform-team", "lead");
+
+    await mergeChange(repo, 7);
+    expect(deployed().slice(5)).toEqual(["service_instance api-test 1.1"]);
+    const [rollout] = await rollouts();
+    expect(rollout).toMatchObject({ template: "api", major: 1, minor: 1, status: "waiting", stage: "prod", origin: { repository: "acme/templates", pullRequest: 7 } });
+    let table = reviewComment(repo, 7);
+    expect(table).toContain("### Rollout of api 1.1: waiting");
+    expect(table).toContain("| test | 1/1 | 0 | 0 | 0 | – | auto |");
+    expect(table).toContain("| prod | 0/2 | 0 | 0 | 2 | – | waiting for `/rollout prod` |");
+
+    const reader = await command(repo, 7, "visitor", "/rollout prod");
+    expect(reader.reply).toContain("@visitor `/rollout prod` needs membership in acme/platform-team; you are not a member. Nothing was done.");
+    expect(reader.reactions).toEqual(expect.arrayContaining(["-1"]));
+    const author = await command(repo, 7, "octocat", "/rollout prod");
+    expect(author.reply).toContain("may not be approved by the author of the pull request (authorMayApprove: false). Nothing was done.");
+    expect(deployed()).toHaveLength(6);
+
+    const early = await command(repo, 7, "lead", "/rollout staging");
+    expect(early.reply).toContain("no stage staging");
+
+    const accepted = await command(repo, 7, "lead", "/rollout prod");
+    expect(accepted.reply).toContain("@lead Opened prod for api 1.1: 2 resource(s), 2 at a time.");
+    expect(accepted.reactions).toEqual(expect.arrayContaining(["eyes", "+1"]));
+    expect(deployed().slice(6).sort()).toEqual(["service_instance api-prod 1.1", "service_pipeline shop 1.1"]);
+    expect((await rollouts())[0]).toMatchObject({ status: "succeeded", approvals: [{ stage: "prod", by: "lead" }] });
+    table = reviewComment(repo, 7);
+    expect(table).toContain("### Rollout of api 1.1: succeeded");
+    expect(table).toContain("| prod | 2/2 | 0 | 0 | 0 | – | approved by @lead |");
+
+    const again = await command(repo, 7, "lead", "/rollout prod");
+    expect(again.reply).toContain("The rollout of api 1.1 has ended (succeeded). Nothing was done.");
+    const status = await command(repo, 7, "visitor", "/rollout status");
+    expect(status.reply).toContain("### Rollout of api 1.1: succeeded");
+    expect(deployed()).toHaveLength(8);
+  });
+
+  it("answers a rollout command on a pull request that started no rollout, and a bot's command, with the reason", async () => {
+    const { repo } = await fleet();
+    const base = repo.branches.get("main")!;
+    const head = h.fake.state.commit(repo, { "README.md": "docs\n" }, { parent: base });
+    h.fake.state.openPullRequest(repo, { number: 3, base, head, author: "octocat" });
+    const none = await command(repo, 3, "octocat", "/rollout pause");
+    expect(none.reply).toContain("no rollout was started from this pull request");
+
+    await mergeChange(repo, 4);
+    const bot = await command(repo, 4, "renovate[bot]", "/rollout prod");
+    expect(bot.reply).toContain("came from a bot (renovate[bot])");
+  });
+});
