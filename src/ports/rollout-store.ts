@@ -44,7 +44,7 @@ export interface RolloutStore {
   /** Records a verification of a target's attempt; ignored when the attempt is no longer current. */
   recordVerification(id: string, resource: string, attempt: number, verification: Verification): Promise<void>;
   /**
-   * `/rollout resume`: failed targets get another attempt, inconclusive verdicts are accepted
+   * `/rollout resume`: failed and rolled-back targets get another attempt, inconclusive verdicts are accepted
    * as passed (by `actor`), and the holds this rollout's rollbacks put are released. Returns the resources retried.
    */
   resume(id: string, actor: string): Promise<string[]>;

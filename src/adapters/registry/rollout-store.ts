@@ -100,12 +100,12 @@ export function createSqlRolloutStore(db: Db, owner: Owner): RolloutStore {
         `UPDATE rollout_targets SET verdict = 'passed', verification = 'inconclusive, accepted by ' || $3
          WHERE owner = $1 AND rollout_id = $2 AND verdict = 'inconclusive'`, [key, id, actor],
       );
-      // A failed attempt: its deployment did not succeed, or its verification failed.
+      // An attempt to make again: its deployment did not succeed, its verification failed, or it was rolled back.
       const retried = await tx.query<{ resource: string }>(
         `UPDATE rollout_targets t SET attempt = attempt + 1, verdict = NULL, verified_at = NULL, verification = NULL
          WHERE t.owner = $1 AND t.rollout_id = $2 AND (t.verdict = 'failed' OR EXISTS (
            SELECT 1 FROM deployments d WHERE d.owner = t.owner AND d.rollout_id = t.rollout_id AND d.resource = t.resource
-             AND d.rollout_attempt = t.attempt AND NOT d.rollback AND d.status IN ('failed', 'cancelled')))
+             AND d.rollout_attempt = t.attempt AND (d.rollback OR d.status IN ('failed', 'cancelled'))))
          RETURNING resource`, [key, id],
       );
       await tx.query("UPDATE resources SET held = NULL, held_by = NULL WHERE owner = $1 AND held_by = $2", [key, id]);
