@@ -3,7 +3,7 @@
 // (a ledger this test reads), waits at the prod gate, refuses `/rollout prod` from a
 // reader and from the pull request's author, accepts it from a member of the
 // approving team, deploys prod and ends; the living comment shows each step.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -23,18 +23,19 @@ const SVC = [
   "  - name: api-prod", "    environment: live", "    spec:", "      image: nginx", "",
 ].join("\n");
 
-function configFor(ledger: string, verify = ""): string {
+function configFor(ledger: string, prodVerify = ""): string {
   return [
     "templates: templates",
     "rollout:",
+    ...(prodVerify ? ["  autoRollback: true"] : []),
     "  stages:",
     "    - name: test",
     "      batch: 1",
-    ...(verify ? [`      verify: { command: '${verify}' }`] : []),
     "    - name: prod",
     "      gate: comment",
     "      approvers: [acme/platform-team]",
     "      authorMayApprove: false",
+    ...(prodVerify ? [`      verify: { command: '${prodVerify}' }`] : []),
     "provisioners:",
     "  local:",
     "    kind: command",
@@ -47,16 +48,17 @@ function configFor(ledger: string, verify = ""): string {
 
 const templates = (files = CATALOG_FILES) => Object.fromEntries(Object.entries(files).map(([path, text]) => [`templates/${path}`, text]));
 
-async function fleet() {
-  const ledger = join(mkdtempSync(join(tmpdir(), "baryon-ledger-")), "ledger.txt");
+async function fleet(prodVerify?: (dir: string) => string) {
+  const dir = mkdtempSync(join(tmpdir(), "baryon-ledger-"));
+  const ledger = join(dir, "ledger.txt");
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
-  const files = { ".github/baryon.yml": configFor(ledger), ...templates(), "inventory/dev.yaml": ENV("test"), "inventory/live.yaml": ENV("prod"), "inventory/shop.yaml": SVC };
+  const files = { ".github/baryon.yml": configFor(ledger, prodVerify?.(dir)), ...templates(), "inventory/dev.yaml": ENV("test"), "inventory/live.yaml": ENV("prod"), "inventory/shop.yaml": SVC };
   const main = h.fake.state.commit(repo, files, { branch: "main" });
   await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET, sender: "lead" }));
   await h.app.queue.idle();
   const deployed = () => (existsSync(ledger) ? readFileSync(ledger, "utf8").trim().split("\n") : []);
   expect(deployed()).toHaveLength(5); // two environments, two instances, the pipeline: all at 1.0
-  return { repo, deployed };
+  return { repo, deployed, dir };
 }
 
 /** A pull request by octocat that changes the api template, reviewed, merged and published. */
@@ -124,7 +126,39 @@ describe("a rollout driven from the pull request", () => {
     const status = await command(repo, 7, "visitor", "/rollout status");
     expect(status.reply).toContain("### Rollout of api 1.1: succeeded");
     expect(deployed()).toHaveLength(8);
-  });
+  }, 90_000);
+
+  it("halts when prod's verification fails, rolls that batch back to 1.0 and holds it, says why once, and goes on after a fix and `/rollout resume`", async () => {
+    // api-prod's smoke test fails until the test creates the file "fixed".
+    const { repo, deployed, dir } = await fleet((d) => `test "$BARYON_RESOURCE" != api-prod || test -f ${d}/fixed || { echo "502 from api-prod"; exit 1; }`);
+    h.fake.state.setPermission(repo, "lead", "write");
+    h.fake.state.addTeamMember("acme", "platform-team", "lead");
+    await mergeChange(repo, 7);
+    await command(repo, 7, "lead", "/rollout prod");
+
+    const [halted] = await rollouts();
+    expect(halted).toMatchObject({ status: "rolled_back", stage: "prod" });
+    expect(halted!.reason).toContain("api-prod (verification failed: `test");
+    // The batch (api-prod and the pipeline) went to 1.1 and back to 1.0, as rollbacks.
+    expect(deployed().slice(6).sort()).toEqual(["service_instance api-prod 1.0", "service_instance api-prod 1.1", "service_pipeline shop 1.0", "service_pipeline shop 1.1"]);
+    const [rollback] = await h.db.registry.deployments({ login: "acme" }).deploymentsOf("shop/api-prod", 1);
+    expect(rollback).toMatchObject({ major: 1, minor: 0, status: "succeeded", rollout: { id: halted!.id, rollback: true }, requestedBy: { reason: "rollback" } });
+    expect(await h.db.registry.deployments({ login: "acme" }).resource("shop/api-prod")).toMatchObject({ held: "rolled back to 1.0 by the rollout of api 1.1" });
+    const halts = h.fake.state.comments(repo, 7).filter((c) => c.body.includes("<!-- baryon:rollout-halt "));
+    expect(halts).toHaveLength(1);
+    expect(halts[0]!.body).toContain("**The rollout of api 1.1 halted in prod**");
+    expect(halts[0]!.body).toContain("- `shop/api-prod`: verification failed: `test");
+    expect(halts[0]!.body).toContain("502 from api-prod");
+    expect(reviewComment(repo, 7)).toContain("### Rollout of api 1.1: rolled back");
+
+    writeFileSync(join(dir, "fixed"), "");
+    const resumed = await command(repo, 7, "lead", "/rollout resume");
+    expect(resumed.reply).toContain("Resumed the rollout of api 1.1; retrying `shop/api-prod`, `shop/pipeline`.");
+    expect((await rollouts())[0]).toMatchObject({ status: "succeeded" });
+    expect(deployed().slice(10).sort()).toEqual(["service_instance api-prod 1.1", "service_pipeline shop 1.1"]);
+    expect((await h.db.registry.deployments({ login: "acme" }).resource("shop/api-prod"))!.held).toBeUndefined();
+    expect(h.fake.state.comments(repo, 7).filter((c) => c.body.includes("<!-- baryon:rollout-halt "))).toHaveLength(1);
+  }, 90_000);
 
   it("answers a rollout command on a pull request that started no rollout, and a bot's command, with the reason", async () => {
     const { repo } = await fleet();
