@@ -8,8 +8,9 @@ import { deployResource, type DeployPorts } from "../flows/deploy-resource.js";
 import { bundleLoader } from "../flows/stored-bundle.js";
 import type { Adapters } from "../compose/adapters.js";
 import type { Owner } from "../ports/registry.js";
+import { enqueueGitHubDeployment } from "./github-deployment.js";
 import { enqueue, type JobKind } from "./job-kind.js";
-import { DEPLOY_LANE, enqueueDeployment, enqueueTick, ownerOf, type DeployJobData } from "./lanes.js";
+import { DEPLOY_LANE, enqueueDeployment, enqueueTickAfter, ownerOf, type DeployJobData } from "./lanes.js";
 
 /** How long before asking again about a deployment that runs on outside Baryon. */
 export const POLL_MS = 30_000;
@@ -24,9 +25,11 @@ export const deployJob: JobKind<DeployJobData> = {
         // A new turn: the waiting deployment's first job has run (and waited) already.
         for (const next of outcome.next) await enqueueDeployment(adapters.queue, owner, next, `after-${data.deployment}`);
         // A rollout moves on when one of its deployments finishes.
-        if (outcome.deployment.rollout) await enqueueTick(adapters.queue, owner, outcome.deployment.rollout.id, `after-${data.deployment}`);
+        if (outcome.deployment.rollout) await enqueueTickAfter(adapters.queue, owner, outcome.deployment.rollout.id);
+        await enqueueGitHubDeployment(adapters.queue, owner, outcome.deployment);
         return `${data.resource}: ${outcome.deployment.status}${outcome.deployment.reason ? ` (${outcome.deployment.reason})` : ""}`;
       case "running":
+        await enqueueGitHubDeployment(adapters.queue, owner, { id: data.deployment, resource: data.resource, status: "in_progress" });
         await enqueue(adapters.queue, deployJob, { ...data, turn: `poll-${Date.now()}` }, { delayMs: POLL_MS });
         return `${data.resource}: still running, asking again in ${POLL_MS / 1000}s`;
       case "waiting":

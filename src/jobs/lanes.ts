@@ -56,6 +56,19 @@ export function enqueueTick(queue: JobQueue, owner: Owner, rollout: string, turn
   return enqueue(queue, TICK_LANE, { ...ownerData(owner), rollout, turn }, delayMs ? { delayMs } : {});
 }
 
+/** Finished deployments and verifications of one rollout within this long share one tick. */
+export const TICK_SLOT_MS = 100;
+
+/**
+ * A tick after something finished: one per rollout and time slot, run when the slot is over,
+ * so it sees everything that finished in it, and 1,000 deployments finishing make a few ticks,
+ * not 1,000 (each reads the rollout's targets).
+ */
+export function enqueueTickAfter(queue: JobQueue, owner: Owner, rollout: string, now = Date.now()): Promise<boolean> {
+  const slot = Math.floor(now / TICK_SLOT_MS);
+  return enqueueTick(queue, owner, rollout, `slot-${slot}`, (slot + 1) * TICK_SLOT_MS - now);
+}
+
 export function ownerOf(data: OwnerData): Owner {
   return { login: data.owner, ...(data.installationId !== undefined ? { installationId: data.installationId } : {}) };
 }

@@ -10,7 +10,7 @@ import type { RolloutPolicy } from "../rollout/policy.js";
 import { verifyTarget } from "../flows/verify-target.js";
 import type { Adapters } from "../compose/adapters.js";
 import type { Owner } from "../ports/registry.js";
-import { enqueueDeployment, enqueueTick, ownerData, ownerOf, resourceKey, TICK_LANE, type TickJobData } from "./lanes.js";
+import { enqueueDeployment, enqueueTick, enqueueTickAfter, ownerData, ownerOf, resourceKey, TICK_LANE, type TickJobData } from "./lanes.js";
 import { enqueue, type JobKind } from "./job-kind.js";
 import { enqueueReport } from "./rollout-report.js";
 
@@ -54,7 +54,7 @@ export const verifyJob: JobKind<VerifyJobData> = {
     const result = await verifyTarget({
       rollouts: adapters.registry.rollouts(owner), store: adapters.registry.deployments(owner), verifier: adapters.verifier, now: () => new Date(),
     }, data);
-    await enqueueTick(adapters.queue, owner, data.rollout, `verified-${data.resource}-${data.attempt}`);
+    await enqueueTickAfter(adapters.queue, owner, data.rollout);
     return `${data.resource}: ${result}`;
   },
 };
