@@ -6,6 +6,7 @@ import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Spec } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
 import { RESERVED_STAGE_NAMES, STAGE_NAME } from "../rollout/policy.js";
+import { leftTodos } from "./upgrade.js";
 import {
   instanceKey, pipelineKey, templateRefText, versionText,
   type CatalogVersion, type EnvironmentResource, type InstanceResource, type Inventory,
@@ -40,6 +41,8 @@ export function checkInventory(files: readonly InventoryFile[], catalog: Templat
   for (const { file, text } of files) {
     const parsed = parseSpec(file, text);
     diagnostics.push(...parsed.diagnostics);
+    // An upgrade pull request's TODO is a value only a person can give: the file deploys nothing until it is set.
+    if (parsed.spec) diagnostics.push(...leftTodos(parsed.spec));
     // A file that does not parse cleanly says nothing more: later checks would guess at its meaning.
     if (parsed.spec && !hasErrors(parsed.diagnostics)) specs.push(parsed.spec);
     else if (parsed.spec?.kind === "EnvironmentSpec") failedEnvironments.add(parsed.spec.name ?? fileStem(file));

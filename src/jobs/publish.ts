@@ -13,6 +13,7 @@ import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { githubFor, type JobKind } from "./job-kind.js";
 import { enqueueMirrors } from "./mirror.js";
 import { startRollouts } from "./rollout.js";
+import { startUpgrades } from "./upgrade.js";
 
 export interface PublishJobData {
   installationId: number;
@@ -77,6 +78,8 @@ export const publishJob: JobKind<PublishJobData> = {
     // Each published minor rolls out (a new major waits for its owners' upgrades).
     const origin = { repository: `${owner}/${repo}`, commit: data.commit, ...(data.pullRequest !== undefined ? { pullRequest: data.pullRequest } : {}) };
     await startRollouts(adapters, { login: owner, installationId: data.installationId }, outcomes, origin, config.config.rollout);
+    // Each new major opens upgrade pull requests on the spec files of resources on an older one.
+    await startUpgrades(adapters, owner, outcomes, data.installationId);
     const summary = publishSummary(outcomes, { command: data.trigger === "command" });
     if (summary) await reply(summary);
     const published = outcomes.flatMap((o) => (o.result === "published" || o.result === "draft" ? [{ template: o.template, version: o.version, draft: o.result === "draft" }] : []));
