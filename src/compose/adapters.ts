@@ -14,6 +14,7 @@ import type { Renderer } from "../ports/renderer.js";
 import type { VersionMirror } from "../ports/version-mirror.js";
 import type { Provisioner } from "../ports/provisioner.js";
 import type { Verifier } from "../ports/verifier.js";
+import type { DeployPorts } from "../flows/deploy-resource.js";
 import { createVerifier } from "../adapters/verifiers/verifier.js";
 import type { ProvisionerSettings } from "../config/repo-config.js";
 import { provisionerRegistry } from "./provisioners.js";
@@ -30,6 +31,8 @@ export interface Adapters {
   provisioner(name: string, settings: ProvisionerSettings): Provisioner;
   /** Runs rollout stages' `verify:` checks. */
   verifier: Verifier;
+  /** How deploy runs inside a worker show they are alive (LIVENESS in deploy-resource.ts unless set; tests shorten it). */
+  liveness?: DeployPorts["liveness"];
   /** One line for the start log: which registry, queue, store and mirror are in use. */
   description: string;
   /** Closes what this root built; what the caller passed in stays open (it belongs to the caller). */

@@ -3,7 +3,8 @@
 // deployment's row and advances it by one step, so running it again (a retry, a
 // resync, a poll) after any crash finds the row where the last run left it.
 //   pending      → render, start (the registry lets one run win), provision
-//   in_progress  → a previous run started it: ask the provisioner where it stands
+//   in_progress  → a previous run started it: ask the provisioner where it stands (one running
+//                  outside Baryon), or start it again if its worker died (LIVENESS)
 //   finished     → nothing to do
 import { hasErrors, formatDiagnostic } from "../bundle/diagnostics.js";
 import type { Bundle } from "../bundle/model.js";
@@ -25,7 +26,16 @@ export interface DeployPorts {
   provisioner(name: string, settings: ProvisionerSettings): Provisioner;
   /** Keeps a deployment's log; returns where. */
   saveLog(deploymentId: string, text: string): Promise<string>;
+  /** How a run inside a worker shows it is alive (tests shorten it). */
+  liveness?: Partial<typeof LIVENESS>;
 }
+
+/**
+ * A run inside a worker beats every `heartbeatMs`; one silent for `staleMs` died with its
+ * worker and runs again, at most `maxRestarts` times. The margin covers an event loop held
+ * up for seconds: a live run must never be taken for a dead one.
+ */
+export const LIVENESS = { heartbeatMs: 2000, staleMs: 15_000, maxRestarts: 3 };
 
 export type DeployOutcome =
   /** Finished now; `next` are deployments that were waiting for this one. */
@@ -63,8 +73,17 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
   });
 
   if (deployment.status === "in_progress" || deployment.status === "delete_in_progress") {
-    // Started by a run that is gone, or running outside Baryon: the provisioner knows where it stands.
-    return settle(ports, deployment, await provisioner.status(request([]), deployment.handle ?? ""), resource);
+    if (deployment.handle !== undefined) {
+      // Running outside Baryon: the provisioner knows where it stands.
+      return settle(ports, deployment, await provisioner.status(request([]), deployment.handle), resource);
+    }
+    // Running inside a worker: alive while it beats; started again (same row) once it stopped beating.
+    const { staleMs, maxRestarts } = { ...LIVENESS, ...ports.liveness };
+    const state = await store.restartStale(deployment.id, staleMs, maxRestarts);
+    if (state === "alive") return { state: "nothing to do", why: "it runs in another worker" };
+    if (state === "not running") return { state: "nothing to do", why: "it finished meanwhile" };
+    if (state === "exhausted") return settle(ports, deployment, await provisioner.status(request([]), ""), resource);
+    // Restarted: pending again, it goes the way of a new one below.
   }
 
   const ready = await readiness(ports, deployment, resource);
@@ -74,9 +93,15 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
   if ("reason" in rendered) return finish(ports, deployment, { status: failedStatus(deployment), reason: rendered.reason }, undefined, resource);
   if (!(await store.startDeployment(deployment.id, rendered.digest))) return { state: "nothing to do", why: "another run started it" };
   const started = { ...deployment, status: deployment.action === "deploy" ? "in_progress" as const : "delete_in_progress" as const };
-  const result = deployment.action === "deploy"
-    ? await provisioner.deploy(request(rendered.files))
-    : await provisioner.destroy(request(rendered.files));
+  const { heartbeatMs } = { ...LIVENESS, ...ports.liveness };
+  const beat = setInterval(() => void store.heartbeat(deployment.id).catch(() => undefined), heartbeatMs);
+  beat.unref();
+  let result: ProvisionResult;
+  try {
+    result = deployment.action === "deploy" ? await provisioner.deploy(request(rendered.files)) : await provisioner.destroy(request(rendered.files));
+  } finally {
+    clearInterval(beat);
+  }
   return settle(ports, started, result, resource);
 }
 

@@ -48,6 +48,7 @@ export function deployPorts(adapters: Adapters, owner: Owner): DeployPorts {
     bundleOf: bundleLoader(adapters.artifacts),
     renderer: adapters.renderer,
     provisioner: adapters.provisioner,
+    ...(adapters.liveness ? { liveness: adapters.liveness } : {}),
     saveLog: async (_id, text) => {
       // Logs are content-addressed like bundles: the same log twice is stored once.
       const bytes = new TextEncoder().encode(text);

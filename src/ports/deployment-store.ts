@@ -82,6 +82,8 @@ export interface DeploymentRecord extends NewDeployment {
   outputs: DeploymentOutputs;
   /** Why it failed or was cancelled. */
   reason?: string;
+  /** Times a run that died with its worker was started again. */
+  restarts: number;
   /** Where the artifact store keeps its log. */
   log?: string;
   createdAt: Date;
@@ -110,6 +112,14 @@ export interface DeploymentStore {
   startDeployment(id: string, renderedDigest: string): Promise<boolean>;
   /** Keeps the provisioner's handle of a deployment that runs on outside Baryon. */
   setHandle(id: string, handle: string): Promise<void>;
+  /** A run inside a worker says it is alive (startDeployment counts as the first beat). */
+  heartbeat(id: string): Promise<void>;
+  /**
+   * A deployment in progress inside a worker (no handle): `alive` while it beat within
+   * `staleMs`; else back to pending under the same row (`restarted`), unless it was
+   * restarted `maxRestarts` times already (`exhausted`). `not running` otherwise.
+   */
+  restartStale(id: string, staleMs: number, maxRestarts: number): Promise<"alive" | "restarted" | "exhausted" | "not running">;
   /** Finishes an unfinished deployment; false when it had finished already (nothing changes). A succeeded delete removes the resource. */
   finishDeployment(id: string, result: DeploymentResult): Promise<boolean>;
   getDeployment(id: string): Promise<DeploymentRecord | undefined>;

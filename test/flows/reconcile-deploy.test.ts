@@ -1,7 +1,7 @@
 // Reconcile and deploy, end to end on a real registry, the real sandboxed
 // renderer and the real `command` provisioner: create, outputs flowing
 // environment → instance → pipeline, redeploy, delete only when confirmed, a
-// reconcile run twice, and a deployment whose worker died.
+// reconcile run twice, and a deployment whose worker died (run again) or lives on (left alone).
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -165,13 +165,25 @@ describe("reconcile and deploy", () => {
     expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/environment dev has never deployed successfully \(its last deployment \d+ failed: deploy command exited with code 1\)/) } });
   });
 
-  it("settles a deployment whose worker died mid-command: failed with a reason, never stuck in progress", async () => {
+  it("leaves a run that still beats alone, runs one that stopped beating again under the same row, and fails one that died too often", async () => {
     const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
-    await store.startDeployment(env!.id, "digest"); // a worker took it, then died
-    const result = await deployResource(deployPorts, env!.id);
-    expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/stopped before it finished/) } });
-    // The next reconcile asks for it again.
-    expect((await reconcile({ "inventory/dev.yaml": ENV })).deployments.map((d) => d.status)).toEqual(["pending"]);
+    await store.startDeployment(env!.id, "digest"); // a worker took it: its first beat
+    // Another job for it (a lost lock, a resync) while that run lives: nothing starts beside it.
+    expect(await deployResource(deployPorts, env!.id)).toEqual({ state: "nothing to do", why: "it runs in another worker" });
+    expect(await store.getDeployment(env!.id)).toMatchObject({ status: "in_progress", restarts: 0 });
+
+    // Its worker died: silent past staleMs, it runs again, same row, and succeeds.
+    const result = await deployResource({ ...deployPorts, liveness: { staleMs: 0 } }, env!.id);
+    expect(result).toMatchObject({ state: "finished", deployment: { id: env!.id, status: "succeeded", restarts: 1 } });
+    expect(await store.deploymentsOf("dev")).toHaveLength(1);
+
+    // Died once more than allowed: failed with the reason, never stuck in progress; the next reconcile asks again.
+    const both = { "inventory/dev.yaml": ENV, "inventory/qa.yaml": ENV };
+    const [qa] = (await reconcile(both)).deployments;
+    await store.startDeployment(qa!.id, "digest");
+    const failed = await deployResource({ ...deployPorts, liveness: { staleMs: 0, maxRestarts: 0 } }, qa!.id);
+    expect(failed).toMatchObject({ state: "finished", deployment: { resource: "qa", status: "failed", reason: expect.stringMatching(/stopped before it finished/) } });
+    expect((await reconcile(both)).deployments.map((d) => [d.resource, d.status])).toEqual([["qa", "pending"]]);
   });
 
   it("plans each repository's inventory apart: one never removes, nor takes, another's resources", async () => {

@@ -21,12 +21,12 @@ export interface DeploymentRow extends Row {
   inputs: Record<string, unknown>; provisioner: string; provisioner_settings: ProvisionerSettings; requested_by: RequestedBy; status: DeploymentStatus;
   rendered_digest: string | null; handle: string | null; outputs: Record<string, string>; reason: string | null; log: string | null;
   created_at: Date; started_at: Date | null; finished_at: Date | null;
-  rollout_id: string | number | bigint | null; rollout_attempt: number | null; rollback: boolean;
+  rollout_id: string | number | bigint | null; rollout_attempt: number | null; rollback: boolean; restarts: number;
 }
 
 const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, source, declared_file, declared_line";
 const RESOURCE_READ = `${RESOURCE_COLUMNS}, held`;
-export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at, rollout_id, rollout_attempt, rollback";
+export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at, rollout_id, rollout_attempt, rollback, restarts";
 export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
 
 export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
@@ -75,7 +75,7 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
       try {
         const rows = await db.query(
           `UPDATE deployments SET status = CASE status WHEN 'pending' THEN 'in_progress' ELSE 'delete_in_progress' END,
-             rendered_digest = $3, started_at = now()
+             rendered_digest = $3, started_at = now(), heartbeat_at = now()
            WHERE owner = $1 AND id = $2 AND status IN ('pending', 'delete_pending') RETURNING id`,
           [key, id, renderedDigest],
         );
@@ -90,6 +90,27 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
     setHandle: (id, handle) => guard("setHandle", async () => {
       await db.query("UPDATE deployments SET handle = $3 WHERE owner = $1 AND id = $2", [key, id, handle]);
     }),
+
+    heartbeat: (id) => guard("heartbeat", async () => {
+      await db.query(`UPDATE deployments SET heartbeat_at = now() WHERE owner = $1 AND id = $2 AND status IN ('in_progress', 'delete_in_progress')`, [key, id]);
+    }),
+
+    restartStale: (id, staleMs, maxRestarts) => guard("restartStale", () => db.transaction(async (tx) => {
+      const [row] = await tx.query<{ restarts: number; stale: boolean }>(
+        `SELECT restarts, (heartbeat_at IS NULL OR heartbeat_at < now() - $3 * interval '1 millisecond') AS stale FROM deployments
+         WHERE owner = $1 AND id = $2 AND status IN ('in_progress', 'delete_in_progress') AND handle IS NULL FOR UPDATE`,
+        [key, id, staleMs],
+      );
+      if (!row) return "not running" as const;
+      if (!row.stale) return "alive" as const;
+      if (row.restarts >= maxRestarts) return "exhausted" as const;
+      await tx.query(
+        `UPDATE deployments SET status = CASE status WHEN 'in_progress' THEN 'pending' ELSE 'delete_pending' END,
+           started_at = NULL, heartbeat_at = NULL, restarts = restarts + 1 WHERE owner = $1 AND id = $2`,
+        [key, id],
+      );
+      return "restarted" as const;
+    })),
 
     finishDeployment: (id, result) => guard("finishDeployment", () => db.transaction(async (tx) => {
       const rows = await tx.query<{ resource: string }>(
@@ -162,7 +183,7 @@ export function toDeployment(row: DeploymentRow): DeploymentRecord {
   const d: DeploymentRecord = {
     id: String(row.id), resource: row.resource, action: row.action, template: row.template, major: row.major, minor: row.minor,
     inputs: row.inputs, provisioner: row.provisioner, provisionerSettings: row.provisioner_settings, requestedBy: row.requested_by, status: row.status,
-    outputs: row.outputs, createdAt: row.created_at,
+    outputs: row.outputs, createdAt: row.created_at, restarts: row.restarts,
   };
   if (row.rendered_digest !== null) d.renderedDigest = row.rendered_digest;
   if (row.handle !== null) d.handle = row.handle;
