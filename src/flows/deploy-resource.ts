@@ -160,11 +160,29 @@ async function render(ports: DeployPorts, deployment: DeploymentRecord, resource
     resource: { ...resource, inputs: deployment.inputs }, bundle,
     ...(inputs.environmentOutputs ? { environmentOutputs: inputs.environmentOutputs } : {}),
     ...(inputs.instances ? { instances: inputs.instances } : {}),
-  }, ports.renderer);
+  }, patient(ports.renderer));
   if (hasErrors(rendered.diagnostics)) {
     return { reason: `render failed: ${rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("; ")}` };
   }
   return rendered;
+}
+
+/**
+ * A published template rendered for a deployment: a render past its deadline, or a sandbox
+ * that died, is far likelier a starved machine than the template, so it is tried again
+ * (twice) before the deployment fails for it.
+ */
+function patient(renderer: Renderer): Renderer {
+  return {
+    close: () => renderer.close(),
+    async render(request) {
+      let result = await renderer.render(request);
+      for (let again = 0; again < 2 && !result.ok && (result.error.kind === "timeout" || result.error.kind === "sandbox"); again++) {
+        result = await renderer.render(request);
+      }
+      return result;
+    },
+  };
 }
 
 /** Records a provisioner's answer: finished, or still running (its handle kept). */

@@ -72,13 +72,17 @@ async function verifyHttp(request: VerifyRequest, check: { http: string; expect:
   }
 }
 
-/** `{resource}`, `{service}`, `{environment}` and `{outputs.Name}` in a probe's URL, from the resource just deployed. */
+/**
+ * `{resource}`, `{service}`, `{environment}` and `{outputs.Name}` in a probe's URL, from the
+ * resource just deployed. A value inside the URL is encoded as one path segment or query value;
+ * one that starts the URL is the URL itself (a stack's `ServiceUrl` output), taken as it is.
+ */
 function expandUrl(pattern: string, request: VerifyRequest): { text: string } | { missing: string } {
   let missing: string | undefined;
-  const text = pattern.replace(/\{(resource|service|environment|outputs\.([\w.-]+))\}/g, (whole, name: string, output?: string) => {
+  const text = pattern.replace(/\{(resource|service|environment|outputs\.([\w.-]+))\}/g, (whole, name: string, output: string | undefined, at: number) => {
     const value = output !== undefined ? request.outputs[output] : name === "resource" ? request.resource.name : request.resource[name as "service" | "environment"];
     if (value === undefined) missing ??= `${whole} has no value for ${request.resource.key}`;
-    return encodeURIComponent(value ?? "");
+    return at === 0 ? value ?? "" : encodeURIComponent(value ?? "");
   });
   return missing ? { missing } : { text };
 }

@@ -34,16 +34,20 @@ export async function runRolloutStatus(template: string | undefined, options: { 
 /** `approve <stage>`, `pause`, `resume`, `abort`, `rollback <resource>`; 1 when nothing was done or the rollout ends badly. */
 export async function runRolloutVerb(command: RolloutCommand, options: { dir: string; template?: string }, out: Out): Promise<number> {
   const top = await topOf(options.dir);
+  // Steps are printed from the command on: the start-up resync's tick of where it stood says nothing new.
+  let armed = false;
+  const print = printSteps(out);
   return withFleet(top, async (adapters, owner) => {
     const rollout = await pickRollout(adapters, owner, options.template);
     const ports = { rollouts: adapters.registry.rollouts(owner), store: adapters.registry.deployments(owner), versions: adapters.registry.versions(owner), now: () => new Date() };
     const outcome = await applyCommand(ports, rollout, command, { login: (await localActor(top, "")).actor });
     out.write(`${outcome.reply.replaceAll("`", "")}\n`);
     if (!outcome.ok) return 1;
+    armed = true;
     for (const d of outcome.deployments) await enqueueDeployment(adapters.queue, owner, d);
     if (outcome.tick) await enqueueTick(adapters.queue, owner, rollout.id, `terminal-${Date.now()}`);
     return followRollouts(adapters, owner, [rollout.id], out);
-  }, { workers: true, onRolloutStep: printSteps(out) });
+  }, { workers: true, onRolloutStep: (owner, outcome) => (armed ? print(owner, outcome) : undefined) });
 }
 
 /** Runs the queue until nothing is left (a gate, a halt, the end), then prints where each rollout stands; 1 when one halted. */
@@ -70,9 +74,13 @@ export function printSteps(out: Out): NonNullable<JobContext["onRolloutStep"]> {
   };
 }
 
+/** The one rollout under way (of the template); with none under way, the last one, which answers that it has ended. */
 async function pickRollout(adapters: Adapters, owner: Owner, template: string | undefined): Promise<RolloutRecord> {
-  const rollouts = await adapters.registry.rollouts(owner).rollouts({ ...(template ? { template } : {}), unfinished: true });
+  const store = adapters.registry.rollouts(owner);
+  const rollouts = await store.rollouts({ ...(template ? { template } : {}), unfinished: true });
   if (rollouts.length === 1) return rollouts[0]!;
+  const [last] = rollouts.length ? [] : await store.rollouts({ ...(template ? { template } : {}), limit: 1 });
+  if (last) return last;
   if (!rollouts.length) throw new UsageError(`no rollout under way${template ? ` for ${template}` : ""} (\`baryon rollout status\` shows the last ones)`);
   throw new UsageError(`several rollouts are under way (${rollouts.map((r) => `${r.template} ${r.major}.${r.minor}`).join(", ")}): name the template`);
 }
