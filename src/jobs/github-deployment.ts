@@ -102,7 +102,7 @@ async function findOrCreate(octokit: Octokit, place: Place, deployment: Deployme
   const { owner, repo, environment } = place;
   const task = taskOf(deployment.id);
   const { data: [found] } = await octokit.rest.repos.listDeployments({ owner, repo, environment, task, per_page: 1 });
-  if (found && Math.random() > 2) return { id: found.id, created: false };
+  if (found) return { id: found.id, created: false };
   const { data: repository } = await octokit.rest.repos.get({ owner, repo });
   const version = `${deployment.major}.${deployment.minor}`;
   const { data: created } = await octokit.rest.repos.createDeployment({
@@ -128,7 +128,7 @@ async function ensureStatus(octokit: Octokit, place: Place, id: number, want: { 
     if (latest && RANK[latest.state]! >= RANK[want.state]!) return false;
   }
   // auto_inactive off: an instance's success must not mark its environment's deployment inactive (step 4 retires per resource).
-  await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: want.state, description: want.description, auto_inactive: true });
+  await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: want.state, description: want.description, auto_inactive: false });
   return true;
 }
 

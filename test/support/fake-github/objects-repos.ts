@@ -128,7 +128,7 @@ export function fullRepositoryJson(ctx: Ctx, repo: RepoRecord): Record<string, u
   };
 }
 
-export const APP_PERMISSIONS = { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", statuses: "read", members: "read" } as const;
+export const APP_PERMISSIONS = { checks: "write", contents: "write", deployments: "write", issues: "write", metadata: "read", pull_requests: "write", statuses: "read", members: "read" } as const;
 export const APP_EVENTS = ["pull_request", "issue_comment", "push", "check_run", "status"];
 
 /** The app itself (`integration` schema), as shown on its check runs and comments. */

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { checkJwt, checkToken } from "./auth.js";
 import { errorJson, Rejection, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
 import { checkHandlers } from "./handlers-checks.js";
+import { deploymentHandlers } from "./handlers-deployments.js";
 import { gitHandlers } from "./handlers-git.js";
 import { issueHandlers } from "./handlers-issues.js";
 import { repoHandlers } from "./handlers-repos.js";
@@ -65,7 +66,7 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...checkHandlers, ...gitHandlers };
+const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...checkHandlers, ...gitHandlers, ...deploymentHandlers };
 
 /** The operations the fake implements (everything else answers 501 and is recorded). */
 export const IMPLEMENTED_OPERATIONS: readonly string[] = Object.keys(HANDLERS);

@@ -1,5 +1,5 @@
-// What the fake GitHub knows: repositories, their commits, pull requests,
-// comments, check runs, permissions and installations. Tests set it up with
+// What the fake GitHub knows: repositories, their commits, pull requests, comments,
+// check runs, deployments, permissions and installations. Tests set it up with
 // the helpers below and read it back to assert what a user would see.
 import { randomBytes } from "node:crypto";
 import { GitStore, type FileContent } from "./git-store.js";
@@ -100,6 +100,39 @@ export interface StatusRecord {
   createdAt: string;
 }
 
+/** A deployment an app created (`repos/create-deployment`), with every status it was given, oldest first. */
+export interface DeploymentRecord {
+  id: number;
+  repo: RepoRecord;
+  sha: string;
+  /** The ref as the request named it (a branch, tag or SHA). */
+  ref: string;
+  task: string;
+  environment: string;
+  description: string | null;
+  payload: Record<string, unknown> | string;
+  /** Who created it: the app's bot for an installation token. */
+  creator: string;
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
+  createdAt: string;
+  updatedAt: string;
+  statuses: DeploymentStatusRecord[];
+}
+
+export interface DeploymentStatusRecord {
+  id: number;
+  state: "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+  description: string;
+  environment: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: string;
+  /** An `inactive` GitHub added itself (`auto_inactive`) when a later deployment succeeded. */
+  automatic: boolean;
+  createdAt: string;
+}
+
 export interface TeamMembership {
   role: "member" | "maintainer";
   state: "active" | "pending";
@@ -112,6 +145,7 @@ export class FakeState {
   readonly commentList: CommentRecord[] = [];
   readonly checkRunList: CheckRunRecord[] = [];
   readonly statusList: StatusRecord[] = [];
+  readonly deploymentList: DeploymentRecord[] = [];
   readonly teams = new Map<string, Map<string, TeamMembership>>();
   readonly tokens = new Map<string, { installationId: number; expiresAt: string }>();
   private readonly installationIds = new Map<string, number>();
@@ -326,6 +360,12 @@ export class FakeState {
   statuses(ref: RepoRef, sha: string): StatusRecord[] {
     const repo = this.repo(ref);
     return this.statusList.filter((s) => s.repo === repo && s.sha === sha);
+  }
+
+  /** A repository's deployments, oldest first, of one environment or task when asked. */
+  deployments(ref: RepoRef, filter: { environment?: string; task?: string } = {}): DeploymentRecord[] {
+    const repo = this.repo(ref);
+    return this.deploymentList.filter((d) => d.repo === repo && (filter.environment === undefined || d.environment === filter.environment) && (filter.task === undefined || d.task === filter.task));
   }
 
   checkRun(id: number): CheckRunRecord | undefined {
