@@ -32,6 +32,8 @@ interface Place {
   repo: string;
   environment: string;
   production: boolean;
+  /** The repository's default branch: the ref its deployments name. */
+  ref: string;
 }
 
 type GitHubState = "queued" | "in_progress" | "success" | "failure" | "inactive";
@@ -76,6 +78,16 @@ export function enqueueGitHubDeployment(queue: JobQueue, owner: Owner, deploymen
 
 const taskOf = (deploymentId: string) => `deploy:baryon-${deploymentId}`;
 
+/** Undefined when the repository is gone or out of the installation's reach (GitHub answers 404). */
+async function defaultBranch(octokit: Octokit, owner: string, repo: string): Promise<string | undefined> {
+  try {
+    return (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
+  }
+}
+
 /**
  * Where the deployment shows. A resource whose delete succeeded is gone from the registry:
  * it shows where its delete, or else its last success, was mirrored, in the repository that asked.
@@ -85,15 +97,19 @@ async function placeOf(octokit: Octokit, store: DeploymentStore, deployment: Dep
   if (resource) {
     if (resource.kind === "service_pipeline") return "a pipeline lives in no environment";
     const [owner, repo] = resource.source.split("/") as [string, string];
-    return { owner, repo, environment: resource.kind === "environment" ? resource.key : resource.environment!, production: resource.stage === "prod" };
+    const ref = await defaultBranch(octokit, owner, repo);
+    if (ref === undefined) return `${owner}/${repo} cannot be read (it does not exist, or the app is not installed on it)`;
+    return { owner, repo, ref, environment: resource.kind === "environment" ? resource.key : resource.environment!, production: resource.stage === "prod" };
   }
   const [owner, repo] = deployment.requestedBy.repository?.split("/") ?? [];
   if (!owner || !repo) return "its resource is gone and no repository asked for it";
+  const ref = await defaultBranch(octokit, owner, repo);
+  if (ref === undefined) return `${owner}/${repo} cannot be read (it does not exist, or the app is not installed on it)`;
   const previous = await store.lastSucceeded(deployment.resource);
   for (const id of [deployment.id, previous?.id]) {
     if (id === undefined) continue;
     const { data: [found] } = await octokit.rest.repos.listDeployments({ owner, repo, task: taskOf(id), per_page: 1 });
-    if (found) return { owner, repo, environment: found.environment, production: found.production_environment ?? false };
+    if (found) return { owner, repo, ref, environment: found.environment, production: found.production_environment ?? false };
   }
   return "its resource is gone and was never mirrored";
 }
@@ -103,10 +119,9 @@ async function findOrCreate(octokit: Octokit, place: Place, deployment: Deployme
   const task = taskOf(deployment.id);
   const { data: [found] } = await octokit.rest.repos.listDeployments({ owner, repo, environment, task, per_page: 1 });
   if (found) return { id: found.id, created: false };
-  const { data: repository } = await octokit.rest.repos.get({ owner, repo });
   const version = `${deployment.major}.${deployment.minor}`;
   const { data: created } = await octokit.rest.repos.createDeployment({
-    owner, repo, ref: repository.default_branch, task, environment,
+    owner, repo, ref: place.ref, task, environment,
     // Baryon deploys what the registry holds, not a commit: nothing to merge, no checks to wait for.
     auto_merge: false, required_contexts: [],
     description: deployment.action === "delete" ? `delete ${deployment.resource} (${deployment.template} ${version})` : `${deployment.resource} → ${deployment.template} ${version}`,
