@@ -7,6 +7,7 @@ import { sha256Hex } from "../bundle/archive/archive.js";
 import { deployResource, type DeployPorts } from "../flows/deploy-resource.js";
 import { bundleLoader } from "../flows/stored-bundle.js";
 import type { Adapters } from "../compose/adapters.js";
+import type { DeploymentRecord } from "../ports/deployment-store.js";
 import type { Owner } from "../ports/registry.js";
 import { enqueueGitHubDeployment } from "./github-deployment.js";
 import { enqueue, type JobKind } from "./job-kind.js";
@@ -24,8 +25,7 @@ export const deployJob: JobKind<DeployJobData> = {
       case "finished":
         // A new turn: the waiting deployment's first job has run (and waited) already.
         for (const next of outcome.next) await enqueueDeployment(adapters.queue, owner, next, `after-${data.deployment}`);
-        // A rollout moves on when one of its deployments finishes.
-        if (outcome.deployment.rollout) await enqueueTickAfter(adapters.queue, owner, outcome.deployment.rollout.id);
+        if (outcome.deployment.rollout) await tickRollout(adapters, owner, outcome.deployment);
         await enqueueGitHubDeployment(adapters.queue, owner, outcome.deployment);
         return `${data.resource}: ${outcome.deployment.status}${outcome.deployment.reason ? ` (${outcome.deployment.reason})` : ""}`;
       case "running":
@@ -39,6 +39,17 @@ export const deployJob: JobKind<DeployJobData> = {
     }
   },
 };
+
+/**
+ * A rollout moves on when its batch is over (none of its deployments left unfinished: the last
+ * to finish sees that) or when a deployment failed, at once. Not after every success: each
+ * tick reads all the rollout's targets, and a batch of 800 would make hundreds of ticks.
+ */
+async function tickRollout(adapters: Adapters, owner: Owner, deployment: DeploymentRecord): Promise<void> {
+  const rollout = deployment.rollout!.id;
+  if (deployment.status === "succeeded" && (await adapters.registry.rollouts(owner).inFlight(rollout))) return;
+  await enqueueTickAfter(adapters.queue, owner, rollout);
+}
 
 /** What the deploy flow uses, for one owner, from the process's adapters. */
 export function deployPorts(adapters: Adapters, owner: Owner): DeployPorts {

@@ -1,7 +1,8 @@
 // The rollout jobs. A tick moves one rollout on by one step (src/flows/rollout.ts)
 // and queues what that step asks for: deploy jobs, verify jobs, and itself again
-// when soak time is over (a delayed job, never a sleeping worker). A finished
-// deployment or verification queues a tick; so do commands and the resync. Ticks
+// when soak time is over (a delayed job, never a sleeping worker). A batch's last
+// deployment to finish, a failed one, and a verification queue a tick; so do
+// commands and the resync. Ticks
 // and commands of one rollout share its serialization key.
 import type { PublishOutcome } from "../flows/publish-change.js";
 import { startRollout, tickRollout, type RolloutPorts } from "../flows/rollout.js";

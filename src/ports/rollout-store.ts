@@ -37,6 +37,8 @@ export interface RolloutStore {
   rollouts(filter?: { template?: string; unfinished?: boolean; origin?: { repository: string; pullRequest: number }; limit?: number }): Promise<RolloutRecord[]>;
   /** Each target's current attempt: its deployment and rollback (if asked for), verdict, and whether the resource already runs the version. */
   targets(id: string): Promise<Map<string, TargetState>>;
+  /** Whether a deployment (or rollback) this rollout asked for has not finished yet. */
+  inFlight(id: string): Promise<boolean>;
   /** Moves an unended rollout on; false when it had ended, or was not `from` (nothing changes). */
   updateRollout(id: string, change: RolloutChange): Promise<boolean>;
   /** Opens a gate; false when the stage was approved already. */

@@ -229,6 +229,20 @@ describe("what a rollout leaves alone", () => {
   });
 });
 
+describe("ticks per batch", () => {
+  it("tick once a batch is over, not after each of its deployments", async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `web-test-${i + 1}`);
+    const f = await open(envs("test", ...names));
+    const done = await f.roll(await f.publishNet(1), policy([stage("test")]));
+    expect(done.status).toBe("succeeded");
+    await onlyDeployments(f, done, names);
+    // The start, then the batch's end (two when its last two deployments finish in different slots).
+    const ticks = f.steps.filter((s) => s.rollout === done.id);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.length).toBeLessThanOrEqual(3);
+  });
+});
+
 describe("ticks run twice", () => {
   it("ask for one deployment per resource and attempt, however often and however concurrently a rollout is ticked", async () => {
     const f = await open(envs("test", "web-test-1", "web-test-2"));

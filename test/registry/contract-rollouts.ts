@@ -71,6 +71,14 @@ export function describeRollouts(target: RegistryTarget): void {
       const targets = await registry.rollouts(ACME).targets(rollout.id);
       expect(targets.get("shop/a")).toEqual({ resource: "shop/a", attempt: 0, deployment: { id: asked[0]!.deployment.id, status: "pending" } });
       expect(targets.get("shop/b")).toEqual({ resource: "shop/b", attempt: 0, alreadyAt: true });
+
+      // In flight while its one deployment is unfinished; the reconcile's deployment is not the rollout's.
+      expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(true);
+      await store.startDeployment(asked[0]!.deployment.id, "digest");
+      expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(true);
+      await store.finishDeployment(asked[0]!.deployment.id, { status: "failed", reason: "stack rolled back" });
+      expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(false);
+      expect(await registry.rollouts(ACME).inFlight("no-such-id")).toBe(false);
     });
 
     it("opens a gate once, records verdicts of the current attempt only, and a resume retries what failed and releases the holds", async () => {
@@ -105,7 +113,10 @@ export function describeRollouts(target: RegistryTarget): void {
       const registry = await setup();
       await registry.versions(GLOBEX).recordVersion(newVersion({ bundle: "g" }));
       const { rollout } = await registry.rollouts(ACME).startRollout(rolloutOf(1, ["shop/a"]));
+      await registry.deployments(ACME).requestDeployment(undefined, deployment("shop/a", 1, { rollout: { id: rollout.id, attempt: 0, rollback: false } }));
       const globex = registry.rollouts(GLOBEX);
+      expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(true);
+      expect(await globex.inFlight(rollout.id)).toBe(false);
       expect(await globex.getRollout(rollout.id)).toBeUndefined();
       expect(await globex.rollouts()).toEqual([]);
       expect(await globex.targets(rollout.id)).toEqual(new Map());

@@ -1,5 +1,6 @@
 // One owner's rollouts in SQL. Every statement names the owner.
 import { guard, type Db, type Queryable, type Row } from "./db.js";
+import { UNFINISHED } from "./deployment-store.js";
 import { ownerKey } from "./version-store.js";
 import type { DeploymentView, RolloutRecord, RolloutStatus, TargetState, Verdict } from "../../rollout/model.js";
 import type { Owner } from "../../ports/registry.js";
@@ -66,6 +67,10 @@ export function createSqlRolloutStore(db: Db, owner: Owner): RolloutStore {
       return new Map(rows.map((row) => [row.resource, toTarget(row)]));
     }),
 
+    inFlight: (id) => guard("inFlight", async () => idOk(id) && (await db.query(
+      `SELECT 1 FROM deployments WHERE owner = $1 AND rollout_id = $2 AND rollout_id IS NOT NULL AND status IN ${UNFINISHED} LIMIT 1`, [key, id],
+    )).length === 1),
+
     updateRollout: (id, change) => guard("updateRollout", async () => {
       const rows = await db.query(
         `UPDATE rollouts SET status = $3,
@@ -125,22 +130,33 @@ interface TargetRow extends Row {
   already_at: boolean;
 }
 
-/** Each target with its attempt's deployment and rollback, and whether there is nothing to do (its newest success is at the version or beyond, or it left the inventory). */
+/**
+ * Each target with its attempt's deployment and rollback, and whether there is nothing to do (its
+ * newest success is at the version or beyond, or it left the inventory). Every join is a LATERAL
+ * with LIMIT 1, one index probe per target: on tables never analyzed (PGlite has no autovacuum)
+ * plain joins were planned as nested loops rescanning the rollout's deployments for each target,
+ * 6.5 s at 10,000 targets against 0.13 s.
+ */
 const TARGETS_SQL = `
   SELECT t.resource, t.attempt, t.verdict, t.verified_at, t.verification,
     d.id::text AS d_id, d.status AS d_status, d.finished_at AS d_finished, d.reason AS d_reason,
     b.id::text AS b_id, b.status AS b_status, b.finished_at AS b_finished, b.reason AS b_reason,
     (coalesce(s.major = r.major AND s.minor >= r.minor, false)
       OR NOT EXISTS (SELECT 1 FROM resources x WHERE x.owner = t.owner AND x.key = t.resource)) AS already_at
-  FROM rollout_targets t
-  JOIN rollouts r ON r.owner = t.owner AND r.id = t.rollout_id
-  LEFT JOIN deployments d ON d.owner = t.owner AND d.rollout_id = t.rollout_id AND d.resource = t.resource AND d.rollout_attempt = t.attempt AND NOT d.rollback
-  LEFT JOIN deployments b ON b.owner = t.owner AND b.rollout_id = t.rollout_id AND b.resource = t.resource AND b.rollout_attempt = t.attempt AND b.rollback
+  FROM rollouts r
+  JOIN rollout_targets t ON t.owner = r.owner AND t.rollout_id = r.id
+  LEFT JOIN LATERAL (${attemptDeployment("NOT x.rollback")}) d ON true
+  LEFT JOIN LATERAL (${attemptDeployment("x.rollback")}) b ON true
   LEFT JOIN LATERAL (
     SELECT major, minor FROM deployments x
     WHERE x.owner = t.owner AND x.resource = t.resource AND x.status = 'succeeded' ORDER BY x.id DESC LIMIT 1
   ) s ON true
-  WHERE t.owner = $1 AND t.rollout_id = $2`;
+  WHERE r.owner = $1 AND r.id = $2`;
+
+function attemptDeployment(which: string): string {
+  return `SELECT id, status, finished_at, reason FROM deployments x
+    WHERE x.owner = t.owner AND x.rollout_id = t.rollout_id AND x.resource = t.resource AND x.rollout_attempt = t.attempt AND ${which} LIMIT 1`;
+}
 
 function view(id: string | null, status: DeploymentView["status"] | null, finished: Date | null, reason: string | null): DeploymentView | undefined {
   if (id === null || status === null) return undefined;
