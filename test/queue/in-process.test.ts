@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it, vi } from "vitest";
 import { createInProcessQueue } from "../../src/adapters/queue/in-process.js";
 import { describeJobQueue } from "./conformance.js";
@@ -72,4 +75,19 @@ describe("in-process queue", () => {
     }
   });
 
+  it("keeps the process alive while someone awaits idle(), until the delayed job it waits for has run", async () => {
+    // A process whose only work is a delayed job, as `baryon publish` is while a rollout's tick waits
+    // for its slot: without the hold, node exits under the await (code 13) and the job never runs.
+    const queueModule = pathToFileURL(join(process.cwd(), "dist/adapters/queue/in-process.js")).href;
+    const script = `import { createInProcessQueue } from ${JSON.stringify(queueModule)};
+      const queue = createInProcessQueue();
+      let ran = false;
+      queue.process("later", async () => { ran = true; });
+      await queue.add("later", {}, { id: "a", delayMs: 200 });
+      await queue.idle();
+      console.log("ran:", ran);
+      await queue.close();`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect({ status: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({ status: 0, stdout: "ran: true\n", stderr: "" });
+  });
 });

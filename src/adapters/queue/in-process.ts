@@ -82,6 +82,11 @@ class InProcessQueue implements JobQueue {
   private readonly turns = new KeyTurns();
   private readonly runs = new Set<Promise<void>>();
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Held while someone waits in idle(): delay timers are unref'd (a queue alone must not keep a
+   * process alive), so a CLI awaiting a delayed job would otherwise see node exit under it.
+   */
+  private idleHold: NodeJS.Timeout | undefined;
   private readonly retention: Required<Retention>;
   private readonly logger: QueueLogger;
   private readonly clock: () => number;
@@ -139,6 +144,7 @@ class InProcessQueue implements JobQueue {
 
   idle(): Promise<void> {
     if (this.closing || this.isIdle()) return Promise.resolve();
+    this.idleHold ??= setInterval(() => undefined, 60_000);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -272,6 +278,8 @@ class InProcessQueue implements JobQueue {
   private wakeIdleWaiters(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
+    clearInterval(this.idleHold);
+    this.idleHold = undefined;
     for (const wake of waiters) wake();
   }
 }
