@@ -1,11 +1,13 @@
 // `npm run bench`: every figure the issues name, each the median of several runs.
 // `npm run bench -- reconcile` runs only the benches named; `--full` runs the
-// reconcile bench at the size issue 10 names (about 5 minutes) rather than a fiftieth of it.
+// reconcile bench at the size issue 10 names (about 5 minutes) rather than a fiftieth of it,
+// and the rollout bench at issue 11's 10,000 instances (about 20 minutes).
 import { availableParallelism, cpus } from "node:os";
 import { fleetBench } from "./fleet.js";
 import { githubBench } from "./github.js";
 import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
 import { renderBench } from "./render.js";
+import { ROLLOUT_FULL, ROLLOUT_QUICK, rolloutBench } from "./rollout.js";
 import { printResults, type BenchResult } from "./stats.js";
 
 const args = process.argv.slice(2);
@@ -15,6 +17,7 @@ const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]
   fleet: ["Review (issue: review flow)", fleetBench],
   github: ["GitHub App (issue: GitHub App)", githubBench],
   reconcile: [`Reconcile and deploy (issue 10${full ? "" : "; --full for 1,000 environments and 5,000 instances"})`, () => reconcileBench(full ? FULL_SIZE : QUICK_SIZE)],
+  rollout: [`Rollout (issue 11${full ? "" : "; --full for 10,000 instances"})`, () => rolloutBench(full ? ROLLOUT_FULL : ROLLOUT_QUICK)],
 };
 const selected = args.filter((a) => !a.startsWith("--"));
 const unknown = selected.filter((name) => !(name in BENCHES));
