@@ -1,10 +1,11 @@
 // Start a rollout when a minor is published, and move it on one step at a time
 // (a tick): read what the registry records, let the domain decide (advance.ts),
-// record the deployments and rollbacks it asks for. Ticks of one rollout, and
-// the commands given to it, run one at a time (one serialization key); deciding
-// again from the same records asks for nothing twice.
+// record the deployments and rollbacks it asks for. Ticks of one rollout run one
+// at a time (one serialization key); deciding again from the same records asks
+// for nothing twice. A command that stops the rollout while a tick runs wins: the
+// registry asks for no new deployment of a rollout that no longer runs.
 import type { DeploymentRecord, DeploymentStore, ResourceRecord } from "../ports/deployment-store.js";
-import type { VersionStore } from "../ports/registry.js";
+import { RolloutNotRunningError, type VersionStore } from "../ports/registry.js";
 import type { RolloutStore } from "../ports/rollout-store.js";
 import { advance, type Step } from "../rollout/advance.js";
 import type { RolloutOrigin, RolloutRecord } from "../rollout/model.js";
@@ -38,6 +39,8 @@ export async function startRollout(ports: RolloutPorts, input: StartRolloutInput
   if (version?.status !== "published") return { started: false, why: `${template} ${major}.${minor} is not published` };
   const existing = await ports.rollouts.rolloutOf(template, major, minor);
   if (existing) return { started: true, rollout: existing, created: false, superseded: [] };
+  // What an older version's rollback held comes back in: the newer version is the fix.
+  await ports.rollouts.releaseOlderHolds(template, major, minor);
   const resources = await ports.store.resources();
   const following = resources.filter((r) => r.template.name === template && r.template.major === major);
   const policy = input.policy ?? defaultRolloutPolicy(following.flatMap((r) => (r.stage ? [r.stage] : [])));
@@ -75,12 +78,19 @@ export async function tickRollout(ports: RolloutPorts, id: string): Promise<Tick
     const resource = await ports.store.resource(key);
     const settings = resource && (await ports.store.deploymentsOf(key, 1))[0]?.provisionerSettings;
     if (!resource || !settings) continue; // gone meanwhile: the next tick sees it as nothing to do
-    const { deployment } = await ports.store.requestDeployment(undefined, {
-      resource: key, action: "deploy", template: rollout.template, major: rollout.major, minor: rollout.minor,
-      inputs: resource.inputs, provisioner: resource.provisioner, provisionerSettings: settings, requestedBy,
-      rollout: { id, attempt: targets.get(key)?.attempt ?? 0, rollback: false },
-    });
-    deployments.push(deployment);
+    try {
+      const { deployment } = await ports.store.requestDeployment(undefined, {
+        resource: key, action: "deploy", template: rollout.template, major: rollout.major, minor: rollout.minor,
+        inputs: resource.inputs, provisioner: resource.provisioner, provisionerSettings: settings, requestedBy,
+        rollout: { id, attempt: targets.get(key)?.attempt ?? 0, rollback: false },
+      });
+      deployments.push(deployment);
+    } catch (error) {
+      if (!(error instanceof RolloutNotRunningError)) throw error;
+      // A command stopped it meanwhile: decide again from what it recorded; what was asked for runs.
+      const again = await tickRollout(ports, id);
+      return again && { ...again, deployments: [...deployments, ...again.deployments] };
+    }
   }
   for (const key of step.rollback) {
     const rollback = await requestRollback(ports, rollout, key, targets.get(key)?.attempt ?? 0, requestedBy);
@@ -115,8 +125,8 @@ export async function requestRollback(ports: RolloutPorts, rollout: RolloutRecor
     resource: key, action: "deploy", template: previous.template, major: previous.major, minor: previous.minor,
     inputs: resource.inputs, provisioner: resource.provisioner, provisionerSettings: previous.provisionerSettings,
     requestedBy: { ...requestedBy, reason: "rollback" }, rollout: { id: rollout.id, attempt, rollback: true },
+    hold: `rolled back to ${previous.major}.${previous.minor} by the rollout of ${rollout.template} ${rollout.major}.${rollout.minor}`,
   });
-  await ports.rollouts.hold(key, `rolled back to ${previous.major}.${previous.minor} by the rollout of ${rollout.template} ${rollout.major}.${rollout.minor}`, rollout.id);
   return deployment;
 }
 

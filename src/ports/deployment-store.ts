@@ -63,6 +63,8 @@ export interface NewDeployment {
   requestedBy: RequestedBy;
   /** A rollout's deployment: one per resource, attempt and kind (a rollback is marked as one). */
   rollout?: RolloutAttempt;
+  /** A rollback's hold on its resource (why), recorded with it in one transaction: rollouts skip the resource. */
+  hold?: string;
 }
 
 export interface RolloutAttempt {

@@ -172,6 +172,17 @@ export class TemplateOwnedElsewhereError extends RegistryError {
   }
 }
 
+/**
+ * A rollout's deployment asked for while the rollout no longer runs: a command paused, halted,
+ * aborted or rolled it back meanwhile. Nothing was recorded; the tick that command queued decides again.
+ */
+export class RolloutNotRunningError extends RegistryError {
+  override name = "RolloutNotRunningError";
+  constructor(readonly rollout: string, readonly status: string | undefined) {
+    super(`rollout ${rollout} is ${status ?? "gone"}: no new deployment is asked for it`);
+  }
+}
+
 /** The migrations on disk disagree with the ones the database recorded. */
 export class MigrationError extends RegistryError {
   override name = "MigrationError";

@@ -50,6 +50,9 @@ export interface RolloutStore {
    * as passed (by `actor`), and the holds this rollout's rollbacks put are released. Returns the resources retried.
    */
   resume(id: string, actor: string): Promise<string[]>;
-  /** Holds a resource (a rollback did): later rollouts skip it. */
-  hold(resource: string, why: string, rolloutId: string): Promise<void>;
+  /**
+   * A new version's rollout takes back what rollouts of older versions of the template held:
+   * their holds are lifted (the newer version is the fix). Returns the resources released.
+   */
+  releaseOlderHolds(template: string, major: number, minor: number): Promise<string[]>;
 }

@@ -32,7 +32,7 @@ export type TargetPhase = "done" | "failed" | "inconclusive" | "verifying" | "de
 /** Where one resource of the rollout stands. */
 export function phaseOf(target: TargetState | undefined, verifies: boolean): TargetPhase {
   if (!target) return "not_started";
-  if (target.alreadyAt && !target.deployment) return "done";
+  if (target.nothingToDo && !target.deployment) return "done";
   const d = target.deployment;
   if (!d) return "not_started";
   if (!isFinished(d.status)) return "deploying";
@@ -112,11 +112,12 @@ export function advance(rollout: RolloutRecord, targets: ReadonlyMap<string, Tar
       continue;
     }
 
+    // A pause holds at a gate too: approving the gate then opens it for when the pause is lifted.
+    if (held(rollout.status)) return idle(rollout.status, { stage: stage.name, verify, ...(rollout.reason ? { reason: rollout.reason } : {}) });
     const started = stage.resources.some((r) => targets.get(r)?.deployment);
     if (stage.policy.gate === "comment" && !started && !rollout.approvals.some((a) => a.stage === stage.name)) {
       return idle("waiting", { stage: stage.name, verify, reason: `waits for an authorized \`/rollout ${stage.name}\`` });
     }
-    if (held(rollout.status)) return idle(rollout.status, { stage: stage.name, verify, ...(rollout.reason ? { reason: rollout.reason } : {}) });
 
     const size = batchSize(stage.policy.batch, stage.resources.length);
     for (let first = 0; first < stage.resources.length; first += size) {

@@ -94,8 +94,12 @@ export interface TargetState {
   attempt: number;
   /** The rollout's deployment of this attempt, once asked for. */
   deployment?: DeploymentView;
-  /** Nothing to do: the resource reached the version another way (created at it, deployed by a reconcile), or left the inventory. */
-  alreadyAt?: boolean;
+  /**
+   * Nothing to do: the resource reached the version another way (created at it, deployed by a
+   * reconcile), or no longer follows the rollout (left the inventory, moved to another template or
+   * major, pinned, or held by another rollout's rollback) since it was planned.
+   */
+  nothingToDo?: boolean;
   verification?: Verification;
   /** The rollback of this attempt, once asked for. */
   rollback?: DeploymentView;

@@ -103,7 +103,7 @@ describe("a failing verification with autoRollback", () => {
     return { f, rollout };
   }
 
-  it("rolls the failed batch back to the previous version as rollbacks, holds it, and a later rollout skips it", async () => {
+  it("rolls the failed batch back to the previous version as rollbacks and holds it, until a newer minor takes it back in", async () => {
     const broken = join(mkdtempSync(join(tmpdir(), "baryon-broken-")), "broken");
     writeFileSync(broken, "web-prod-2\n");
     const { f, rollout } = await rolledBack(broken);
@@ -121,14 +121,12 @@ describe("a failing verification with autoRollback", () => {
     expect(await f.versions()).toEqual({ "web-prod-1": "1.0", "web-prod-2": "1.0", "web-prod-3": "1.0", "web-test-1": "1.1" });
     expect((await f.rollouts.targets(rollout.id)).get("web-prod-2")!.verification).toMatchObject({ verdict: "failed" });
 
-    // The next minor leaves the held resources alone, and says so.
+    // The next minor (the fix) takes them back in: their holds are lifted, and they reach 1.2 with the rest.
     const later = await f.roll(await f.publishNet(2), policy([stage("test"), stage("prod")]));
-    expect(later.plan.skipped).toEqual([
-      { resource: "web-prod-1", why: "held: rolled back to 1.0 by the rollout of net 1.1" },
-      { resource: "web-prod-2", why: "held: rolled back to 1.0 by the rollout of net 1.1" },
-    ]);
+    expect(later.plan.skipped).toEqual([]);
     expect(later.status).toBe("succeeded");
-    expect(await f.versions()).toEqual({ "web-prod-1": "1.0", "web-prod-2": "1.0", "web-prod-3": "1.2", "web-test-1": "1.2" });
+    for (const key of ["web-prod-1", "web-prod-2"]) expect((await f.store.resource(key))!.held, key).toBeUndefined();
+    expect(await f.versions()).toEqual({ "web-prod-1": "1.2", "web-prod-2": "1.2", "web-prod-3": "1.2", "web-test-1": "1.2" });
     expect(await f.rollout(rollout.id)).toMatchObject({ status: "superseded", reason: "superseded by 1.2" });
     expect(f.jobErrors).toEqual([]);
   });
@@ -221,7 +219,7 @@ describe("what a rollout leaves alone", () => {
     const rollout = await f.roll(published, policy([stage("test")]));
     expect(rollout.status).toBe("succeeded");
     expect(rollout.plan.skipped).toEqual([{ resource: "web-test-pinned", why: "pinned to 1.0" }]);
-    expect((await f.rollouts.targets(rollout.id)).get("web-test-new")).toEqual({ resource: "web-test-new", attempt: 0, alreadyAt: true });
+    expect((await f.rollouts.targets(rollout.id)).get("web-test-new")).toEqual({ resource: "web-test-new", attempt: 0, nothingToDo: true });
     expect(await f.deploymentsOf("web-test-new", rollout.id)).toEqual([]);
     expect(await f.deploymentsOf("web-test-pinned", rollout.id)).toEqual([]);
     expect(f.deployed().filter((line) => line.endsWith(" 1.1"))).toEqual(["web-test-new 1.1", "web-test-1 1.1"]);

@@ -70,7 +70,7 @@ export function describeRollouts(target: RegistryTarget): void {
       await store.finishDeployment(other.id, { status: "succeeded", outputs: {} });
       const targets = await registry.rollouts(ACME).targets(rollout.id);
       expect(targets.get("shop/a")).toEqual({ resource: "shop/a", attempt: 0, deployment: { id: asked[0]!.deployment.id, status: "pending" } });
-      expect(targets.get("shop/b")).toEqual({ resource: "shop/b", attempt: 0, alreadyAt: true });
+      expect(targets.get("shop/b")).toEqual({ resource: "shop/b", attempt: 0, nothingToDo: true });
 
       // In flight while its one deployment is unfinished; the reconcile's deployment is not the rollout's.
       expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(true);
@@ -79,6 +79,24 @@ export function describeRollouts(target: RegistryTarget): void {
       await store.finishDeployment(asked[0]!.deployment.id, { status: "failed", reason: "stack rolled back" });
       expect(await registry.rollouts(ACME).inFlight(rollout.id)).toBe(false);
       expect(await registry.rollouts(ACME).inFlight("no-such-id")).toBe(false);
+    });
+
+    it("asks for no new deployment once a command stopped the rollout, but still for a rollback; and follows only what still follows it", async () => {
+      const registry = await setup();
+      const rollouts = registry.rollouts(ACME);
+      const store = registry.deployments(ACME);
+      const { rollout } = await rollouts.startRollout(rolloutOf(1, ["shop/a", "shop/b"]));
+      const ask = (key: string, rollback = false) => store.requestDeployment(undefined, deployment(key, rollback ? 0 : 1, { rollout: { id: rollout.id, attempt: 0, rollback } }));
+      const first = (await ask("shop/a")).deployment;
+      expect(await rollouts.updateRollout(rollout.id, { status: "paused", reason: "paused by lead", from: "running" })).toBe(true);
+      await expect(ask("shop/b")).rejects.toMatchObject({ name: "RolloutNotRunningError", message: `rollout ${rollout.id} is paused: no new deployment is asked for it` });
+      expect((await ask("shop/a")).deployment.id).toBe(first.id); // what was asked for before stays asked for
+      expect((await ask("shop/a", true)).created).toBe(true);
+      expect((await rollouts.targets(rollout.id)).get("shop/b")!.deployment).toBeUndefined();
+
+      // shop/b pinned to 1.0 by its owner meanwhile: nothing to do for it any more.
+      await store.requestDeployment({ ...instance("shop/b"), template: { name: "fargate-svc", major: 1, minor: 0 } }, deployment("shop/b", 0, { inputs: { pinned: true } }));
+      expect((await rollouts.targets(rollout.id)).get("shop/b")).toMatchObject({ nothingToDo: true });
     });
 
     it("opens a gate once, records verdicts of the current attempt only, and a resume retries what failed and releases the holds", async () => {
@@ -98,7 +116,7 @@ export function describeRollouts(target: RegistryTarget): void {
       await rollouts.recordVerification(rollout.id, "shop/b", 0, { verdict: "failed", at: new Date(), detail: "smoke.sh exited with 1" });
       await rollouts.recordVerification(rollout.id, "shop/b", 5, { verdict: "passed", at: new Date(), detail: "stale attempt" });
       expect((await rollouts.targets(rollout.id)).get("shop/b")!.verification).toMatchObject({ verdict: "failed", detail: "smoke.sh exited with 1" });
-      await rollouts.hold("shop/b", "rolled back by rollout " + rollout.id, rollout.id);
+      await store.requestDeployment(undefined, deployment("shop/b", 0, { rollout: { id: rollout.id, attempt: 0, rollback: true }, hold: `rolled back by rollout ${rollout.id}` }));
       expect(await store.resource("shop/b")).toMatchObject({ held: `rolled back by rollout ${rollout.id}` });
 
       expect(await rollouts.resume(rollout.id, "lead")).toEqual(["shop/a", "shop/b"]);
@@ -106,7 +124,21 @@ export function describeRollouts(target: RegistryTarget): void {
       expect(targets.get("shop/a")).toMatchObject({ attempt: 1 });
       expect(targets.get("shop/a")!.deployment).toBeUndefined();
       expect(targets.get("shop/b")!.verification).toBeUndefined();
+      // Its attempt 0 reached 1.1 but failed verification: attempt 1 deploys again, it is not "already there".
+      expect(targets.get("shop/b")!.nothingToDo).toBeUndefined();
       expect((await store.resource("shop/b"))!.held).toBeUndefined();
+    });
+
+    it("lifts the holds of older versions' rollouts for a newer one, for its owner only", async () => {
+      const registry = await setup();
+      const { rollout } = await registry.rollouts(ACME).startRollout(rolloutOf(1, ["shop/a", "shop/b"]));
+      await registry.deployments(ACME).requestDeployment(undefined, deployment("shop/b", 0, { rollout: { id: rollout.id, attempt: 0, rollback: true }, hold: "rolled back to 1.0 by the rollout of fargate-svc 1.1" }));
+      expect(await registry.rollouts(GLOBEX).releaseOlderHolds("fargate-svc", 1, 2)).toEqual([]);
+      expect(await registry.rollouts(ACME).releaseOlderHolds("fargate-svc", 1, 1)).toEqual([]); // its own version: held still
+      expect(await registry.rollouts(ACME).releaseOlderHolds("other", 1, 2)).toEqual([]);
+      expect((await registry.deployments(ACME).resource("shop/b"))!.held).toBe("rolled back to 1.0 by the rollout of fargate-svc 1.1");
+      expect(await registry.rollouts(ACME).releaseOlderHolds("fargate-svc", 1, 2)).toEqual(["shop/b"]);
+      expect((await registry.deployments(ACME).resource("shop/b"))!.held).toBeUndefined();
     });
 
     it("keeps owners apart", async () => {

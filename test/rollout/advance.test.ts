@@ -75,6 +75,11 @@ describe("advance", () => {
     expect(soaking).toMatchObject({ status: "running", stage: "test", deploy: [], wakeAt: at(11) });
     expect(advance(rollout, f.targets, at(11))).toMatchObject({ status: "waiting", stage: "prod", deploy: [], reason: "waits for an authorized `/rollout prod`" });
 
+    // Paused at the gate, it stays paused, approved or not; resumed, the approval opens it.
+    const paused = { ...rollout, status: "paused" as const, reason: "paused by lead" };
+    expect(advance(paused, f.targets, at(11))).toMatchObject({ status: "paused", stage: "prod", deploy: [], reason: "paused by lead" });
+    expect(advance({ ...paused, approvals: [{ stage: "prod", by: "lead", at: at(12) }] }, f.targets, at(12))).toMatchObject({ status: "paused", deploy: [] });
+
     const approved = { ...rollout, approvals: [{ stage: "prod", by: "lead", at: at(12) }] };
     expect(advance(approved, f.targets, at(12))).toMatchObject({ status: "running", stage: "prod", deploy: ["svc/p1"] });
     f.deployed(["svc/p1", "svc/p2"]);
@@ -125,7 +130,7 @@ describe("advance", () => {
   it("counts a resource already at the version as done, and leaves an ended rollout alone", () => {
     const rollout = rolloutOf(fleet.slice(0, 2), { stages: [stage("test")], autoRollback: false });
     const f = new Fleet();
-    f.targets.set("svc/t1", { resource: "svc/t1", attempt: 0, alreadyAt: true });
+    f.targets.set("svc/t1", { resource: "svc/t1", attempt: 0, nothingToDo: true });
     expect(advance(rollout, f.targets, T0)).toMatchObject({ deploy: ["svc/t2"] });
     expect(stageProgress(rollout.plan.stages[0]!, f.targets)).toMatchObject({ total: 2, done: 1, failed: 0 });
     expect(advance({ ...rollout, status: "superseded" }, f.targets, T0)).toMatchObject({ status: "superseded", deploy: [] });

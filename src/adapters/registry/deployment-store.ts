@@ -7,7 +7,7 @@ import {
   type NewDeployment, type RequestedBy, type ResourceRecord,
 } from "../../ports/deployment-store.js";
 import type { ProvisionerSettings } from "../../config/repo-config.js";
-import type { Owner } from "../../ports/registry.js";
+import { RolloutNotRunningError, type Owner } from "../../ports/registry.js";
 
 interface ResourceRow extends Row {
   key: string; kind: ResourceRecord["kind"]; name: string; service: string | null; environment: string | null;
@@ -60,6 +60,11 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
         ? await deployments(tx, "rollout_id = $2 AND resource = $3 AND rollout_attempt = $4 AND rollback = $5", [rollout.id, input.resource, rollout.attempt, rollout.rollback])
         : (await deployments(tx, `resource = $2 AND status IN ${UNFINISHED}`, [input.resource], "ORDER BY id DESC LIMIT 1")).filter((d) => sameTarget(d, input));
       if (same) return { deployment: same, created: false };
+      if (rollout && !rollout.rollback) {
+        // A command that stops the rollout updates this row: it waits for this request, or this one sees it stopped.
+        const [r] = await tx.query<{ status: string }>("SELECT status FROM rollouts WHERE owner = $1 AND id = $2 FOR SHARE", [key, rollout.id]);
+        if (r?.status !== "running" && r?.status !== "waiting") throw new RolloutNotRunningError(rollout.id, r?.status);
+      }
       const [row] = await tx.query<DeploymentRow>(
         `INSERT INTO deployments (owner, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status,
            rollout_id, rollout_attempt, rollback)
@@ -68,7 +73,11 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
           input.provisioner, JSON.stringify(input.provisionerSettings), JSON.stringify(input.requestedBy), input.action === "deploy" ? "pending" : "delete_pending",
           rollout?.id ?? null, rollout?.attempt ?? null, rollout?.rollback ?? false],
       );
-      return { deployment: toDeployment(row!), created: true };
+      const deployment = toDeployment(row!);
+      if (rollout?.rollback && input.hold !== undefined) {
+        await tx.query("UPDATE resources SET held = $3, held_by = $4 WHERE owner = $1 AND key = $2", [key, input.resource, input.hold, rollout.id]);
+      }
+      return { deployment, created: true };
     })),
 
     startDeployment: (id, renderedDigest) => guard("startDeployment", async () => {

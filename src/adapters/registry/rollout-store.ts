@@ -117,9 +117,12 @@ export function createSqlRolloutStore(db: Db, owner: Owner): RolloutStore {
       return retried.map((r) => r.resource).sort();
     })),
 
-    hold: (resource, why, rolloutId) => guard("hold", async () => {
-      await db.query("UPDATE resources SET held = $3, held_by = $4 WHERE owner = $1 AND key = $2", [key, resource, why, rolloutId]);
-    }),
+    releaseOlderHolds: (template, major, minor) => guard("releaseOlderHolds", async () => (await db.query<{ key: string }>(
+      `UPDATE resources x SET held = NULL, held_by = NULL FROM rollouts r
+       WHERE x.owner = $1 AND r.owner = x.owner AND r.id = x.held_by AND r.template = $2 AND (r.major, r.minor) < ($3, $4) RETURNING x.key`,
+      [key, template, major, minor],
+    )).map((r) => r.key).sort()),
+
   };
 }
 
@@ -127,12 +130,14 @@ interface TargetRow extends Row {
   resource: string; attempt: number; verdict: Verdict | null; verified_at: Date | null; verification: string | null;
   d_id: string | null; d_status: DeploymentView["status"] | null; d_finished: Date | null; d_reason: string | null;
   b_id: string | null; b_status: DeploymentView["status"] | null; b_finished: Date | null; b_reason: string | null;
-  already_at: boolean;
+  nothing_to_do: boolean;
 }
 
 /**
- * Each target with its attempt's deployment and rollback, and whether there is nothing to do (its
- * newest success is at the version or beyond, or it left the inventory). Every join is a LATERAL
+ * Each target with its attempt's deployment and rollback, and whether there is nothing to do: its
+ * newest success from elsewhere (a reconcile, a newer rollout; not this rollout's own earlier
+ * attempt, which a resume retries) is at the version or beyond, or it no longer follows the
+ * rollout (left the inventory, moved to another template or major, pinned, or held by another). Every join is a LATERAL
  * with LIMIT 1, one index probe per target: on tables never analyzed (PGlite has no autovacuum)
  * plain joins were planned as nested loops rescanning the rollout's deployments for each target,
  * 6.5 s at 10,000 targets against 0.13 s.
@@ -142,14 +147,17 @@ const TARGETS_SQL = `
     d.id::text AS d_id, d.status AS d_status, d.finished_at AS d_finished, d.reason AS d_reason,
     b.id::text AS b_id, b.status AS b_status, b.finished_at AS b_finished, b.reason AS b_reason,
     (coalesce(s.major = r.major AND s.minor >= r.minor, false)
-      OR NOT EXISTS (SELECT 1 FROM resources x WHERE x.owner = t.owner AND x.key = t.resource)) AS already_at
+      OR NOT EXISTS (
+        SELECT 1 FROM resources x WHERE x.owner = t.owner AND x.key = t.resource AND x.template = r.template AND x.template_major = r.major
+          AND x.pinned_minor IS NULL AND (x.held IS NULL OR x.held_by = r.id))) AS nothing_to_do
   FROM rollouts r
   JOIN rollout_targets t ON t.owner = r.owner AND t.rollout_id = r.id
   LEFT JOIN LATERAL (${attemptDeployment("NOT x.rollback")}) d ON true
   LEFT JOIN LATERAL (${attemptDeployment("x.rollback")}) b ON true
   LEFT JOIN LATERAL (
     SELECT major, minor FROM deployments x
-    WHERE x.owner = t.owner AND x.resource = t.resource AND x.status = 'succeeded' ORDER BY x.id DESC LIMIT 1
+    WHERE x.owner = t.owner AND x.resource = t.resource AND x.status = 'succeeded' AND x.rollout_id IS DISTINCT FROM t.rollout_id
+    ORDER BY x.id DESC LIMIT 1
   ) s ON true
   WHERE r.owner = $1 AND r.id = $2`;
 
@@ -169,7 +177,7 @@ function toTarget(row: TargetRow): TargetState {
   const rollback = view(row.b_id, row.b_status, row.b_finished, row.b_reason);
   if (deployment) t.deployment = deployment;
   if (rollback) t.rollback = rollback;
-  if (row.already_at) t.alreadyAt = true;
+  if (row.nothing_to_do) t.nothingToDo = true;
   if (row.verdict !== null) t.verification = { verdict: row.verdict, at: row.verified_at!, detail: row.verification ?? "" };
   return t;
 }
