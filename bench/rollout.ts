@@ -188,10 +188,10 @@ async function runRollout(size: RolloutBenchSize, variant: Variant, shared: Shar
     const tickMs: number[] = [];
     const timedTick: JobKind<TickJobData> = {
       ...rolloutTickJob,
-      run: async (data, context) => {
+      run: async (data, context, job) => {
         const began = performance.now();
         try {
-          return await rolloutTickJob.run(data, context);
+          return await rolloutTickJob.run(data, context, job);
         } finally {
           tickMs.push(performance.now() - began);
         }

@@ -25,6 +25,8 @@ export interface JobContext {
   appId?: number;
   metrics: Metrics;
   log: JobLogger;
+  /** Where a deployment's log can be read, for GitHub Deployments (BARYON_PUBLIC_URL set); absent, statuses carry no log link. */
+  logUrl?: (owner: string, deploymentId: string) => string;
   /** Told each step a rollout takes (the terminal prints them). */
   onRolloutStep?: (owner: Owner, outcome: TickOutcome) => Promise<void> | void;
 }
@@ -44,8 +46,8 @@ export interface JobKind<T> {
   backoffMs?: number;
   /** Jobs of this kind run at once in one process (default: the queue's). */
   concurrency?: number;
-  /** Does the work; resolves with a short outcome for the log line. */
-  run(data: T, context: JobContext): Promise<string>;
+  /** Does the work; resolves with a short outcome for the log line. `job.attempt` is 1-based; the last is `attempts`. */
+  run(data: T, context: JobContext, job: { attempt: number }): Promise<string>;
 }
 
 export function enqueue<T>(queue: JobQueue, kind: Omit<JobKind<T>, "run">, data: T, options: { delayMs?: number } = {}): Promise<boolean> {
@@ -71,7 +73,7 @@ export function work<T>(kind: JobKind<T>, context: JobContext): void {
     const fields = () => ({ job: job.id, kind: kind.name, attempt: job.attempt, ms: Math.round(performance.now() - started) });
     const finish = (error?: string) => (kind.owner ? context.adapters.registry.finishWork(kind.name, kind.id(job.data), error) : undefined);
     try {
-      const outcome = await kind.run(job.data, context);
+      const outcome = await kind.run(job.data, context, { attempt: job.attempt });
       await finish();
       context.metrics.jobsFinished.inc({ kind: kind.name, outcome: "done" });
       context.log.info(fields(), `${kind.name} ${job.id}: ${outcome}`);

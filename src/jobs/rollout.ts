@@ -2,14 +2,14 @@
 // and queues what that step asks for: deploy jobs, verify jobs, and itself again
 // when soak time is over (a delayed job, never a sleeping worker). A batch's last
 // deployment to finish, a failed one, and a verification queue a tick; so do
-// commands and the resync. Ticks
-// and commands of one rollout share its serialization key.
+// commands and the resync. Ticks of one rollout share its serialization key.
 import type { PublishOutcome } from "../flows/publish-change.js";
 import { startRollout, tickRollout, type RolloutPorts } from "../flows/rollout.js";
 import type { RolloutOrigin, RolloutRecord } from "../rollout/model.js";
 import type { RolloutPolicy } from "../rollout/policy.js";
-import { verifyTarget } from "../flows/verify-target.js";
+import { giveUpVerification, verifyTarget } from "../flows/verify-target.js";
 import type { Adapters } from "../compose/adapters.js";
+import { PermanentJobError } from "../ports/job-queue.js";
 import type { Owner } from "../ports/registry.js";
 import { enqueueDeployment, enqueueTick, enqueueTickAfter, ownerData, ownerOf, resourceKey, TICK_LANE, type TickJobData } from "./lanes.js";
 import { enqueue, type JobKind } from "./job-kind.js";
@@ -43,18 +43,30 @@ export const rolloutTickJob: JobKind<TickJobData> = {
   },
 };
 
+const VERIFY_TRIES = 3;
+
 export const verifyJob: JobKind<VerifyJobData> = {
   name: "rollout-verify",
   id: (d) => `rollout-verify:${d.owner}/${d.rollout}/${d.resource}@${d.attempt}`,
   // A verification belongs to its resource's lane: no deployment of it starts meanwhile.
   key: (d) => resourceKey(d.owner, d.resource),
-  attempts: 3,
+  attempts: VERIFY_TRIES,
   backoffMs: 2000,
-  async run(data, { adapters }) {
+  /**
+   * A job that fails for good keeps its id for a day, so the tick could not ask again: the
+   * last try that throws (or one that cannot succeed) records `inconclusive` instead, and the
+   * rollout pauses for a person.
+   */
+  async run(data, { adapters }, job) {
     const owner = ownerOf(data);
-    const result = await verifyTarget({
-      rollouts: adapters.registry.rollouts(owner), store: adapters.registry.deployments(owner), verifier: adapters.verifier, now: () => new Date(),
-    }, data);
+    const ports = { rollouts: adapters.registry.rollouts(owner), store: adapters.registry.deployments(owner), verifier: adapters.verifier, now: () => new Date() };
+    let result: string;
+    try {
+      result = await verifyTarget(ports, data);
+    } catch (error) {
+      if (job.attempt < VERIFY_TRIES && !(error instanceof PermanentJobError)) throw error;
+      result = await giveUpVerification(ports, data, error);
+    }
     await enqueueTickAfter(adapters.queue, owner, data.rollout);
     return `${data.resource}: ${result}`;
   },

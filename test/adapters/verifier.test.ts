@@ -1,9 +1,10 @@
 // The verifier adapter: a stage's `verify:` check on one freshly deployed resource.
-// A command's exit status says passed (0), inconclusive (75, a timeout) or failed;
+// A command's exit status says passed (0), inconclusive (75, a timeout, a command
+// the shell cannot find or run) or failed;
 // it runs with the resource's BARYON_* variables and outputs, and none of
 // Baryon's secrets. An HTTP probe against a local server: the expected status
 // passes, another fails, no answer is inconclusive; placeholders come from the resource.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -35,7 +36,26 @@ describe("a command check", () => {
     expect(await run("echo 'load balancer still warming up'; exit 75")).toEqual({
       verdict: "inconclusive", detail: "`echo 'load balancer still warming up'; exit 75` exited with 75: load balancer still warming up",
     });
-    expect(await run("sleep 30", 300)).toEqual({ verdict: "inconclusive", detail: "`sleep 30` timed out after 0.3s" });
+    // What the shell printed as it was stopped may follow ("Terminated"): the verdict and its cause come first.
+    const late = await run("sleep 30", 300);
+    expect(late.verdict).toBe("inconclusive");
+    expect(late.detail).toMatch(/^`sleep 30` timed out after 0\.3s(: |$)/);
+  });
+
+  it("is inconclusive, and says where it runs, when the shell cannot find the command (127) or run it (126)", async () => {
+    const where = "it runs in an empty folder with the resource's BARYON_* variables, so it must be on PATH or an absolute path";
+    // The documented example: a script relative to a folder that holds nothing.
+    const missing = await run("./smoke.sh");
+    expect(missing.verdict).toBe("inconclusive");
+    expect(missing.detail).toMatch(/^`\.\/smoke\.sh` could not be found or run \(exit 127: .*\.\/smoke\.sh.*\); /);
+    expect(missing.detail.endsWith(where)).toBe(true);
+
+    const script = join(mkdtempSync(join(tmpdir(), "baryon-verify-test-")), "smoke.sh");
+    writeFileSync(script, "#!/bin/sh\nexit 0\n", { mode: 0o644 }); // not executable
+    const denied = await run(script);
+    expect(denied.verdict).toBe("inconclusive");
+    expect(denied.detail).toMatch(/^`[^`]+smoke\.sh` could not be found or run \(exit 126: .*[Pp]ermission denied.*\); /);
+    expect(denied.detail.endsWith(where)).toBe(true);
   });
 
   it("runs in a folder of its own with the resource's variables and outputs, and none of Baryon's secrets", async () => {

@@ -1,6 +1,7 @@
 // A stage's `verify:` check on one freshly deployed resource (docs/rollouts.md):
 //   { command }            exit 0 passed; 75 (EX_TEMPFAIL) inconclusive; other codes failed;
-//                          a timeout, a signal or a command that cannot start: inconclusive
+//                          a timeout, a signal or a command that cannot start (126 and 127:
+//                          the shell could not run or find it): inconclusive
 //   { http, expect }       the expected status passed; another status failed;
 //                          unreachable or timed out: inconclusive
 // The command runs like a provisioner's: in an empty folder of its own, with the
@@ -13,6 +14,8 @@ import type { Verifier, VerifyRequest, VerifyResult } from "../../ports/verifier
 import { runCommand } from "../provisioners/run-command.js";
 
 const EX_TEMPFAIL = 75;
+/** The shell's own statuses: it found the command but could not run it (126), or did not find it (127). */
+const NOT_RUNNABLE = new Set([126, 127]);
 const LOG_LIMIT = 64 * 1024;
 /** What a verdict's detail quotes of the command's output: its last lines. */
 const DETAIL_CHARS = 300;
@@ -46,6 +49,7 @@ async function verifyCommand(request: VerifyRequest, check: { command: string; t
     switch (outcome.ended) {
       case "exited":
         if (outcome.code === 0) return { verdict: "passed", detail: `\`${check.command}\` exited with 0${said}` };
+        if (NOT_RUNNABLE.has(outcome.code)) return { verdict: "inconclusive", detail: notRunnable(check.command, outcome.code, said) };
         return { verdict: outcome.code === EX_TEMPFAIL ? "inconclusive" : "failed", detail: `\`${check.command}\` exited with ${outcome.code}${said}` };
       case "timed_out": return { verdict: "inconclusive", detail: `\`${check.command}\` timed out after ${formatDuration(check.timeoutMs)}${said}` };
       case "killed": return { verdict: "inconclusive", detail: `\`${check.command}\` was killed by ${outcome.signal}${said}` };
@@ -100,6 +104,11 @@ function environment(request: VerifyRequest, base: Record<string, string | undef
   // Outputs as BARYON_OUTPUT_<NAME>, named the way inputs are (BARYON_INPUT_<NAME>).
   for (const [name, value] of Object.entries(request.outputs)) env[`BARYON_OUTPUT_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`] = value;
   return env;
+}
+
+function notRunnable(command: string, code: number, said: string): string {
+  return `\`${command}\` could not be found or run (exit ${code}${said}); it runs in an empty folder with the resource's BARYON_* variables, `
+    + "so it must be on PATH or an absolute path";
 }
 
 function lastWords(log: string): string {
