@@ -57,10 +57,11 @@ const FLEET: FleetShape = process.env.BARYON_CRASH_FULL
   ? { instances: { test: 100, staging: 300, prod: 600 }, perService: 20, environmentsPerStage: 3 }
   : { instances: { test: 30, staging: 90, prod: 180 }, perService: 20, environmentsPerStage: 3 };
 /**
- * One process has a quarter of four workers' deploy slots: a quarter of the fleet rolls out in
- * about the same time, through the same stages and batches (by percentage) and the same restart.
+ * One process has a quarter of four workers' deploy slots: in CI a quarter of the fleet rolls out
+ * in about the same time, through the same stages and batches (by percentage) and the same
+ * restart; with BARYON_CRASH_FULL=1, the whole fleet.
  */
-const SMALL_FLEET: FleetShape = { instances: { test: 25, staging: 75, prod: 150 }, perService: 20, environmentsPerStage: 3 };
+const SMALL_FLEET: FleetShape = process.env.BARYON_CRASH_FULL ? FLEET : { instances: { test: 25, staging: 75, prod: 150 }, perService: 20, environmentsPerStage: 3 };
 const size = (shape: FleetShape) => STAGES.reduce((n, s) => n + shape.instances[s], 0);
 const OWNER = { login: "acme", installationId: 1 };
 // Appends the deployment it runs to a ledger: what really ran, beside what the registry says.
