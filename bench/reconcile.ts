@@ -4,7 +4,6 @@
 // deploy job with a no-op `command` provisioner. Each round starts from a fresh
 // registry; figures are medians over rounds (plans: of 3 runs within each round).
 // Registry queries are counted by a Db wrapped around the one SQL Registry (count-queries.ts).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +34,7 @@ import type { Resource } from "../src/inventory/model.js";
 import { defaultRolloutPolicy } from "../src/rollout/policy.js";
 import { createVerifier } from "../src/adapters/verifiers/verifier.js";
 import { countingCalls, countingDb, emptyCounts, resetCounts, type QueryCounts } from "./count-queries.js";
-import { median, ROOT, type BenchResult } from "./stats.js";
+import { median, ROOT, spawnCost, timed, type BenchResult } from "./stats.js";
 
 export interface ReconcileBenchSize {
   environments: number;
@@ -254,18 +253,3 @@ function deployedKeys(resources: readonly Resource[], count: number): Set<string
   return keys;
 }
 
-/** Median milliseconds of `repeats` runs. */
-async function timed(repeats: number, fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
-
-/** Median milliseconds to spawn `sh -c true` and see it exit: what the command provisioner pays per deployment at least. */
-async function spawnCost(runs = 15): Promise<number> {
-  return timed(runs, () => new Promise((resolve, reject) => spawn("sh", ["-c", "true"]).on("exit", resolve).on("error", reject)));
-}

@@ -6,7 +6,6 @@
 // with one in memory that succeeds at once, so scheduling shows apart from the spawn. Then
 // one tick alone as the fleet grows: each finished deployment leads to one, and it reads
 // every target. Registry: PGlite, as `baryon publish` uses, or Postgres when DATABASE_URL is set.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,7 +38,7 @@ import type { Renderer } from "../src/ports/renderer.js";
 import { advance } from "../src/rollout/advance.js";
 import { DEFAULT_STAGE, type RolloutPolicy } from "../src/rollout/policy.js";
 import { countingCalls, countingDb, emptyCounts, resetCounts, type QueryCounts } from "./count-queries.js";
-import { median, ROOT, type BenchResult } from "./stats.js";
+import { median, ROOT, spawnCost, timed, type BenchResult } from "./stats.js";
 
 export interface RolloutBenchSize {
   instances: number;
@@ -106,7 +105,7 @@ export async function rolloutBench(size: RolloutBenchSize = ROLLOUT_QUICK): Prom
   let spawnMs = 0;
   try {
     provisionerMs = await commandAlone();
-    spawnMs = await timed(15, () => new Promise((resolve, reject) => spawn("sh", ["-c", "true"]).on("exit", resolve).on("error", reject)));
+    spawnMs = await spawnCost();
     for (const instances of size.tickSizes) ticks.push(await tickCost({ ...size, instances, environments: Math.max(3, Math.round(instances / 33)) }, shared));
     for (let r = 0; r < size.rounds; r++) {
       for (const variant of size.variants) runs[variant].push(await runRollout(size, variant, shared));
@@ -384,15 +383,4 @@ async function commandAlone(): Promise<number> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Median milliseconds of `repeats` runs. */
-async function timed(repeats: number, fn: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
 }

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,4 +37,20 @@ export function printResults(title: string, results: readonly BenchResult[]): vo
     const runs = r.runs.length ? `  (median of ${r.runs.length}: ${r.runs.map(fmt).join(", ")})` : "";
     console.log(`  ${r.name}: ${r.unit === "yes" || r.unit === "NO" ? r.unit : `${fmt(r.value)} ${r.unit}`}${runs}`);
   }
+}
+
+/** Median milliseconds of `repeats` runs. */
+export async function timed(repeats: number, fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+/** Median milliseconds to spawn `sh -c true` and see it exit: what the command provisioner pays per deployment at least. */
+export async function spawnCost(runs = 15): Promise<number> {
+  return timed(runs, () => new Promise((resolve, reject) => spawn("sh", ["-c", "true"]).on("exit", resolve).on("error", reject)));
 }
