@@ -7,28 +7,17 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runRolloutCommand } from "../../src/flows/rollout-command.js";
 import { startRollout, tickRollout } from "../../src/flows/rollout.js";
-import { createRenderPool } from "../../src/jinja/pool.js";
 import { enqueueDeployment, enqueueTick } from "../../src/jobs/lanes.js";
 import type { DeploymentRecord } from "../../src/ports/deployment-store.js";
 import { stageProgress } from "../../src/rollout/advance.js";
 import type { RolloutRecord } from "../../src/rollout/model.js";
-import { ORIGIN, OWNER, policy, rolloutFleet, stage, type FleetEnvironment, type RolloutFleet } from "../support/rollout-fleet.js";
+import { ORIGIN, OWNER, policy, rolloutFleetPerTest, stage, type FleetEnvironment, type RolloutFleet } from "../support/rollout-fleet.js";
 
-const renderer = createRenderPool({ size: 2 });
-afterAll(() => renderer.close());
-
-let fleet: RolloutFleet | undefined;
-afterEach(async () => {
-  await fleet?.close();
-  fleet = undefined;
-});
-async function open(...environments: FleetEnvironment[][]): Promise<RolloutFleet> {
-  fleet = await rolloutFleet(renderer, environments.flat());
-  return fleet;
-}
+const openFleet = rolloutFleetPerTest();
+const open = (...environments: FleetEnvironment[][]): Promise<RolloutFleet> => openFleet(environments.flat());
 const envs = (stageName: string, ...names: string[]): FleetEnvironment[] => names.map((name) => ({ name, stage: stageName }));
 const LEAD = { login: "lead" };
 

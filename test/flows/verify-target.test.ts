@@ -3,25 +3,17 @@
 // inventory after its deployment succeeded, and a verifier that throws on every try
 // (the queue retries it; the last try records `inconclusive`). On a real registry
 // (Postgres) with the job catalogue on an in-process queue (test/support/rollout-fleet.ts).
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../src/adapters/metrics.js";
 import { runRolloutCommand } from "../../src/flows/rollout-command.js";
 import { startRollout, tickRollout } from "../../src/flows/rollout.js";
-import { createRenderPool } from "../../src/jinja/pool.js";
 import { enqueueTick, ownerData } from "../../src/jobs/lanes.js";
 import { verifyJob, type VerifyJobData } from "../../src/jobs/rollout.js";
 import type { Verifier } from "../../src/ports/verifier.js";
 import type { RolloutRecord } from "../../src/rollout/model.js";
-import { ORIGIN, OWNER, policy, rolloutFleet, stage, type RolloutFleet } from "../support/rollout-fleet.js";
+import { ORIGIN, OWNER, policy, rolloutFleetPerTest, stage, type RolloutFleet } from "../support/rollout-fleet.js";
 
-const renderer = createRenderPool({ size: 2 });
-afterAll(() => renderer.close());
-
-let fleet: RolloutFleet | undefined;
-afterEach(async () => {
-  await fleet?.close();
-  fleet = undefined;
-});
+const open = rolloutFleetPerTest();
 
 const CHECK = { command: "true", timeoutMs: 10_000 };
 const VERIFIED = policy([stage("test", { verify: CHECK }), stage("prod")]);
@@ -34,7 +26,7 @@ const PAUSED_FOR = (detail: string) => `verification was inconclusive for web-te
  * a test can change the world before the verification runs.
  */
 async function awaitingVerification(): Promise<{ f: RolloutFleet; rollout: RolloutRecord; job: VerifyJobData }> {
-  const f = fleet = await rolloutFleet(renderer, [{ name: "web-test-1", stage: "test" }, { name: "web-prod-1", stage: "prod" }]);
+  const f = await open([{ name: "web-test-1", stage: "test" }, { name: "web-prod-1", stage: "prod" }]);
   await f.publishNet(1);
   const started = await startRollout(f.ports, { template: "net", major: 1, minor: 1, origin: ORIGIN, policy: VERIFIED });
   if (!started.started) throw new Error(started.why);
@@ -93,7 +85,7 @@ describe("a verifier that throws every time", () => {
   });
 
   it("pauses a rollout run by the queue instead of leaving it verifying, and `/rollout resume` carries it on", async () => {
-    const f = fleet = await rolloutFleet(renderer, [{ name: "web-test-1", stage: "test" }, { name: "web-prod-1", stage: "prod" }]);
+    const f = await open([{ name: "web-test-1", stage: "test" }, { name: "web-prod-1", stage: "prod" }]);
     f.adapters.verifier = broken;
     const paused = await f.roll(await f.publishNet(1), VERIFIED);
     expect(paused).toMatchObject({ status: "paused", stage: "test", reason: PAUSED_FOR("the check could not be carried out: mkdtemp: no space left on device") });

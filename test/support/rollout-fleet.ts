@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
 import { createMetrics } from "../../src/adapters/metrics.js";
 import { createInProcessQueue } from "../../src/adapters/queue/in-process.js";
@@ -18,6 +18,7 @@ import { publishChange, type PublishOutcome } from "../../src/flows/publish-chan
 import { reconcileInventory } from "../../src/flows/reconcile-inventory.js";
 import type { RolloutPorts } from "../../src/flows/rollout.js";
 import { bundleLoader } from "../../src/flows/stored-bundle.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
 import { startWorkers } from "../../src/jobs/catalogue.js";
 import { enqueueDeployment } from "../../src/jobs/lanes.js";
 import { rolloutPorts, startRollouts } from "../../src/jobs/rollout.js";
@@ -82,6 +83,18 @@ export interface RolloutFleet {
   /** `major.minor` of each resource's last successful deployment, by key. */
   versions(): Promise<Record<string, string>>;
   close(): Promise<void>;
+}
+
+/** For a test file: one render pool, and a fleet per test (`open(environments)`), closed after it. */
+export function rolloutFleetPerTest(): (environments: FleetEnvironment[]) => Promise<RolloutFleet> {
+  const renderer = createRenderPool({ size: 2 });
+  afterAll(() => renderer.close());
+  let fleet: RolloutFleet | undefined;
+  afterEach(async () => {
+    await fleet?.close();
+    fleet = undefined;
+  });
+  return async (environments) => (fleet = await rolloutFleet(renderer, environments));
 }
 
 export async function rolloutFleet(renderer: Renderer, environments: FleetEnvironment[]): Promise<RolloutFleet> {
