@@ -2,15 +2,16 @@
 // request that published a version. Authorized when it runs (the commenter's
 // permission and teams, asked of GitHub then; an unanswered question refuses),
 // applied to each rollout that pull request started (src/flows/rollout-command.ts),
+// against the stages it acts on (every gated one must allow the commenter),
 // and answered with a reaction and one reply that says what happened or why not.
 // A retried job edits its reply; commands of one pull request run in order.
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { runRolloutCommand, type RolloutCommand } from "../flows/rollout-command.js";
 import type { Owner } from "../ports/registry.js";
-import { commandReply } from "../present/command-replies.js";
+import { commandReply, refusalReply } from "../present/command-replies.js";
 import { authorize, type Actor } from "../rollout/authorize.js";
 import { commandText, parseCommand } from "../rollout/commands.js";
-import type { RolloutRecord } from "../rollout/model.js";
+import type { RolloutRecord, TargetState } from "../rollout/model.js";
 import { PERMISSIONS, type Permission, type StagePolicy } from "../rollout/policy.js";
 import { githubFor, type JobKind } from "./job-kind.js";
 import { enqueueDeployment, enqueueTick } from "./lanes.js";
@@ -60,7 +61,8 @@ export const rolloutCommandJob: JobKind<RolloutCommandJobData> = {
       return "no rollout of this pull request";
     }
     const { data: pull } = await octokit.rest.pulls.get({ owner, repo, pull_number: data.pullRequest });
-    const fork = pull.head.repo?.full_name !== pull.base.repo.full_name;
+    // A fork's code is refused until a maintainer merges it; after that, commenters are judged one by one.
+    const fork = !pull.merged && pull.head.repo?.full_name !== pull.base.repo.full_name;
     const flowCommand: RolloutCommand = command.name === "rollback"
       ? { action: "rollback", ...(command.resource ? { resource: command.resource } : {}) }
       : command.action === "approve" ? { action: "approve", stage: command.stage } : { action: command.action };
@@ -68,11 +70,12 @@ export const rolloutCommandJob: JobKind<RolloutCommandJobData> = {
     const replies: string[] = [];
     let allowedAny = false;
     for (const rollout of live) {
-      const stage = stageFor(rollout, flowCommand);
-      const actor = await actorOf(octokit, data, repository, stage);
-      const decision = authorize(command, actor, { repository, pullRequestAuthor: pull.user.login, fork, ...(stage ? { stage } : {}) });
+      const targets = flowCommand.action === "rollback" && flowCommand.resource === undefined ? await ports.rollouts.targets(rollout.id) : undefined;
+      const stages = stagesFor(rollout, flowCommand, targets);
+      const actor = await actorOf(octokit, data, repository, stages);
+      const decision = authorize(command, actor, { repository, pullRequestAuthor: pull.user.login, fork, stages });
       if (!decision.allowed) {
-        replies.push(decision.reason);
+        replies.push(refusalReply(decision.refusal));
         continue;
       }
       allowedAny = true;
@@ -86,19 +89,32 @@ export const rolloutCommandJob: JobKind<RolloutCommandJobData> = {
   },
 };
 
-/** The stage whose approvers decide: the one named, or the one the resource (or the rollout) is in. */
-function stageFor(rollout: RolloutRecord, command: RolloutCommand): StagePolicy | undefined {
+/**
+ * The stages whose approvers decide: the one named; the one the rollout stands at, to resume; the
+ * resource's, to roll one back; every stage where the rollout has deployed something, to roll all back
+ * (`targets`: at least what the flow takes back, so nothing is authorized against too few stages).
+ */
+function stagesFor(rollout: RolloutRecord, command: RolloutCommand, targets?: ReadonlyMap<string, TargetState>): StagePolicy[] {
   const stages = rollout.plan.stages;
-  if (command.action === "approve") return stages.find((s) => s.name === command.stage)?.policy;
-  if (command.action === "rollback") {
-    const named = command.resource !== undefined ? stages.find((s) => s.resources.includes(command.resource!)) : undefined;
-    return (named ?? stages.find((s) => s.name === rollout.stage) ?? stages[stages.length - 1])?.policy;
+  const current = stages.find((s) => s.name === rollout.stage);
+  const policies = (found: (typeof stages)[number] | undefined) => (found ? [found.policy] : []);
+  switch (command.action) {
+    case "approve":
+      return policies(stages.find((s) => s.name === command.stage));
+    case "resume":
+      return policies(current);
+    case "rollback":
+      if (command.resource !== undefined) {
+        return policies(stages.find((s) => s.resources.includes(command.resource!)) ?? current ?? stages.at(-1));
+      }
+      return stages.filter((s) => s.resources.some((key) => targets?.get(key)?.deployment !== undefined)).map((s) => s.policy);
+    default:
+      return [];
   }
-  return undefined;
 }
 
 /** The commenter as GitHub sees them now; a question GitHub did not answer stays unknown (and refuses). */
-async function actorOf(octokit: Octokit, data: RolloutCommandJobData, repository: string, stage: StagePolicy | undefined): Promise<Actor> {
+async function actorOf(octokit: Octokit, data: RolloutCommandJobData, repository: string, stages: readonly StagePolicy[]): Promise<Actor> {
   const [owner, repo] = repository.split("/") as [string, string];
   let permission: Actor["permission"];
   try {
@@ -108,16 +124,34 @@ async function actorOf(octokit: Octokit, data: RolloutCommandJobData, repository
   } catch {
     permission = undefined;
   }
-  const wanted = stage?.approvers.teams ?? [];
-  let teams: Set<string> | undefined = new Set();
+  // Membership of any one team is enough, so one proven outweighs another GitHub would not tell.
+  const wanted = [...new Set(stages.filter((s) => s.gate === "comment").flatMap((s) => s.approvers.teams.map((t) => t.toLowerCase())))];
+  const teams = new Set<string>();
+  let unanswered = false;
+  let forbidden = false;
   for (const team of wanted) {
     const [org, slug] = team.split("/") as [string, string];
     try {
       const { data: membership } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: data.author });
-      if (membership.state === "active") teams?.add(team.toLowerCase());
+      if (membership.state === "active") teams.add(team);
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) teams = undefined;
+      if (statusOf(error) === 404) continue; // not a member (or no such team)
+      unanswered = true;
+      forbidden ||= lacksMembersPermission(error);
     }
   }
-  return { login: data.author, type: data.authorType, permission, teams };
+  const known = teams.size > 0 || !unanswered;
+  return { login: data.author, type: data.authorType, permission, teams: known ? teams : undefined, ...(!known && forbidden ? { teamsForbidden: true } : {}) };
+}
+
+const statusOf = (error: unknown) => (error as { status?: number }).status;
+
+/**
+ * A 403 that is not a rate limit: the installation may not read the organization's members
+ * ("Resource not accessible by integration"), as without the permission Members: read.
+ */
+function lacksMembersPermission(error: unknown): boolean {
+  if (statusOf(error) !== 403) return false;
+  const { message, response } = error as { message?: string; response?: { headers?: Record<string, string | undefined> } };
+  return response?.headers?.["x-ratelimit-remaining"] !== "0" && !/rate limit/i.test(message ?? "");
 }

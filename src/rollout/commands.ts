@@ -26,7 +26,7 @@ const KNOWN = new Set(["publish", "baryon", "rollout", "rollback"]);
 
 export const ROLLOUT_HINT =
   "write `/rollout <stage>` to open a stage's gate (e.g. `/rollout prod`), or one of `/rollout status`, `/rollout pause`, `/rollout resume`, `/rollout abort`.";
-export const ROLLBACK_HINT = "write `/rollback` to roll back what the rollout last deployed, or `/rollback <resource>` with one resource key (e.g. `/rollback checkout/checkout-prod`).";
+export const ROLLBACK_HINT = "write `/rollback` to take back every resource the rollout deployed, or `/rollback <resource>` with one resource key (e.g. `/rollback checkout/checkout-prod`).";
 
 /** The command on the first line of a comment that starts with `/`, or undefined for ordinary comments. */
 export function parseCommand(body: string): Command | undefined {

@@ -22,7 +22,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 /**
  * Who may open a gated stage: a member of any listed team (`org/team`), or anyone
- * with at least `permission` on the repository. Neither listed: `write`.
+ * with at least `permission` on the repository. Neither listed: admins only, since
+ * a gate is there to be opened by people named for it (DESIGN: "Trust").
  */
 export interface Approvers {
   teams: string[];
@@ -87,11 +88,6 @@ export function batchSize(batch: Amount, total: number): number {
 /** Failures a stage of `total` resources tolerates: a share rounds down (10% of 5 is none). */
 export function toleratedFailures(tolerance: Amount, total: number): number {
   return "count" in tolerance ? tolerance.count : Math.floor((total * tolerance.percent) / 100);
-}
-
-/** The minimum permission a stage asks for when it names neither teams nor a permission. */
-export function requiredPermission(approvers: Approvers): Permission | undefined {
-  return approvers.permission ?? (approvers.teams.length ? undefined : "write");
 }
 
 export function atLeast(have: Permission, need: Permission): boolean {

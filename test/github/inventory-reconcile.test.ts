@@ -10,14 +10,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
-import { CATALOG_FILES } from "../support/inventory.js";
+import { ledgerProvisioner, netEnvironment, templateFiles } from "../support/inventory.js";
 
 let h: Harness;
 harnessPerTest((next) => (h = next));
 
 type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
 
-const ENV = "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  count: 2\n";
+const ENV = netEnvironment("test");
 const SVC = "proton: ServiceSpec\ntemplate: api@1\npipeline:\n  branch: release\ninstances:\n  - name: api-test\n    environment: dev\n    spec:\n      image: nginx\n";
 
 /** `.github/baryon.yml` with one `command` provisioner whose commands append to `ledger`, and `extra` settings. */
@@ -25,27 +25,18 @@ function configFor(ledger: string, extra = ""): string {
   return [
     "templates: templates",
     extra,
-    "provisioners:",
-    "  local:",
-    "    kind: command",
-    "    deploy: |",
-    `      echo "$BARYON_RESOURCE_KIND $BARYON_RESOURCE $BARYON_VERSION" >> ${ledger}`,
-    // The templates read the TopicName output of what deployed before them.
-    `      printf '{"TopicName": "t-%s"}' "$BARYON_RESOURCE" > outputs.json`,
-    "    destroy: |",
-    `      echo "destroy $BARYON_RESOURCE" >> ${ledger}`,
+    ...ledgerProvisioner(ledger, { kind: true, destroy: true }),
     "",
   ].filter((line) => line !== "").join("\n") + "\n";
 }
 
-const templates = () => Object.fromEntries(Object.entries(CATALOG_FILES).map(([path, text]) => [`templates/${path}`, text]));
 const store = () => h.db.registry.deployments({ login: "acme" });
 
 /** A template repository whose templates are published, with a ledger for its deploy command. */
 async function fleet(extra = "") {
   const ledger = join(mkdtempSync(join(tmpdir(), "baryon-ledger-")), "ledger.txt");
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
-  const main = h.fake.state.commit(repo, { ".github/baryon.yml": configFor(ledger, extra), ...templates() }, { branch: "main" });
+  const main = h.fake.state.commit(repo, { ".github/baryon.yml": configFor(ledger, extra), ...templateFiles() }, { branch: "main" });
   await push(repo, "0".repeat(40), main);
   expect((await h.db.registry.versions({ login: "acme" }).listVersions("net")).map((v) => `${v.major}.${v.minor}`)).toEqual(["1.0", "2.0"]);
   const deployed = () => (existsSync(ledger) ? readFileSync(ledger, "utf8").trim().split("\n") : []);

@@ -8,20 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
-import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
-import { CATALOG_FILES } from "../support/inventory.js";
+import { deliver, pushDelivery } from "../support/fake-github/webhooks.js";
+import { API_SERVICE, ledgerProvisioner, netEnvironment, templateFiles } from "../support/inventory.js";
+import { comment, mergeApiChange, type Repo } from "../support/pull-request-actions.js";
 
 let h: Harness;
 harnessPerTest((next) => (h = next));
-
-type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
-
-const ENV = (stage: string) => `proton: EnvironmentSpec\ntemplate: net@1\nstage: ${stage}\nspec:\n  count: 2\n`;
-const SVC = [
-  "proton: ServiceSpec", "template: api@1", "pipeline:", "  branch: release", "instances:",
-  "  - name: api-test", "    environment: dev", "    spec:", "      image: nginx",
-  "  - name: api-prod", "    environment: live", "    spec:", "      image: nginx", "",
-].join("\n");
 
 function configFor(ledger: string, prodVerify = ""): string {
   return [
@@ -36,23 +28,16 @@ function configFor(ledger: string, prodVerify = ""): string {
     "      approvers: [acme/platform-team]",
     "      authorMayApprove: false",
     ...(prodVerify ? [`      verify: { command: '${prodVerify}' }`] : []),
-    "provisioners:",
-    "  local:",
-    "    kind: command",
-    "    deploy: |",
-    `      echo "$BARYON_RESOURCE_KIND $BARYON_RESOURCE $BARYON_VERSION" >> ${ledger}`,
-    `      printf '{"TopicName": "t-%s"}' "$BARYON_RESOURCE" > outputs.json`,
+    ...ledgerProvisioner(ledger, { kind: true }),
     "",
   ].join("\n");
 }
-
-const templates = (files = CATALOG_FILES) => Object.fromEntries(Object.entries(files).map(([path, text]) => [`templates/${path}`, text]));
 
 async function fleet(prodVerify?: (dir: string) => string) {
   const dir = mkdtempSync(join(tmpdir(), "baryon-ledger-"));
   const ledger = join(dir, "ledger.txt");
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
-  const files = { ".github/baryon.yml": configFor(ledger, prodVerify?.(dir)), ...templates(), "inventory/dev.yaml": ENV("test"), "inventory/live.yaml": ENV("prod"), "inventory/shop.yaml": SVC };
+  const files = { ".github/baryon.yml": configFor(ledger, prodVerify?.(dir)), ...templateFiles(), "inventory/dev.yaml": netEnvironment("test"), "inventory/live.yaml": netEnvironment("prod"), "inventory/shop.yaml": API_SERVICE };
   const main = h.fake.state.commit(repo, files, { branch: "main" });
   await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET, sender: "lead" }));
   await h.app.queue.idle();
@@ -61,26 +46,8 @@ async function fleet(prodVerify?: (dir: string) => string) {
   return { repo, deployed, dir };
 }
 
-/** A pull request by octocat that changes the api template, reviewed, merged and published. */
-async function mergeChange(repo: Repo, number: number) {
-  const base = repo.branches.get("main")!;
-  const path = "templates/api/v1/instance_infrastructure/cloudformation.yaml";
-  const head = h.fake.state.commit(repo, { [path]: `# change ${number}\n${CATALOG_FILES["api/v1/instance_infrastructure/cloudformation.yaml"]}` }, { parent: base });
-  const opened = h.fake.state.openPullRequest(repo, { number, base, head, author: "octocat" });
-  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "opened", opened, { secret: SECRET }));
-  await h.app.queue.idle();
-  const merged = h.fake.state.closePullRequest(repo, number, { merged: true });
-  await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
-  await h.app.queue.idle();
-}
-
-async function command(repo: Repo, number: number, author: string, body: string) {
-  const comment = h.fake.state.addComment(repo, number, { author, body });
-  await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", comment, { secret: SECRET }));
-  await h.app.queue.idle();
-  const reply = h.fake.state.comments(repo, number).find((c) => c.body.includes(`<!-- baryon:command ${comment.id} -->`));
-  return { reply: reply?.body ?? "", reactions: h.fake.state.comment(comment.id)!.reactions.map((r) => r.content) };
-}
+const mergeChange = (repo: Repo, number: number) => mergeApiChange(h, repo, number);
+const command = (repo: Repo, number: number, author: string, body: string) => comment(h, repo, number, author, body);
 
 const reviewComment = (repo: Repo, number: number) => h.fake.state.comments(repo, number).find((c) => c.body.includes("<!-- baryon:review -->"))!.body;
 const rollouts = () => h.db.registry.rollouts({ login: "acme" }).rollouts();

@@ -60,3 +60,35 @@ export function testCatalog() {
     entry("api", 1, 0), entry("worker", 1, 0),
   ]);
 }
+
+/** The catalog as a template repository holds it, under `templates/`. */
+export const templateFiles = (files: Record<string, string> = CATALOG_FILES) =>
+  Object.fromEntries(Object.entries(files).map(([path, text]) => [`templates/${path}`, text]));
+
+/** An environment of net@1 at `stage`. */
+export const netEnvironment = (stage: string) => `proton: EnvironmentSpec\ntemplate: net@1\nstage: ${stage}\nspec:\n  count: 2\n`;
+
+/** api@1 with its pipeline, and one instance in each of the environments `dev` and `live`. */
+export const API_SERVICE = [
+  "proton: ServiceSpec", "template: api@1", "pipeline:", "  branch: release", "instances:",
+  "  - name: api-test", "    environment: dev", "    spec:", "      image: nginx",
+  "  - name: api-prod", "    environment: live", "    spec:", "      image: nginx", "",
+].join("\n");
+
+/**
+ * `provisioners:` of `.github/baryon.yml`: one `command` provisioner, `local`, whose deploy appends
+ * `[kind ]resource version` to `ledger` and outputs a TopicName (the catalog's templates read it
+ * from what deployed before them), and fails for the resource `failing`.
+ */
+export function ledgerProvisioner(ledger: string, options: { kind?: boolean; failing?: string; destroy?: boolean } = {}): string[] {
+  return [
+    "provisioners:",
+    "  local:",
+    "    kind: command",
+    "    deploy: |",
+    ...(options.failing ? [`      test "$BARYON_RESOURCE" != ${options.failing} || exit 3`] : []),
+    `      echo "${options.kind ? "$BARYON_RESOURCE_KIND " : ""}$BARYON_RESOURCE $BARYON_VERSION" >> ${ledger}`,
+    `      printf '{"TopicName": "t-%s"}' "$BARYON_RESOURCE" > outputs.json`,
+    ...(options.destroy ? ["    destroy: |", `      echo "destroy $BARYON_RESOURCE" >> ${ledger}`] : []),
+  ];
+}
