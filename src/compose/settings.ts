@@ -20,6 +20,8 @@ export interface Settings {
    * (`POST <url>/api/deployments/:id/status`), whose per-deployment tokens derive from the secret.
    */
   callback?: { secret: string; url: string };
+  /** BARYON_PUBLIC_URL: Baryon's address as GitHub's users reach it (the log links of GitHub Deployments). */
+  publicUrl?: string;
   /** LOG_LEVEL (default info). */
   logLevel: string;
 }
@@ -53,6 +55,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;
   if (proton.value) settings.proton = proton.value;
+  if (publicUrl) settings.publicUrl = publicUrl;
   if (callbackSecret && publicUrl) settings.callback = { secret: callbackSecret, url: publicUrl };
   return { settings, errors };
 }

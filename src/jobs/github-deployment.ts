@@ -9,7 +9,7 @@
 //   3. add a status for where the deployment stands now, unless GitHub has that one (or a later one)
 //   4. once it succeeded (or a delete did), the resource's previous success goes inactive
 // The job reads the registry, not its data: run late or twice, it adds nothing.
-// Without a route serving a deployment's log, statuses carry no `log_url`.
+// With BARYON_PUBLIC_URL set, each status links to the deployment's log (deployment-log.ts).
 import type { DeploymentRecord, DeploymentStatus, DeploymentStore } from "../ports/deployment-store.js";
 import { PermanentJobError, type JobQueue } from "../ports/job-queue.js";
 import type { Owner } from "../ports/registry.js";
@@ -59,7 +59,8 @@ export const githubDeploymentJob: JobKind<GitHubDeploymentJobData> = {
       if (typeof place === "string") return `${deployment.resource}: not mirrored, ${place}`;
       const want = stateOf(deployment);
       const { id, created } = await findOrCreate(octokit, place, deployment);
-      const added = await ensureStatus(octokit, place, id, want, created);
+      const logUrl = context.logUrl?.(data.owner, deployment.id);
+      const added = await ensureStatus(octokit, place, id, { ...want, ...(logUrl ? { logUrl } : {}) }, created);
       const retired = want.state === "success" || want.state === "inactive" ? await retirePrevious(octokit, place, store, deployment) : undefined;
       return `${deployment.resource} → ${place.owner}/${place.repo} ${place.environment}: ${want.state}${added ? "" : " already"}${retired ? `, ${retired} inactive` : ""}`;
     } catch (error) {
@@ -136,14 +137,16 @@ async function findOrCreate(octokit: Octokit, place: Place, deployment: Deployme
 const RANK: Record<string, number> = { queued: 0, pending: 0, in_progress: 1, success: 2, failure: 2, error: 2, inactive: 3 };
 
 /** Adds the status unless GitHub's latest one is it or comes after it; true when added. */
-async function ensureStatus(octokit: Octokit, place: Place, id: number, want: { state: GitHubState; description: string }, fresh: boolean): Promise<boolean> {
+async function ensureStatus(octokit: Octokit, place: Place, id: number, want: { state: GitHubState; description: string; logUrl?: string }, fresh: boolean): Promise<boolean> {
   const { owner, repo } = place;
   if (!fresh) {
     const { data: [latest] } = await octokit.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1 });
     if (latest && RANK[latest.state]! >= RANK[want.state]!) return false;
   }
   // auto_inactive off: an instance's success must not mark its environment's deployment inactive (step 4 retires per resource).
-  await octokit.rest.repos.createDeploymentStatus({ owner, repo, deployment_id: id, state: want.state, description: want.description, auto_inactive: false });
+  await octokit.rest.repos.createDeploymentStatus({
+    owner, repo, deployment_id: id, state: want.state, description: want.description, auto_inactive: false, ...(want.logUrl ? { log_url: want.logUrl } : {}),
+  });
   return true;
 }
 

@@ -14,6 +14,7 @@ import { settingsFromEnv } from "../compose/settings.js";
 import { startWorkers } from "../jobs/catalogue.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import { answerDeploymentCallback } from "./deployment-callback.js";
+import { answerDeploymentLog, deploymentLogUrl, LOG_PATH } from "./deployment-log.js";
 import { baryonApp } from "./webhooks.js";
 import { readBody } from "./read-body.js";
 
@@ -58,8 +59,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.githubThrottling === false ? { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o.throttle as object), enabled: false } })) } : {}),
   });
   const probot = createProbot({ env, overrides });
-  const secret = options.probot?.secret ?? env.WEBHOOK_SECRET;
-  if (!secret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
+  const webhookSecret = options.probot?.secret ?? env.WEBHOOK_SECRET ?? "";
+  if (!webhookSecret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
   const metrics = createMetrics({ defaultMetrics: true });
   // Provisioners reach GitHub as the app's installation of the deployment's owner (the pull-request provisioner).
   const github = async (owner: string) => {
@@ -74,7 +75,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const { queue, registry } = adapters;
   const appId = Number(options.probot?.appId ?? env.APP_ID);
-  await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}) }, { resyncEveryMs: settings.resyncEveryMs });
+  const publicUrl = settings.publicUrl;
+  const logUrl = publicUrl ? (owner: string, id: string) => deploymentLogUrl(publicUrl, webhookSecret, owner, id) : undefined;
+  await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}), ...(logUrl ? { logUrl } : {}) }, { resyncEveryMs: settings.resyncEveryMs });
 
   const middleware = await createNodeMiddleware(baryonApp({ queue, registry, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
@@ -99,6 +102,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await answerDeploymentCallback(req, res, callback[1]!, { registry, queue, log: probot.log, ...(settings!.callback ? { callback: settings!.callback } : {}) });
       return;
     }
+    const logOf = LOG_PATH.exec(path);
+    if (req.method === "GET" && logOf) {
+      await answerDeploymentLog(req, res, logOf[1]!, { secret: webhookSecret, registry, artifacts: adapters.artifacts });
+      return;
+    }
     if (req.method === "POST" && path === WEBHOOK_PATH) {
       // Refuse what cannot be a GitHub delivery before reading its body.
       const declared = Number(req.headers["content-length"] ?? 0);
@@ -110,7 +118,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         return;
       }
       const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined || !signatureMatches(secret!, body, req.headers["x-hub-signature-256"])) {
+      if (body === undefined || !signatureMatches(webhookSecret, body, req.headers["x-hub-signature-256"])) {
         // Never log the payload of a delivery that is not GitHub's: only who it claims to be.
         probot.log.warn({ event: req.headers["x-github-event"], delivery: req.headers["x-github-delivery"], bytes: body?.length }, "webhook refused: bad signature");
         res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: "signature does not match" }));
@@ -137,7 +145,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? env.HOST ?? "0.0.0.0";
   await new Promise<void>((resolve) => server.listen(options.port ?? Number(env.PORT ?? 3000), host, resolve));
   const { port } = server.address() as AddressInfo;
-  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics${settings.callback ? ", deployment callbacks at /api/deployments/:id/status" : ""}); ${adapters.description}`);
+  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics, deployment logs at /api/deployments/:id/log${settings.callback ? ", deployment callbacks at /api/deployments/:id/status" : ""}); ${adapters.description}`);
   return {
     url: `http://127.0.0.1:${port}`,
     probot,

@@ -13,22 +13,14 @@ import { enqueueGitHubDeployment, stateOf } from "../../src/jobs/github-deployme
 import type { JobQueue } from "../../src/ports/job-queue.js";
 import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import type { DeploymentRecord } from "../support/fake-github/index.js";
-import { deliver, issueCommentDelivery, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
-import { CATALOG_FILES } from "../support/inventory.js";
+import { deliver, pullRequestDelivery, pushDelivery } from "../support/fake-github/webhooks.js";
+import { API_SERVICE, CATALOG_FILES, ledgerProvisioner, netEnvironment, templateFiles } from "../support/inventory.js";
+import { comment, type Repo } from "../support/pull-request-actions.js";
 
 let h: Harness;
-harnessPerTest((next) => (h = next));
+const { restart } = harnessPerTest((next) => (h = next));
 
-type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
-
-const ENV = (stage: string) => `proton: EnvironmentSpec\ntemplate: net@1\nstage: ${stage}\nspec:\n  count: 2\n`;
-const SVC = [
-  "proton: ServiceSpec", "template: api@1", "pipeline:", "  branch: release", "instances:",
-  "  - name: api-test", "    environment: dev", "    spec:", "      image: nginx",
-  "  - name: api-prod", "    environment: live", "    spec:", "      image: nginx", "",
-].join("\n");
-
-/** A `command` provisioner whose deploy fails for the resource `failing`, if given. */
+/** Test and a gated prod; the deploy fails for the resource `failing`, if given. */
 function configFor(ledger: string, failing = ""): string {
   return [
     "templates: templates",
@@ -37,21 +29,12 @@ function configFor(ledger: string, failing = ""): string {
     "    - name: test",
     "    - name: prod",
     "      gate: comment",
-    "provisioners:",
-    "  local:",
-    "    kind: command",
-    "    deploy: |",
-    ...(failing ? [`      test "$BARYON_RESOURCE" != ${failing} || exit 3`] : []),
-    `      echo "$BARYON_RESOURCE $BARYON_VERSION" >> ${ledger}`,
-    `      printf '{"TopicName": "t-%s"}' "$BARYON_RESOURCE" > outputs.json`,
-    "    destroy: |",
-    `      echo "destroy $BARYON_RESOURCE" >> ${ledger}`,
+    ...ledgerProvisioner(ledger, { failing, destroy: true }),
     "",
   ].join("\n");
 }
 
-const templates = () => Object.fromEntries(Object.entries(CATALOG_FILES).map(([path, text]) => [`templates/${path}`, text]));
-const INVENTORY = { "inventory/dev.yaml": ENV("test"), "inventory/live.yaml": ENV("prod"), "inventory/shop.yaml": SVC };
+const INVENTORY = { "inventory/dev.yaml": netEnvironment("test"), "inventory/live.yaml": netEnvironment("prod"), "inventory/shop.yaml": API_SERVICE };
 const store = () => h.db.registry.deployments({ login: "acme", installationId: h.fake.state.installationId("acme")! });
 
 async function push(repo: Repo, before: string, after: string, deliveryId?: string) {
@@ -64,17 +47,13 @@ async function push(repo: Repo, before: string, after: string, deliveryId?: stri
 async function fleet(options: { failing?: string; inventory?: Record<string, string> } = {}) {
   const ledger = join(mkdtempSync(join(tmpdir(), "baryon-ledger-")), "ledger.txt");
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
-  const files = { ".github/baryon.yml": configFor(ledger, options.failing), ...templates(), ...(options.inventory ?? INVENTORY) };
+  const files = { ".github/baryon.yml": configFor(ledger, options.failing), ...templateFiles(), ...(options.inventory ?? INVENTORY) };
   const main = h.fake.state.commit(repo, files, { branch: "main" });
   await push(repo, "0".repeat(40), main);
   return { repo, main };
 }
 
-async function command(repo: Repo, number: number, author: string, body: string) {
-  const comment = h.fake.state.addComment(repo, number, { author, body });
-  await deliver(h.webhookUrl, issueCommentDelivery(h.fake, "created", comment, { secret: SECRET }));
-  await h.app.queue.idle();
-}
+const command = (repo: Repo, number: number, author: string, body: string) => comment(h, repo, number, author, body);
 
 /** What GitHub's UI shows of a deployment: where, which resource at which version, and its states. */
 function shown(d: DeploymentRecord) {
@@ -150,9 +129,42 @@ describe("GitHub Deployments", () => {
     expect(failed!.statuses[0]!.description).toBe("failed: deploy command exited with code 3");
   });
 
+  it("links each status to the deployment's log where BARYON_PUBLIC_URL says Baryon is, readable with that link only", async () => {
+    await restart({ env: { BARYON_PUBLIC_URL: "https://baryon.example.com/" } });
+    const { repo } = await fleet({ failing: "api-test" });
+    const linkOf = async (resource: string) => {
+      const [baryon] = await store().deploymentsOf(resource, 1);
+      const [mirrored] = h.fake.state.deployments(repo, { task: `deploy:baryon-${baryon!.id}` });
+      const link = new URL(mirrored!.statuses.at(-1)!.logUrl);
+      return { baryon: baryon!, link, local: `${h.app.url}${link.pathname}${link.search}` };
+    };
+    const failed = await linkOf("shop/api-test");
+    expect(`${failed.link.origin}${failed.link.pathname}`).toBe(`https://baryon.example.com/api/deployments/${failed.baryon.id}/log`);
+    const res = await fetch(failed.local);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    const text = await res.text();
+    expect(text.split("\n")[0]).toBe(`# deployment ${failed.baryon.id}: deploy shop/api-test at api 1.0: failed (deploy command exited with code 3)`);
+
+    // Another deployment's token, a token altered, none: refused, and nothing of the log shown.
+    const dev = await linkOf("dev");
+    const refused = [
+      `${h.app.url}/api/deployments/${failed.baryon.id}/log${dev.link.search}`,
+      failed.local.replace(/[0-9a-f](?=[^0-9a-f]*$)/, (c) => (c === "0" ? "1" : "0")),
+      `${h.app.url}/api/deployments/${failed.baryon.id}/log`,
+    ];
+    for (const url of refused) {
+      const answer = await fetch(url);
+      expect(answer.status, url).toBe(401);
+      expect(await answer.text()).not.toContain("exited");
+    }
+    expect((await fetch(dev.local)).status).toBe(200);
+  });
+
   it("shows a rollout's deployments in dev and live, and marks each resource's earlier success inactive, not its neighbours'", async () => {
     const { repo } = await fleet();
-    h.fake.state.setPermission(repo, "lead", "write");
+    // The gated prod names no approvers: admins only.
+    h.fake.state.setPermission(repo, "lead", "admin");
     const base = repo.branches.get("main")!;
     const path = "templates/api/v1/instance_infrastructure/cloudformation.yaml";
     const head = h.fake.state.commit(repo, { [path]: `# change\n${CATALOG_FILES["api/v1/instance_infrastructure/cloudformation.yaml"]}` }, { parent: base });
@@ -181,7 +193,7 @@ describe("GitHub Deployments", () => {
   });
 
   it("shows a deployment that runs on outside Baryon in progress, then its outcome, on the same GitHub deployment", async () => {
-    const { repo } = await fleet({ inventory: { "inventory/dev.yaml": ENV("test") } });
+    const { repo } = await fleet({ inventory: { "inventory/dev.yaml": netEnvironment("test") } });
     // As a provisioner that hands back a handle leaves it: started, not finished.
     const [first] = await store().deploymentsOf("dev", 1);
     const { deployment } = await store().requestDeployment(await store().resource("dev"), {
@@ -204,7 +216,7 @@ describe("GitHub Deployments", () => {
   });
 
   it("shows a deleted environment inactive", async () => {
-    const { repo } = await fleet({ inventory: { "inventory/dev.yaml": ENV("test"), "inventory/qa.yaml": ENV("test") } });
+    const { repo } = await fleet({ inventory: { "inventory/dev.yaml": netEnvironment("test"), "inventory/qa.yaml": netEnvironment("test") } });
     h.fake.state.setPermission(repo, "maintainer", "write");
     const base = repo.branches.get("main")!;
     const head = h.fake.state.commit(repo, { "inventory/qa.yaml": null }, { parent: base });

@@ -1,10 +1,10 @@
 // The callback of the pull-request provisioner: the infrastructure repository's CI
 // reports a deployment's outcome to `POST /api/deployments/:id/status` with a
-// bearer token that is valid for that one deployment only. The token is an HMAC of
-// the owner and the deployment id under BARYON_CALLBACK_SECRET, so Baryon keeps no
-// token table, and a token read from one deployment's file reports nothing else.
-import { createHmac, timingSafeEqual } from "node:crypto";
+// bearer token that is valid for that one deployment only (deployment-token.ts,
+// under BARYON_CALLBACK_SECRET): a token read from one deployment's file reports
+// nothing else.
 import type { DeploymentOutputs } from "../../ports/provisioner.js";
+import { deploymentToken, verifyDeploymentToken } from "../deployment-token.js";
 import type { CallbackReport } from "./pull-request-config.js";
 
 export const CALLBACK_PATH = /^\/api\/deployments\/([A-Za-z0-9_-]{1,100})\/status$/;
@@ -16,22 +16,15 @@ export interface CallbackSettings {
   secret: string;
 }
 
-function mac(secret: string, owner: string, deploymentId: string): string {
-  return createHmac("sha256", secret).update(`baryon deployment callback\0${owner.toLowerCase()}\0${deploymentId}`).digest("hex");
-}
-
-/** `<owner>.<hmac>`: the owner is named in the token because deployment stores are per owner. */
+/** `<owner>.<hmac>`, valid for reporting on this one deployment. */
 export function callbackToken(secret: string, owner: string, deploymentId: string): string {
-  return `${owner}.${mac(secret, owner, deploymentId)}`;
+  return deploymentToken(secret, "callback", owner, deploymentId);
 }
 
 /** The owner a bearer token was made for, when it is this deployment's; undefined otherwise. */
 export function verifyCallbackToken(secret: string, deploymentId: string, authorization: string | undefined): string | undefined {
-  const token = /^Bearer\s+([A-Za-z0-9-]+)\.([0-9a-f]{64})$/i.exec(authorization?.trim() ?? "");
-  if (!token) return undefined;
-  const [, owner, given] = token;
-  const expected = Buffer.from(mac(secret, owner!, deploymentId));
-  return timingSafeEqual(Buffer.from(given!.toLowerCase()), expected) ? owner : undefined;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? "");
+  return bearer ? verifyDeploymentToken(secret, "callback", deploymentId, bearer[1]) : undefined;
 }
 
 export function callbackUrl(base: string, deploymentId: string): string {
