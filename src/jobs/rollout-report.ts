@@ -1,9 +1,11 @@
 // The `rollout-report` job: show a rollout where its pull request's readers look.
 // The living comment gets the progress table, edited in place; a halt gets one
 // reply naming the failed resources and their errors. A tick queues it: always
-// when the rollout changes status, otherwise once per REPORT_MS slot (the job id
-// names the slot, and BullMQ keeps finished ids), so 1,000 deployments make a
-// handful of edits, not 1,000; the comment is edited only when its text changed.
+// when the rollout changes status, starts a batch or starts to soak — after those
+// nothing may tick for a long time, so the table must be right then — and
+// otherwise once per REPORT_MS slot (the job id names the slot, and BullMQ keeps
+// finished ids), so 1,000 deployments make a handful of edits, not 1,000; the
+// comment is edited only when its text changed.
 import { pullRequestReporter } from "../adapters/github/reporter.js";
 import { COMMENT_MARKER } from "../flows/review-pull-request.js";
 import type { TickOutcome } from "../flows/rollout.js";
@@ -52,7 +54,14 @@ export const rolloutReportJob: JobKind<RolloutReportJobData> = {
 export async function enqueueReport(queue: JobQueue, owner: Owner, outcome: TickOutcome): Promise<void> {
   if (owner.installationId === undefined || outcome.rollout.origin.pullRequest === undefined) return;
   const base = { installationId: owner.installationId, owner: owner.login, rollout: outcome.rollout.id };
-  const changed = outcome.was !== outcome.step.status;
-  if (changed) await enqueue(queue, rolloutReportJob, { ...base, slot: `${outcome.step.status}-${outcome.step.stage ?? ""}-${Date.now()}` });
-  else await enqueue(queue, rolloutReportJob, { ...base, slot: String(Math.floor(Date.now() / REPORT_MS)) });
+  await enqueue(queue, rolloutReportJob, { ...base, slot: reportSlot(outcome) });
+}
+
+/** Which report a tick asks for: its own for a new status, batch or soak; else the time slot's. */
+function reportSlot({ was, step, deployments }: TickOutcome): string {
+  if (was !== step.status) return `${step.status}-${step.stage ?? ""}-${Date.now()}`;
+  // The batch's first deployment, and the soak's end, are the same however often the tick runs.
+  if (deployments[0]) return `batch-${deployments[0].id}`;
+  if (step.wakeAt) return `until-${step.wakeAt.getTime()}`;
+  return String(Math.floor(Date.now() / REPORT_MS));
 }

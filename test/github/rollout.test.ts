@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, pushDelivery } from "../support/fake-github/webhooks.js";
 import { API_SERVICE, ledgerProvisioner, netEnvironment, templateFiles } from "../support/inventory.js";
@@ -15,7 +15,9 @@ import { comment, mergeApiChange, type Repo } from "../support/pull-request-acti
 let h: Harness;
 harnessPerTest((next) => (h = next));
 
-function configFor(ledger: string, prodVerify = ""): string {
+/** Test, then prod gated by the platform team; `testSoak` and prod's `verify` if given (verify also turns autoRollback on). */
+function configFor(ledger: string, options: { prodVerify?: string; testSoak?: string }): string {
+  const { prodVerify, testSoak } = options;
   return [
     "templates: templates",
     "rollout:",
@@ -23,6 +25,7 @@ function configFor(ledger: string, prodVerify = ""): string {
     "  stages:",
     "    - name: test",
     "      batch: 1",
+    ...(testSoak ? [`      soak: ${testSoak}`] : []),
     "    - name: prod",
     "      gate: comment",
     "      approvers: [acme/platform-team]",
@@ -33,11 +36,11 @@ function configFor(ledger: string, prodVerify = ""): string {
   ].join("\n");
 }
 
-async function fleet(prodVerify?: (dir: string) => string) {
+async function fleet(options: { prodVerify?: (dir: string) => string; testSoak?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "baryon-ledger-"));
   const ledger = join(dir, "ledger.txt");
   const repo = h.fake.state.addRepo({ owner: "acme", name: "templates" });
-  const files = { ".github/baryon.yml": configFor(ledger, prodVerify?.(dir)), ...templateFiles(), "inventory/dev.yaml": netEnvironment("test"), "inventory/live.yaml": netEnvironment("prod"), "inventory/shop.yaml": API_SERVICE };
+  const files = { ".github/baryon.yml": configFor(ledger, { ...(options.prodVerify ? { prodVerify: options.prodVerify(dir) } : {}), ...(options.testSoak ? { testSoak: options.testSoak } : {}) }), ...templateFiles(), "inventory/dev.yaml": netEnvironment("test"), "inventory/live.yaml": netEnvironment("prod"), "inventory/shop.yaml": API_SERVICE };
   const main = h.fake.state.commit(repo, files, { branch: "main" });
   await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET, sender: "lead" }));
   await h.app.queue.idle();
@@ -46,27 +49,35 @@ async function fleet(prodVerify?: (dir: string) => string) {
   return { repo, deployed, dir };
 }
 
-const mergeChange = (repo: Repo, number: number) => mergeApiChange(h, repo, number);
+const mergeChange = (repo: Repo, number: number, settle = true) => mergeApiChange(h, repo, number, { settle });
 const command = (repo: Repo, number: number, author: string, body: string) => comment(h, repo, number, author, body);
 
 const reviewComment = (repo: Repo, number: number) => h.fake.state.comments(repo, number).find((c) => c.body.includes("<!-- baryon:review -->"))!.body;
 const rollouts = () => h.db.registry.rollouts({ login: "acme" }).rollouts();
 
 describe("a rollout driven from the pull request", () => {
-  it("deploys test, waits at the prod gate, opens it only for the approving team (never the author), and shows each step in the living comment", async () => {
-    const { repo, deployed } = await fleet();
+  it("deploys test, soaks, waits at the prod gate, opens it only for the approving team (never the author), and shows each step in the living comment", async () => {
+    const { repo, deployed } = await fleet({ testSoak: "5s" });
     h.fake.state.setPermission(repo, "visitor", "read");
     h.fake.state.setPermission(repo, "octocat", "admin");
     h.fake.state.setPermission(repo, "lead", "write");
     h.fake.state.addTeamMember("acme", "platform-team", "lead");
 
-    await mergeChange(repo, 7);
+    // While test soaks, prod cannot be opened yet, and the reply says for how long.
+    await mergeChange(repo, 7, false);
+    await vi.waitFor(async () => {
+      expect((await rollouts())[0]).toMatchObject({ status: "running", stage: "test", reason: expect.stringMatching(/^test soaks until /) });
+      expect(reviewComment(repo, 7)).toMatch(/\| test \| 1\/1 \| 0 \| 0 \| 0 \| [1-5]s left \| auto \|/);
+    }, { timeout: 30_000 });
     expect(deployed().slice(5)).toEqual(["service_instance api-test 1.1"]);
+    const soaking = await command(repo, 7, "lead", "/rollout prod");
+    expect(soaking.reply).toMatch(/@lead `\/rollout prod` is not possible yet: test soaks for [1-5]s more\. Nothing was done\./);
+    await h.app.queue.idle();
     const [rollout] = await rollouts();
     expect(rollout).toMatchObject({ template: "api", major: 1, minor: 1, status: "waiting", stage: "prod", origin: { repository: "acme/templates", pullRequest: 7 } });
     let table = reviewComment(repo, 7);
     expect(table).toContain("### Rollout of api 1.1: waiting");
-    expect(table).toContain("| test | 1/1 | 0 | 0 | 0 | – | auto |");
+    expect(table).toContain("| test | 1/1 | 0 | 0 | 0 | done | auto |");
     expect(table).toContain("| prod | 0/2 | 0 | 0 | 2 | – | waiting for `/rollout prod` |");
 
     const reader = await command(repo, 7, "visitor", "/rollout prod");
@@ -97,7 +108,7 @@ describe("a rollout driven from the pull request", () => {
 
   it("halts when prod's verification fails, rolls that batch back to 1.0 and holds it, says why once, and goes on after a fix and `/rollout resume`", async () => {
     // api-prod's smoke test fails until the test creates the file "fixed".
-    const { repo, deployed, dir } = await fleet((d) => `test "$BARYON_RESOURCE" != api-prod || test -f ${d}/fixed || { echo "502 from api-prod"; exit 1; }`);
+    const { repo, deployed, dir } = await fleet({ prodVerify: (d) => `test "$BARYON_RESOURCE" != api-prod || test -f ${d}/fixed || { echo "502 from api-prod"; exit 1; }` });
     h.fake.state.setPermission(repo, "lead", "write");
     h.fake.state.addTeamMember("acme", "platform-team", "lead");
     await mergeChange(repo, 7);

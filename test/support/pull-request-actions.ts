@@ -8,8 +8,12 @@ export type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
 
 const API_TEMPLATE = "api/v1/instance_infrastructure/cloudformation.yaml";
 
-/** A pull request by `author` (from their fork if `fork`) that changes the api template, reviewed, then merged: 1.1 is published and its rollout starts. */
-export async function mergeApiChange(h: Harness, repo: Repo, number: number, options: { author?: string; fork?: boolean } = {}): Promise<void> {
+/**
+ * A pull request by `author` (from their fork if `fork`) that changes the api template, reviewed,
+ * then merged: 1.1 is published and its rollout starts. With `settle: false` it returns once the
+ * merge is delivered, while the app still works on it.
+ */
+export async function mergeApiChange(h: Harness, repo: Repo, number: number, options: { author?: string; fork?: boolean; settle?: boolean } = {}): Promise<void> {
   const base = repo.branches.get("main")!;
   const head = h.fake.state.commit(repo, { [`templates/${API_TEMPLATE}`]: `# change ${number}\n${CATALOG_FILES[API_TEMPLATE]}` }, { parent: base });
   const opened = h.fake.state.openPullRequest(repo, { number, base, head, author: options.author ?? "octocat", fork: options.fork ?? false });
@@ -17,7 +21,7 @@ export async function mergeApiChange(h: Harness, repo: Repo, number: number, opt
   await h.app.queue.idle();
   const merged = h.fake.state.closePullRequest(repo, number, { merged: true });
   await deliver(h.webhookUrl, pullRequestDelivery(h.fake, "closed", merged, { secret: SECRET }));
-  await h.app.queue.idle();
+  if (options.settle ?? true) await h.app.queue.idle();
 }
 
 /** `author` comments `body` on pull request `number`: Baryon's reply to that comment (empty if none) and its reactions to it. */
