@@ -46,7 +46,9 @@ export async function runRolloutCommand(ports: RolloutPorts, rollout: RolloutRec
       if (given) return refuse(`${stage.name} was approved already, by @${given.by}.`);
       const step = advance(rollout, targets, now);
       if (step.status === "waiting" && step.stage === stage.name) {
-        await ports.rollouts.approve(rollout.id, { stage: stage.name, by: actor.login, at: now, ...(actor.commentUrl ? { commentUrl: actor.commentUrl } : {}) });
+        const approved = await ports.rollouts.approve(rollout.id, { stage: stage.name, by: actor.login, at: now, ...(actor.commentUrl ? { commentUrl: actor.commentUrl } : {}) });
+        // Someone else opened it, or the rollout ended, since it was read.
+        if (!approved) return refuse("The rollout moved on meanwhile; try again.");
         const size = batchSize(stage.policy.batch, stage.resources.length);
         return done(`Opened ${stage.name} for ${name}: ${stage.resources.length} resource(s), ${size} at a time.`);
       }

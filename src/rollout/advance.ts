@@ -107,7 +107,10 @@ export function advance(rollout: RolloutRecord, targets: ReadonlyMap<string, Tar
     }
     if (progress.done + progress.failed === progress.total) {
       if (progress.soakEndsAt && progress.soakEndsAt > now && stage !== stages[stages.length - 1]) {
-        return idle(held(rollout.status) ?? "running", { stage: stage.name, verify, wakeAt: progress.soakEndsAt, reason: `${stage.name} soaks until ${progress.soakEndsAt.toISOString()}` });
+        const soaks = `${stage.name} soaks until ${progress.soakEndsAt.toISOString()}`;
+        // Paused during a soak: the pause's own reason stays what people read.
+        const stopped = held(rollout.status);
+        return idle(stopped ?? "running", { stage: stage.name, verify, wakeAt: progress.soakEndsAt, reason: stopped && rollout.reason ? rollout.reason : soaks });
       }
       continue;
     }

@@ -73,6 +73,9 @@ describe("advance", () => {
     f.deployed(["svc/t3"], "succeeded", at(1));
     const soaking = advance(rollout, f.targets, at(5));
     expect(soaking).toMatchObject({ status: "running", stage: "test", deploy: [], wakeAt: at(11) });
+    // Paused while it soaks: the pause's reason is kept, and the soak's end still wakes it.
+    const pausedSoaking = advance({ ...rollout, status: "paused", reason: "paused by lead" }, f.targets, at(5));
+    expect(pausedSoaking).toMatchObject({ status: "paused", stage: "test", deploy: [], wakeAt: at(11), reason: "paused by lead" });
     expect(advance(rollout, f.targets, at(11))).toMatchObject({ status: "waiting", stage: "prod", deploy: [], reason: "waits for an authorized `/rollout prod`" });
 
     // Paused at the gate, it stays paused, approved or not; resumed, the approval opens it.
