@@ -8,6 +8,7 @@ import { githubBench } from "./github.js";
 import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
 import { renderBench } from "./render.js";
 import { ROLLOUT_FULL, ROLLOUT_QUICK, rolloutBench } from "./rollout.js";
+import { startupBench } from "./startup.js";
 import { printResults, type BenchResult } from "./stats.js";
 
 const args = process.argv.slice(2);
@@ -17,6 +18,7 @@ const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]
   fleet: ["Review (issue: review flow)", fleetBench],
   github: ["GitHub App (issue: GitHub App)", githubBench],
   reconcile: [`Reconcile and deploy (issue 10${full ? "" : "; --full for 1,000 environments and 5,000 instances"})`, () => reconcileBench(full ? FULL_SIZE : QUICK_SIZE)],
+  startup: ["CLI startup (issue 12, goal 4)", startupBench],
   rollout: [`Rollout (issue 11${full ? "" : "; --full for 10,000 instances"})`, () => rolloutBench(full ? ROLLOUT_FULL : ROLLOUT_QUICK)],
 };
 const selected = args.filter((a) => !a.startsWith("--"));

@@ -1,15 +1,10 @@
 // The `baryon` command. Each subcommand only adapts arguments and calls the same
 // code the GitHub App uses.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runCheck } from "./cli/check-command.js";
-import { runPublish, runVersions } from "./cli/publish-command.js";
-import { runRolloutStatus, runRolloutVerb } from "./cli/rollout-commands.js";
-import { runServe, runSetup } from "./cli/serve-command.js";
 import { GitError } from "../adapters/local/git.js";
-import { runRender, UsageError } from "./cli/render-command.js";
-import { runValidate } from "./cli/validate-command.js";
-import { runApply, runDeploy, runLogs, runStatus } from "./cli/fleet-commands.js";
-import { EXIT, registryExitCode, stderr, stdout } from "./cli/output.js";
+import { EXIT, registryExitCode, stderr, stdout, UsageError } from "./cli/output.js";
+
+// Each subcommand loads its modules when it runs, so `baryon --help` pays for commander alone.
 
 /** `--templates <dir>`: the templates folder, overriding `templates:` in .github/baryon.yml. */
 type TemplatesFlags = { templates?: string; root?: string };
@@ -41,6 +36,7 @@ program
   .addOption(rootAlias())
   .addOption(templateOption())
   .action(async (dir: string, opts: { format: "text" | "json"; template?: string } & TemplatesFlags) => {
+    const { runValidate } = await import("./cli/validate-command.js");
     process.exitCode = await runValidate(dir, { format: opts.format, ...templatesFlag(opts), ...(opts.template ? { template: opts.template } : {}) }, stdout());
   });
 
@@ -54,6 +50,7 @@ program
   .addOption(rootAlias())
   .option("--specs <dir>", "more specs to render and check (each names its `template:` or sits in a folder named after it)")
   .action(async (dir: string, { root, ...opts }: { base?: string; specs?: string; format: "text" | "markdown" | "json" } & TemplatesFlags) => {
+    const { runCheck } = await import("./cli/check-command.js");
     process.exitCode = await runCheck(dir, { ...opts, ...templatesFlag({ ...opts, ...(root ? { root } : {}) }) }, stdout(), stderr());
   });
 
@@ -65,6 +62,7 @@ program
   .addOption(templatesOption())
   .addOption(rootAlias())
   .action(async (dir: string, opts: { format: "text" | "json" } & TemplatesFlags) => {
+    const { runPublish } = await import("./cli/publish-command.js");
     process.exitCode = await runPublish(dir, { format: opts.format, ...templatesFlag(opts) }, stdout(), stderr());
   });
 
@@ -75,6 +73,7 @@ program
   .option("--dir <repo-dir>", "repository whose embedded registry to read", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
   .action(async (template: string, opts: { format: "text" | "json"; dir: string }) => {
+    const { runVersions } = await import("./cli/publish-command.js");
     process.exitCode = await runVersions(template, opts, stdout());
   });
 
@@ -85,6 +84,7 @@ program
   .option("--confirm-delete <resource...>", "delete these resources, which the inventory no longer lists")
   .option("--dry-run", "print the plan, deploy nothing")
   .action(async (dir: string, opts: { confirmDelete?: string[]; dryRun?: boolean }) => {
+    const { runApply } = await import("./cli/fleet-commands.js");
     process.exitCode = await runApply(dir, { confirmDelete: opts.confirmDelete ?? [], dryRun: opts.dryRun ?? false }, stdout(), stderr());
   });
 
@@ -95,6 +95,7 @@ program
   .option("--version <major.minor>", "the version to deploy (of the major the resource follows)")
   .option("--dir <repo-dir>", "repository whose registry and config to use", ".")
   .action(async (resource: string, opts: { version?: string; dir: string }) => {
+    const { runDeploy } = await import("./cli/fleet-commands.js");
     process.exitCode = await runDeploy(resource, opts, stdout(), stderr());
   });
 
@@ -105,6 +106,7 @@ program
   .option("--dir <repo-dir>", "repository whose registry to read", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
   .action(async (resource: string | undefined, opts: { dir: string; format: "text" | "json" }) => {
+    const { runStatus } = await import("./cli/fleet-commands.js");
     process.exitCode = await runStatus(resource, opts, stdout());
   });
 
@@ -114,6 +116,7 @@ program
   .argument("<deployment>", "deployment number, as `baryon status` shows it")
   .option("--dir <repo-dir>", "repository whose registry to read", ".")
   .action(async (id: string, opts: { dir: string }) => {
+    const { runLogs } = await import("./cli/fleet-commands.js");
     process.exitCode = await runLogs(id, opts, stdout());
   });
 
@@ -126,6 +129,7 @@ rollout
   .option("--dir <repo-dir>", "repository whose registry to read", ".")
   .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
   .action(async (template: string | undefined, opts: { dir: string; format: "text" | "json" }) => {
+    const { runRolloutStatus } = await import("./cli/rollout-commands.js");
     process.exitCode = await runRolloutStatus(template, opts, stdout());
   });
 rollout
@@ -135,6 +139,7 @@ rollout
   .argument(...templateArg)
   .option("--dir <repo-dir>", "repository whose registry to use", ".")
   .action(async (stage: string, template: string | undefined, opts: { dir: string }) => {
+    const { runRolloutVerb } = await import("./cli/rollout-commands.js");
     process.exitCode = await runRolloutVerb({ action: "approve", stage }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
   });
 for (const [verb, says] of [["pause", "start nothing new"], ["resume", "go on after a pause or halt, retrying what failed"], ["abort", "end the rollout where it stands"]] as const) {
@@ -144,6 +149,7 @@ for (const [verb, says] of [["pause", "start nothing new"], ["resume", "go on af
     .argument(...templateArg)
     .option("--dir <repo-dir>", "repository whose registry to use", ".")
     .action(async (template: string | undefined, opts: { dir: string }) => {
+      const { runRolloutVerb } = await import("./cli/rollout-commands.js");
       process.exitCode = await runRolloutVerb({ action: verb }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
     });
 }
@@ -154,6 +160,7 @@ rollout
   .argument(...templateArg)
   .option("--dir <repo-dir>", "repository whose registry to use", ".")
   .action(async (resource: string, template: string | undefined, opts: { dir: string }) => {
+    const { runRolloutVerb } = await import("./cli/rollout-commands.js");
     process.exitCode = await runRolloutVerb({ action: "rollback", resource }, { dir: opts.dir, ...(template ? { template } : {}) }, stdout());
   });
 
@@ -162,6 +169,7 @@ program
   .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")
   .action(async (opts: { port?: string }) => {
+    const { runServe } = await import("./cli/serve-command.js");
     process.exitCode = await runServe(opts, stderr());
   });
 
@@ -169,6 +177,7 @@ program
   .command("setup")
   .description("register Baryon as a GitHub App with Probot's setup flow (writes .env)")
   .action(async () => {
+    const { runSetup } = await import("./cli/serve-command.js");
     await runSetup(stderr());
   });
 
@@ -185,6 +194,7 @@ program
   .option("--instance-outputs <file>", "service instance outputs for the pipeline: {Output: value} or {<instance>: {Output: value}}")
   .option("--out <dir>", "write the rendered files here instead of printing them")
   .action(async (path: string, opts) => {
+    const { runRender } = await import("./cli/render-command.js");
     process.exitCode = await runRender(path, opts, stdout(), stderr());
   });
 

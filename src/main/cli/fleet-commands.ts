@@ -23,8 +23,7 @@ import type { JobContext, JobLogger } from "../../jobs/job-kind.js";
 import type { DeploymentRecord, RequestedBy } from "../../ports/deployment-store.js";
 import type { Owner } from "../../ports/registry.js";
 import { fleetStatusJson, fleetStatusText } from "../../present/fleet-status.js";
-import { printDiagnostic, type Out } from "./output.js";
-import { UsageError } from "./render-command.js";
+import { printDiagnostic, UsageError, type Out } from "./output.js";
 import { checkoutOwner, openState } from "./state.js";
 
 export interface ApplyOptions {

@@ -2,7 +2,7 @@
 // coloured only when the stream is a terminal (picocolors honours NO_COLOR/FORCE_COLOR).
 import pc from "picocolors";
 import { formatDiagnostic, type Diagnostic } from "../../bundle/diagnostics.js";
-import { RegistryTooNewError, RegistryUnreachableError, RegistryUnreadableError } from "../../adapters/registry/index.js";
+import { RegistryTooNewError, RegistryUnreachableError, RegistryUnreadableError } from "../../adapters/registry/registry-errors.js";
 
 /** Every command's exit codes (README.md, "Exit codes", lists them). */
 export const EXIT = {
@@ -18,6 +18,11 @@ export const EXIT = {
   /** The registry was migrated by a newer Baryon. */
   registryTooNew: 5,
 } as const;
+
+/** Bad arguments, not a git checkout, or a setting missing: said in one line, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
 
 /** The exit code for a registry that cannot be used at all; undefined for any other error. */
 export function registryExitCode(error: unknown): number | undefined {

@@ -18,8 +18,7 @@ import { gitTop, repositoryName, resolveCommit } from "../../adapters/local/git.
 import { localRepositorySource } from "../../adapters/local/repository-source.js";
 import type { VersionRecord } from "../../ports/registry.js";
 import { mirrorsOwner } from "../../ports/version-mirror.js";
-import { printDiagnostic, type Out } from "./output.js";
-import { UsageError } from "./render-command.js";
+import { printDiagnostic, UsageError, type Out } from "./output.js";
 import { checkoutOwner, openState } from "./state.js";
 
 export interface PublishOptions {

@@ -14,7 +14,7 @@ import { validateBundle, validateSpec } from "../../bundle/check/validate.js";
 import { isRecord, parseYaml } from "../../bundle/parse/yaml.js";
 import { readBundleFolder } from "../../adapters/local/read-bundle-folder.js";
 import { nonRegularKind } from "../../adapters/local/read-snapshot.js";
-import { printDiagnostic, type Out } from "./output.js";
+import { printDiagnostic, UsageError, type Out } from "./output.js";
 
 export interface RenderCommandOptions {
   context?: string;
@@ -26,10 +26,6 @@ export interface RenderCommandOptions {
   out?: string;
   /** `<name>@<major>` of a bundle folder whose path does not say it. */
   template?: string;
-}
-
-export class UsageError extends Error {
-  override name = "UsageError";
 }
 
 export async function runRender(target: string, options: RenderCommandOptions, out: Out, err: Out): Promise<number> {

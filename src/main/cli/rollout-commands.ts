@@ -11,8 +11,7 @@ import { stageProgress } from "../../rollout/advance.js";
 import type { RolloutRecord } from "../../rollout/model.js";
 import { rolloutText } from "../../present/rollout-progress.js";
 import { localActor, topOf, withFleet } from "./fleet-commands.js";
-import type { Out } from "./output.js";
-import { UsageError } from "./render-command.js";
+import { UsageError, type Out } from "./output.js";
 
 export async function runRolloutStatus(template: string | undefined, options: { dir: string; format: "text" | "json" }, out: Out): Promise<number> {
   return withFleet(await topOf(options.dir), async (adapters, owner) => {

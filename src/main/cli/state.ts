@@ -8,7 +8,7 @@ import { createRegistry, inspectDataDir } from "../../adapters/registry/index.js
 import { composeAdapters, type Adapters } from "../../compose/adapters.js";
 import { settingsFromEnv } from "../../compose/settings.js";
 import type { Owner, Registry } from "../../ports/registry.js";
-import { UsageError } from "./render-command.js";
+import { UsageError } from "./output.js";
 
 type Env = Record<string, string | undefined>;
 

@@ -10,8 +10,7 @@ import { createRenderPool } from "../../jinja/pool.js";
 import { validateTemplates, type ValidationReport } from "../../flows/validate-repository.js";
 import { isBundleFolder, readBundleFolder } from "../../adapters/local/read-bundle-folder.js";
 import { localRepositorySource } from "../../adapters/local/repository-source.js";
-import { plural, printDiagnostic, type Out } from "./output.js";
-import { UsageError } from "./render-command.js";
+import { plural, printDiagnostic, UsageError, type Out } from "./output.js";
 
 export interface ValidateOptions {
   format: "text" | "json";
