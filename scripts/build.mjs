@@ -10,3 +10,5 @@ await buildSandbox();
 cpSync("src/adapters/registry/migrations", "dist/adapters/registry/migrations", { recursive: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { stdio: "inherit" });
+// After tsc: the registry's seed is made from the compiled migrations.
+execFileSync(process.execPath, ["scripts/build-seed.mjs"], { stdio: "inherit" });

@@ -1,11 +1,13 @@
 // The Registry on PGlite: Postgres compiled to WebAssembly, embedded in this process,
 // persisted to a data directory (or in memory). The default when no DATABASE_URL is set.
 // One process per data directory: PGlite cannot share its files with another process.
-import { mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { inspectDataDir, openUndoingFailure } from "./data-dir.js";
 import { checkSchemaName, toRegistryError, type Db, type Queryable, type Row } from "./db.js";
 import { RegistryUnreadableError } from "./registry-errors.js";
+import { plantSeed, SEED_PATH } from "./seed.js";
 import { openSqlRegistry } from "./sql-registry.js";
 import { RegistryError, type Registry } from "../../ports/registry.js";
 
@@ -14,6 +16,8 @@ export interface PgliteRegistryOptions {
   schema?: string;
   /** False: only check that the schema is up to date, and change nothing (default true: migrate). */
   migrate?: boolean;
+  /** The seed a fresh registry starts from (default: the build's, beside this module; none when missing). */
+  seed?: string;
 }
 
 function txQueryable(tx: Transaction): Queryable {
@@ -77,8 +81,9 @@ export async function createPgliteRegistry(dataDir?: string, options: PgliteRegi
   if (dataDir === undefined || (await inspectDataDir(dataDir)) !== "cluster") {
     let instance: PGlite;
     try {
-      if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
-      instance = await startPglite(dataDir);
+      const seed = options.seed ?? SEED_PATH;
+      if (dataDir !== undefined) await prepareDataDir(dataDir, seed);
+      instance = await startPglite(dataDir, seed);
     } catch (error) {
       throw toRegistryError("open", error);
     }
@@ -95,14 +100,37 @@ export async function createPgliteRegistry(dataDir?: string, options: PgliteRegi
   }
 }
 
-async function startPglite(dataDir: string | undefined): Promise<PGlite> {
+/**
+ * A missing or empty data directory gets the build's seed, unpacked beside it and renamed
+ * into place, so a start cut short leaves no half-made cluster behind. Without a seed
+ * (running from the sources), PGlite makes the cluster itself.
+ */
+async function prepareDataDir(dataDir: string, seed: string): Promise<void> {
+  if (!existsSync(seed)) return void (await mkdir(dataDir, { recursive: true }));
+  const staging = `${dataDir}.seeding-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await plantSeed(staging, seed);
+    // inspectDataDir found it missing or empty.
+    await rmdir(dataDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    await rename(staging, dataDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function startPglite(dataDir: string | undefined, seed?: string): Promise<PGlite> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`PGlite did not start on it within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);
     timer.unref();
   });
   try {
-    return await Promise.race([PGlite.create(dataDir === undefined ? {} : { dataDir }), deadline]);
+    // In memory there is no folder to unpack into: PGlite loads the seed itself.
+    const load = dataDir === undefined && seed !== undefined && existsSync(seed) ? { loadDataDir: new Blob([await readFile(seed)]) } : {};
+    return await Promise.race([PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), ...load }), deadline]);
   } finally {
     clearTimeout(timer);
   }
