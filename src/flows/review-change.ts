@@ -106,7 +106,7 @@ function removed(change: BundleChange): TemplateReview {
 /** The base side of the diff: the same specs rendered with the base bundle (its problems are not this change's). */
 async function renderSide(bundle: Bundle | undefined, specs: readonly Spec[], renderer: Renderer): Promise<ResourceRender[]> {
   if (!bundle) return [];
-  const sides = await Promise.all(specs.map(async (spec) => byResource((await renderBundle(bundle, spec, renderer)).files, spec.file)));
+  const sides = await Promise.all(specs.map(async (spec) => byResource((await renderBundle(bundle, spec, renderer)).files, spec.file, spec)));
   return sides.flat();
 }
 

@@ -173,7 +173,7 @@ async function renderWith(record: ResourceRecord, bundle: Bundle, peers: readonl
   // Without its files (an error, or a deployed value it cannot do without), a side shows why instead of a diff.
   const blocking = diagnostics.filter((d) => d.severity === "error" || d.code === "render-needs-output");
   const failure = blocking.length ? blocking.map((d) => d.message).join("; ") : undefined;
-  return { render: { label, files: rendered.files, ...(failure ? { failure } : {}) }, diagnostics };
+  return { render: { label, files: rendered.files, names: { name: record.name, environment: record.environment, service: record.service }, ...(failure ? { failure } : {}) }, diagnostics };
 }
 
 /** The instance outputs a bundle's pipeline templates read. */

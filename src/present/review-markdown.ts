@@ -1,8 +1,9 @@
 // The review as GitHub Markdown: a summary table, then one folded section per
 // template with the reasons, the problems and the rendered diffs. GitHub refuses
-// comments over 65,536 characters, so the largest diffs are cut to stay under budget.
+// comments over 65,536 characters, so the largest diffs are cut to stay under
+// budget, and when that is not enough the groups for the fewest resources are left out.
 import { inventorySection, inventorySummary } from "./inventory-review.js";
-import { code, diffBlocks, escape, list, problem, type Block, type FileUrl } from "./markdown.js";
+import { code, diffBlock, escape, fitBlocks, list, problem, type Block, type FileUrl } from "./markdown.js";
 import type { ReviewReport, TemplateReview } from "./review-report.js";
 import { resourceNoun, resourcesChanged, reviewErrors } from "./review-report.js";
 
@@ -25,23 +26,22 @@ export function commitFileUrl(repositoryUrl: string, sha: string): (path: string
 
 export function renderMarkdown(report: ReviewReport, options: MarkdownOptions = {}): string {
   const budget = options.budget ?? MARKDOWN_BUDGET;
-  const blocks: Block[][] = report.templates.map((t) => t.diff.groups.flatMap((g) => diffBlocks(g)));
-  const fleetBlocks: Block[][] = report.templates.map((t) => t.fleet?.groups.flatMap((g) => diffBlocks(g)) ?? []);
-  const inventoryBlocks = report.inventory?.diff.groups.flatMap((g) => diffBlocks(g)) ?? [];
-  const compose = () => [
+  // One list of blocks per place diffs are shown: each template's specs, each template's deployed fleet, the inventory.
+  const n = report.templates.length;
+  const lists: Block[][] = [
+    ...report.templates.map((t) => t.diff.groups.map(diffBlock)),
+    ...report.templates.map((t) => t.fleet?.groups.map(diffBlock) ?? []),
+    report.inventory?.diff.groups.map(diffBlock) ?? [],
+  ];
+  const compose = (shown: Block[][]) => [
     options.preamble ?? "",
     summary(report, options.fileUrl),
-    ...report.templates.map((t, i) => section(t, blocks[i]!, fleetBlocks[i]!, report, options.fileUrl)),
-    report.inventory ? inventorySection(report.inventory, inventoryBlocks, options.fileUrl) : "",
+    ...report.templates.map((t, i) => section(t, shown[i]!, shown[n + i]!, report, options.fileUrl)),
+    report.inventory ? inventorySection(report.inventory, shown[2 * n]!, options.fileUrl) : "",
   ].filter(Boolean).join("\n\n") + "\n";
-  let text = compose();
-  // Cut the largest diff blocks first until the comment fits.
-  const all = [...blocks.flat(), ...fleetBlocks.flat(), ...inventoryBlocks].sort((a, b) => b.text.length - a.text.length);
-  for (const block of all) {
-    if (text.length <= budget) break;
-    block.text = block.cut;
-    text = compose();
-  }
+  let text = compose(lists);
+  // Too long: cut the largest diffs, then leave out the smallest groups, and compose once more.
+  if (text.length > budget) text = compose(fitBlocks(lists, text.length - budget));
   if (text.length > budget) {
     const note = "\n\n…the review is too long for one comment; run `baryon check` on the branch to see all of it.\n";
     text = text.slice(0, budget - note.length) + note;

@@ -4,6 +4,10 @@ import pc from "picocolors";
 import { formatDiagnostic } from "../bundle/diagnostics.js";
 import type { ReviewReport, TemplateReview } from "./review-report.js";
 import { resourceNoun, reviewErrors, reviewWarnings } from "./review-report.js";
+import { count, groupNoun, list } from "./markdown.js";
+
+/** Most labels listed for one group of resources making the same change. */
+const MAX_LABELS = 5;
 
 export function renderText(report: ReviewReport, color: boolean): string {
   const c = pc.createColors(color);
@@ -37,7 +41,8 @@ function section(t: TemplateReview, report: ReviewReport, c: Colors): string[] {
   for (const r of t.reasons) out.push(`  ${r.breaking ? c.red("breaking") : c.dim("compatible")}  ${r.path}: ${r.change}`);
   for (const d of t.diagnostics) out.push(`  ${diagnosticLine(d, c)}`);
   for (const g of t.diff.groups) {
-    const who = g.labels.length === 1 ? g.labels[0]! : `same change for ${g.labels.length} resources: ${g.labels.slice(0, 5).join(", ")}${g.labels.length > 5 ? ", …" : ""}`;
+    const shown = g.ownNames ? `, each with its own names (shown for ${g.labels[0]})` : "";
+    const who = g.labels.length === 1 ? g.labels[0]! : `same change for ${count(g.labels.length)} ${groupNoun(g)}${shown}: ${list(g.labels, MAX_LABELS)}`;
     if (g.headFailure) {
       out.push(`  ${who}: ${c.red(`rendering failed: ${g.headFailure}`)}`);
       continue;

@@ -35,7 +35,7 @@ describe("the inventory review in Markdown", () => {
     expect(md).toContain("- ➕ create env-98 at net 1.0");
     expect(md).not.toContain("create env-99 at");
     expect(md).toContain("- …and 901 more");
-    expect(md).toContain("Same change for 900 resources: `env-0`");
+    expect(md).toContain("Same change for 900 environments: `env-0`, `env-1`");
     expect(md).toContain("Line4: same");
     expect(md).toContain("diff cut to fit GitHub's comment limit");
     expect(md.match(/<details/g)?.length).toBe(md.match(/<\/details>/g)?.length);

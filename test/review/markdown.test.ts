@@ -3,9 +3,9 @@ import type { DiffGroup, FileDiff } from "../../src/bundle/diff/diff.js";
 import { commitFileUrl, MARKDOWN_BUDGET, renderMarkdown } from "../../src/present/review-markdown.js";
 import type { ReviewReport, TemplateReview } from "../../src/present/review-report.js";
 
-function patch(lines: number, tag: string): FileDiff {
+function patch(lines: number, tag: string, path = "instance_infrastructure/cloudformation.yaml"): FileDiff {
   const body = Array.from({ length: lines }, (_, i) => `+  Line${i}: ${tag} ${"x".repeat(40)}`).join("\n");
-  return { path: "infrastructure/cloudformation.yaml", patch: `--- a/infrastructure/cloudformation.yaml\n+++ b/infrastructure/cloudformation.yaml\n@@ -1,0 +1,${lines} @@\n${body}\n`, additions: lines, deletions: 0 };
+  return { path, patch: `--- a/${path}\n+++ b/${path}\n@@ -1,0 +1,${lines} @@\n${body}\n`, additions: lines, deletions: 0 };
 }
 
 function template(name: string, groups: DiffGroup[], extra: Partial<TemplateReview> = {}): TemplateReview {
@@ -24,9 +24,9 @@ describe("renderMarkdown", () => {
     const md = renderMarkdown(report([template("web-svc", [{ labels, diffs: [patch(3, "a")] }])]));
     expect(md).toContain("| `web-svc` v1 | service | minor | Will publish 1.4 | 37 of 120 service instances and pipelines | 0 | 0 |");
     expect(md).toContain("<details><summary><b>web-svc 1.4</b> — minor, 37 of 120 rendered service instances and pipelines changed</summary>");
-    expect(md).toContain("Same change for 37 resources: `spec/fleet.yaml › svc-0`");
-    expect(md).toContain("and 27 more");
-    expect(md).toMatch(/```diff\n--- a\/infrastructure\/cloudformation.yaml/);
+    expect(md).toContain("Same change for 37 service instances: `spec/fleet.yaml › svc-0`, `spec/fleet.yaml › svc-1`");
+    expect(md).toContain("`spec/fleet.yaml › svc-9` and 27 more — `instance_infrastructure/cloudformation.yaml` (+3 −0)");
+    expect(md).toMatch(/```diff\n--- a\/instance_infrastructure\/cloudformation.yaml/);
   });
 
   it("stays under the budget with huge diffs, cutting the largest first and saying so", () => {
@@ -73,7 +73,7 @@ describe("renderMarkdown with hostile text from a pull request", () => {
 
 describe("renderMarkdown says what it counts and where problems are", () => {
   it("counts an environment template's rendered environments, and explains the column", () => {
-    const md = renderMarkdown(report([template("vpc-env", [{ labels: ["vpc-env/spec/a.yaml › environment"], diffs: [patch(1, "a")] }], { kind: "environment", diff: { groups: [], total: 2, changed: 1 } })]));
+    const md = renderMarkdown(report([template("vpc-env", [{ labels: ["vpc-env/spec/a.yaml › environment"], diffs: [patch(1, "a", "infrastructure/cloudformation.yaml")] }], { kind: "environment", diff: { groups: [], total: 2, changed: 1 } })]));
     expect(md).toContain("| environment | minor | Will publish 1.4 | 1 of 2 environments | 0 | 0 |");
     expect(md).toContain("— minor, 1 of 2 rendered environments changed</summary>");
     expect(md).toContain("_Rendered changes_: of the resources rendered from each template's specs (an environment, each service instance, a pipeline)");

@@ -32,7 +32,7 @@ export async function renderSpecs(bundle: Bundle, specs: readonly Spec[], invali
     if (invalid(spec)) return { spec, files: [], resources: [failed(spec, "not rendered: the spec does not match the schema")] };
     const result = await renderBundle(bundle, spec, renderer);
     diagnostics.push(...result.diagnostics);
-    const resources = byResource(result.files, spec.file);
+    const resources = byResource(result.files, spec.file, spec);
     const failures = result.diagnostics.filter((d) => d.severity === "error");
     if (failures.length && resources.length === 0) return { spec, files: result.files, resources: [failed(spec, failures.map((f) => f.message).join("; "))] };
     return { spec, files: result.files, resources };

@@ -1,7 +1,10 @@
 // Rendered diffs: base against head for each rendered resource, then resources
-// whose diffs are identical grouped together ("same change for 37 specs").
+// that make the same change grouped together ("same change for 998 instances";
+// group-diffs.ts says when two diffs are the same change).
 import { createTwoFilesPatch } from "diff";
+import type { Spec } from "../model.js";
 import type { RenderedFile } from "../render/render-bundle.js";
+import { ChangeGroups } from "./group-diffs.js";
 
 /** What was rendered for one resource of one spec, on one side of the change. */
 export interface ResourceRender {
@@ -11,6 +14,15 @@ export interface ResourceRender {
   files: { path: string; content: string }[];
   /** Why this side failed to render, if it did. */
   failure?: string;
+  /** The names of its own that its render carries: two resources whose diffs differ only by these make the same change. */
+  names?: OwnNames;
+}
+
+/** A resource's own names: an instance's name, environment and service; an environment's name; a pipeline's service. */
+export interface OwnNames {
+  name?: string;
+  environment?: string;
+  service?: string;
 }
 
 export interface FileDiff {
@@ -22,29 +34,41 @@ export interface FileDiff {
 }
 
 export interface DiffGroup {
-  /** Labels of the resources sharing exactly these diffs. */
+  /** Labels of the resources making this change; the first is the one whose diffs these are. */
   labels: string[];
+  /** The first resource's diffs. */
   diffs: FileDiff[];
-  /** Set when head failed to render for these resources (their diffs are empty). */
+  /** Set when the others' diffs are not identical but these with their own names in place of the first one's. */
+  ownNames?: boolean;
+  /** Set when head failed to render for these resources (their diffs are empty): the first one's reason. */
   headFailure?: string;
 }
 
 export interface RenderedDiff {
-  /** Resources whose rendering changed, grouped by identical diffs, largest group first. */
+  /** Resources whose rendering changed, grouped by the change they make, the most resources first. */
   groups: DiffGroup[];
   /** Every resource compared, changed or not. */
   total: number;
   changed: number;
 }
 
-/** Splits `<resource>/<part>/<file>` paths into one ResourceRender per resource. */
-export function byResource(files: readonly RenderedFile[], labelPrefix: string): ResourceRender[] {
+/**
+ * Splits `<resource>/<part>/<file>` paths into one ResourceRender per resource.
+ * Given the spec rendered, each service instance gets its own names (its name
+ * and environment).
+ */
+export function byResource(files: readonly RenderedFile[], labelPrefix: string, spec?: Pick<Spec, "instances">): ResourceRender[] {
+  const environments = new Map(spec?.instances?.map((i) => [i.name, i.environment]));
   const resources = new Map<string, ResourceRender>();
   for (const f of files) {
     const slash = f.path.indexOf("/");
     const resource = f.path.slice(0, slash);
     let entry = resources.get(resource);
-    if (!entry) resources.set(resource, (entry = { label: `${labelPrefix} › ${resource}`, files: [] }));
+    if (!entry) {
+      const environment = environments.get(resource);
+      entry = { label: `${labelPrefix} › ${resource}`, files: [], ...(environment !== undefined ? { names: { name: resource, environment } } : {}) };
+      resources.set(resource, entry);
+    }
     entry.files.push({ path: f.path.slice(slash + 1), content: f.content });
   }
   return [...resources.values()];
@@ -72,28 +96,20 @@ export function diffResource(base: ResourceRender | undefined, head: ResourceRen
   return diffs;
 }
 
-/** Diffs every resource (matched by label) and groups identical diffs. */
+/** Diffs every resource (matched by label) and groups those that make the same change. */
 export function diffRenders(base: readonly ResourceRender[], head: readonly ResourceRender[]): RenderedDiff {
   const before = new Map(base.map((r) => [r.label, r]));
-  const groups = new Map<string, DiffGroup>();
-  let total = 0;
+  const groups = new ChangeGroups();
   for (const resource of head) {
-    total++;
-    const old = before.get(resource.label);
+    const { label, names } = resource;
     if (resource.failure) {
-      addTo(groups, `failure\0${resource.failure}`, resource.label, [], resource.failure);
+      groups.add({ label, names, diffs: [], headFailure: resource.failure });
       continue;
     }
+    const old = before.get(label);
     const diffs = diffResource(old?.failure ? undefined : old, resource);
-    if (diffs.length === 0) continue;
-    addTo(groups, diffs.map((d) => d.patch).join("\0"), resource.label, diffs);
+    if (diffs.length) groups.add({ label, names, diffs });
+    else groups.unchanged();
   }
-  const sorted = [...groups.values()].sort((a, b) => b.labels.length - a.labels.length || a.labels[0]!.localeCompare(b.labels[0]!));
-  return { groups: sorted, total, changed: sorted.reduce((n, g) => n + g.labels.length, 0) };
-}
-
-function addTo(groups: Map<string, DiffGroup>, key: string, label: string, diffs: FileDiff[], headFailure?: string): void {
-  const group = groups.get(key);
-  if (group) group.labels.push(label);
-  else groups.set(key, { labels: [label], diffs, ...(headFailure ? { headFailure } : {}) });
+  return groups.result();
 }
