@@ -46,6 +46,16 @@ export interface InputProblem {
 export interface CompiledInputType {
   /** Checks inputs (defaults already applied). `${Proton::CURRENT_VAL}` values are not checked. */
   check(inputs: Record<string, unknown>): InputProblem[];
+  /**
+   * Checks each value against its own property's schema alone, as if the type had no other
+   * keyword (no `required`, no `additionalProperties`): how a schema's defaults are checked.
+   */
+  checkProperties(values: Record<string, unknown>): PropertyProblem[];
+}
+
+export interface PropertyProblem extends InputProblem {
+  /** The property whose schema the value broke, exactly as the schema spells it. */
+  property: string;
 }
 
 /** Ajv's `pattern` engine. A pattern RE2 refuses fails the compile (parseSchema reports it at its line). */
@@ -60,39 +70,93 @@ const linearRegExp: NonNullable<CodeOptions["regExp"]> = Object.assign(
 );
 
 const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: linearRegExp } });
-const compiled = new WeakMap<object, ValidateFunction>();
+
+// Compiling is most of what `validate` costs, so each schema is compiled once: per parsed type
+// object (a schema's defaults, then every spec instance), and per schema text, because every
+// check of a repository parses its schemas again and fleets copy one schema into many templates.
+// A failed compile is remembered too, so it is tried once however many instances use it.
+type Compiled = ValidateFunction | SchemaCompileError;
+const byType = new WeakMap<object, Compiled>();
+const byText = new Map<string, Compiled>();
+/** Distinct schema texts kept: a repository of hundreds of templates fits, a long-lived worker stays bounded. */
+const MAX_TEXTS = 1000;
 
 /** Compiles an input type; throws a SchemaCompileError when ajv rejects it. */
 export function compileInputType(type: InputType): CompiledInputType {
-  let validate = compiled.get(type);
-  if (!validate) {
-    try {
-      validate = ajv.compile(toJsonSchema(type));
-    } catch (e) {
-      throw new SchemaCompileError((e as Error).message, { cause: e });
-    }
-    compiled.set(type, validate);
-  }
-  const fn = validate;
+  const validate = compiledFor(type);
+  const problems = (inputs: Record<string, unknown>, keep: (e: ErrorObject) => boolean) =>
+    validate(inputs) ? [] : (validate.errors ?? []).filter(keep);
   return {
     check(inputs) {
-      if (fn(inputs)) return [];
-      return (fn.errors ?? [])
-        .map((e) => toProblem(e))
-        .filter((p) => !isCurrentValue(inputs, p.path));
+      return problems(inputs, () => true).map(toProblem).filter((p) => !isCurrentValue(inputs, p.path));
+    },
+    checkProperties(values) {
+      // Errors of a property's own schema sit under #/properties/<name>/; the type's other keywords are not asked.
+      return problems(values, (e) => e.schemaPath.startsWith("#/properties/"))
+        .map((e) => ({ ...toProblem(e), property: unescapePointer(e.instancePath.split("/")[1] ?? "") }))
+        .filter((p) => !isCurrentValue(values, p.path));
     },
   };
+}
+
+function compiledFor(type: InputType): ValidateFunction {
+  let entry = byType.get(type);
+  if (!entry) {
+    const schema = toJsonSchema(type);
+    const key = textOf(schema);
+    entry = (key === undefined ? undefined : byText.get(key)) ?? compileSchema(schema);
+    if (key !== undefined) remember(key, entry);
+    byType.set(type, entry);
+  }
+  if (entry instanceof SchemaCompileError) throw entry;
+  return entry;
+}
+
+function compileSchema(schema: Record<string, unknown>): Compiled {
+  try {
+    return ajv.compile(schema);
+  } catch (e) {
+    return new SchemaCompileError((e as Error).message, { cause: e });
+  } finally {
+    // Ajv keeps every schema it compiled, keyed by the object: unbounded in a worker, and a
+    // second schema with the same `$id` would be refused. The compiled function keeps working.
+    ajv.removeSchema(schema);
+  }
+}
+
+function remember(key: string, entry: Compiled): void {
+  byText.delete(key);
+  byText.set(key, entry);
+  if (byText.size > MAX_TEXTS) byText.delete(byText.keys().next().value!);
+}
+
+/**
+ * The schema's JSON text, in its own key order (Ajv reports errors in the order of `properties`,
+ * so reordered schemas are not the same schema), or undefined when JSON cannot spell a value
+ * exactly (`.inf`, `.nan`), which leaves that schema to the per-object cache.
+ */
+function textOf(schema: Record<string, unknown>): string | undefined {
+  let exact = true;
+  const text = JSON.stringify(schema, (_key, value: unknown) => {
+    if ((typeof value === "number" && !Number.isFinite(value)) || value === undefined || typeof value === "bigint") exact = false;
+    return typeof value === "bigint" ? null : value;
+  });
+  return exact ? text : undefined;
 }
 
 export class SchemaCompileError extends Error {
   override name = "SchemaCompileError";
 }
 
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
 function toProblem(e: ErrorObject): InputProblem {
   const path: (string | number)[] = e.instancePath
     .split("/")
     .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map(unescapePointer)
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const params = e.params as Record<string, unknown>;
   const name = path.length ? path.join(".") : "inputs";

@@ -39,24 +39,22 @@ export function validateBundle(bundle: Bundle): Diagnostic[] {
 }
 
 function checkType(schema: InputSchema, name: string, type: InputType): Diagnostic[] {
+  let compiled;
   try {
-    compileInputType(type);
+    compiled = compileInputType(type);
   } catch (e) {
     if (!(e instanceof SchemaCompileError)) throw e;
     return [errorAt(schema.file, "schema-invalid", `input type ${name} does not compile: ${e.message}`, { line: schemaLine(schema, ["types", name]) })];
   }
-  const diagnostics: Diagnostic[] = [];
-  for (const [prop, definition] of Object.entries(type.properties ?? {})) {
-    if (definition.default === undefined) continue;
-    const problems = compileInputType({ type: "object", properties: { [prop]: definition } }).check({ [prop]: definition.default });
-    // A warning: Proton registered such schemas, and a spec that gives the input a value never meets the default.
-    for (const p of problems) {
-      diagnostics.push(warningAt(schema.file, "schema-default-invalid",
-        `the default of ${name}.${prop} does not satisfy its own schema: ${p.message}; a spec that leaves ${prop} out fails`,
-        { line: schemaLine(schema, ["types", name, "properties", prop, "default"]) }));
-    }
-  }
-  return diagnostics;
+  // Every default at once, each against its own property's schema: one compiled type, not one per input.
+  const defaults = Object.fromEntries(Object.entries(type.properties ?? {})
+    .filter(([, definition]) => definition.default !== undefined)
+    .map(([prop, definition]) => [prop, definition.default]));
+  // A warning: Proton registered such schemas, and a spec that gives the input a value never meets the default.
+  return compiled.checkProperties(defaults).map(({ property: prop, message }) =>
+    warningAt(schema.file, "schema-default-invalid",
+      `the default of ${name}.${prop} does not satisfy its own schema: ${message}; a spec that leaves ${prop} out fails`,
+      { line: schemaLine(schema, ["types", name, "properties", prop, "default"]) }));
 }
 
 function schemaLine(schema: InputSchema, path: string[]): number {
