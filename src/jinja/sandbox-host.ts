@@ -10,11 +10,14 @@
 //      with the source if the guest asks for it), check its reply, reply.
 //   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
 //      build a fresh one, so nothing of that render survives into the next.
+//      Memory runs out in the guest or in the host's own copies of the request
+//      and the reply; either way the render is named for the memory cap.
 //   4. If the engine itself fails (a WebAssembly trap, e.g. the native stack ran
 //      out), its memory can no longer be trusted: reply, then exit; the pool
 //      starts a replacement.
 import { readFileSync } from "node:fs";
 import {
+  QuickJSWASMModule,
   newQuickJSWASMModuleFromVariant,
   newVariant,
   type CustomizeVariantOptions,
@@ -22,7 +25,6 @@ import {
   type QuickJSSyncVariant,
   type QuickJSHandle,
   type QuickJSRuntime,
-  type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import {
   type ChildMessage,
@@ -56,6 +58,7 @@ const OUT_OF_STACK = /\bstack overflow\b/i;
 const STACK_MESSAGE = "render exceeded the sandbox's stack: recursion or nesting is too deep";
 
 interface Guest {
+  heap: Heap;
   runtime: QuickJSRuntime;
   context: QuickJSContext;
   api: QuickJSHandle;
@@ -64,6 +67,32 @@ interface Guest {
 
 /** What to do with the runtime after replying. */
 type Aftermath = "keep" | "rebuild" | "exit";
+
+/** The engine's allocator, asked before the host copies anything into or out of the engine's memory. */
+interface Heap {
+  /** Whether `bytes` can be allocated there right now. */
+  fits(bytes: number): boolean;
+}
+
+/**
+ * quickjs-emscripten copies a string into the engine with an unchecked malloc: when
+ * the heap is full, the copy lands at address 0, over QuickJS's own static data.
+ * The module's allocator is a protected field; this subclass only reads it.
+ */
+class HeapAccess extends QuickJSWASMModule {
+  static of(module: QuickJSWASMModule): Heap {
+    const emscripten = (module as HeapAccess).module;
+    if (typeof emscripten?._malloc !== "function") throw new Error("the QuickJS module has no allocator to check the heap with");
+    return {
+      fits(bytes) {
+        const pointer = emscripten._malloc(bytes);
+        if (pointer === 0) return false;
+        emscripten._free(pointer);
+        return true;
+      },
+    };
+  }
+}
 
 /**
  * Compiles QuickJS with its memory capped. runtime.setMemoryLimit alone does not
@@ -112,7 +141,7 @@ function loadGuest(module: QuickJSWASMModule, source: string, limits: SandboxLim
       api.dispose();
       throw new Error(`the guest did not define globalThis.${GUEST_GLOBAL}.render`);
     }
-    return { runtime, context, api, render };
+    return { heap: HeapAccess.of(module), runtime, context, api, render };
   } catch (error) {
     context.dispose();
     runtime.dispose();
@@ -136,7 +165,7 @@ function disposeGuest(guest: Guest): void {
  * the key alone, and the source on a second call if the guest asks for it.
  */
 function render(guest: Guest, request: RenderRequestMessage, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
-  const { runtime, context } = guest;
+  const { runtime } = guest;
   let interrupted = false;
   const deadline = Date.now() + limits.deadlineMs;
   runtime.setInterruptHandler(() => (interrupted ||= Date.now() > deadline));
@@ -145,6 +174,7 @@ function render(guest: Guest, request: RenderRequestMessage, source: string, lim
     if (request.source === null && "reply" in answer && answer.reply === GUEST_NEED_SOURCE) {
       answer = callGuest(guest, request, source);
     }
+    if ("exhausted" in answer) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
     if ("thrown" in answer) {
       const { thrown } = answer;
       if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
@@ -178,9 +208,26 @@ function render(guest: Guest, request: RenderRequestMessage, source: string, lim
   }
 }
 
-/** One call of the guest's render: what it threw, or its reply if that is a string. */
-function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null): { thrown: string } | { reply: string | undefined } {
+/** What one call of the guest came to: what it threw, its reply if that is a string, or a heap too full to go on. */
+type Answer = { thrown: string } | { reply: string | undefined } | { exhausted: true };
+
+/** Covers the handles and the argument array the host allocates besides the strings. */
+const ARGUMENT_SLACK_BYTES = 4096;
+/** Room for the small values the host reads out of the engine (a type name, a length, an exception). */
+const SMALL_READ_BYTES = 1024;
+
+/** What the host allocates in the engine to pass `text`: its UTF-8 copy, then the QuickJS string made from it. */
+function bytesToPass(text: string): number {
+  const utf8 = Buffer.byteLength(text, "utf8");
+  return utf8 + 1 + (utf8 === text.length ? utf8 : 2 * text.length) + 32;
+}
+
+/** One call of the guest's render. */
+function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null): Answer {
   const { context } = guest;
+  // All of it must fit before the first copy is made (see HeapAccess): a guest may keep a full heap between renders.
+  const strings = source === null ? [request.name, request.contextJson] : [request.name, request.contextJson, source];
+  if (!guest.heap.fits(strings.reduce((bytes, text) => bytes + bytesToPass(text), ARGUMENT_SLACK_BYTES))) return { exhausted: true };
   const args = [
     context.newString(request.name),
     context.newNumber(request.key),
@@ -195,13 +242,40 @@ function callGuest(guest: Guest, request: RenderRequestMessage, source: string |
     for (const arg of args) arg.dispose();
   }
   if (call.error) {
-    const thrown = describeException(context, call.error);
+    // QuickJS throws null when the heap cannot hold even the error object; reading any exception needs room too.
+    const exhausted = context.sameValue(call.error, context.null) || !guest.heap.fits(SMALL_READ_BYTES);
+    const thrown = exhausted ? "" : describeException(context, call.error);
     call.error.dispose();
-    return { thrown };
+    return exhausted ? { exhausted } : { thrown };
   }
-  const reply = context.typeof(call.value) === "string" ? context.getString(call.value) : undefined;
-  call.value.dispose();
+  try {
+    return readReply(guest, call.value);
+  } finally {
+    call.value.dispose();
+  }
+}
+
+/**
+ * The reply as a host string. Reading it copies it out of the engine's heap (as UTF-8,
+ * unless it is ASCII), and a copy that does not fit comes back from the library as "":
+ * the guest never replies "", so an empty read of a non-empty string is a full heap.
+ */
+function readReply(guest: Guest, value: QuickJSHandle): Answer {
+  const { context, heap } = guest;
+  if (!heap.fits(SMALL_READ_BYTES)) return { exhausted: true };
+  if (context.typeof(value) !== "string") return { reply: undefined };
+  const reply = context.getString(value);
+  if (reply === "" && (!heap.fits(SMALL_READ_BYTES) || lengthOf(context, value) > 0)) return { exhausted: true };
   return { reply };
+}
+
+function lengthOf(context: QuickJSContext, value: QuickJSHandle): number {
+  const length = context.getProp(value, "length");
+  try {
+    return context.getNumber(length);
+  } finally {
+    length.dispose();
+  }
 }
 
 /** The guest's reply: the output after GUEST_OK_PREFIX, or a JSON RenderResult checked field by field. */

@@ -68,18 +68,27 @@ function compile(key: string, source: string | null): Compiled | undefined {
 
 // The last context, parsed: a bundle's templates render with the same context,
 // so it is reused until a render changes it in place (`list.append`, `dict.update`).
-let lastContext: { json: string; value: Map<unknown, unknown>; markers: boolean } | null = null;
+type ParsedContext = { json: string; value: Map<unknown, unknown>; markers: boolean };
+let lastContext: ParsedContext | null = null;
 
-function context(json: string, exactNumbers: boolean): { value: Map<unknown, unknown>; markers: boolean } {
+function context(json: string, exactNumbers: boolean): ParsedContext {
   if (lastContext?.json === json) return lastContext;
+  // Let go of the old one first: a fleet's pipeline context is large, and two need twice the memory.
+  lastContext = null;
   const value = parseJson(json, exactNumbers);
-  return { value: value instanceof Map ? value : new Map(), markers: hasMarkers(json) };
+  return { json, value: value instanceof Map ? value : new Map(), markers: hasMarkers(json) };
 }
+
+/**
+ * The reply when there is no memory left to build one: QuickJS throws null when it cannot
+ * allocate even the error object, and encoding a failure needs memory too. Built at load.
+ */
+const OUT_OF_MEMORY_REPLY = JSON.stringify({ ok: false, error: { kind: "memory", message: "out of memory" } });
 
 function render(_name: string, key: number, source: string | null, contextJson: string, exactNumbers?: unknown): string {
   const mutationsBefore = mutationCount();
   const filterCallsBefore = externalFilterCalls();
-  let ctx: { value: Map<unknown, unknown>; markers: boolean } | null = null;
+  let ctx: ParsedContext | null = null;
   try {
     const compiled = compile(String(key), typeof source === "string" ? source : null);
     if (!compiled) return GUEST_NEED_SOURCE;
@@ -93,9 +102,15 @@ function render(_name: string, key: number, source: string | null, contextJson: 
     // A NUL would cut the reply short on its way out of QuickJS; JSON escapes it.
     return output.indexOf("\u0000") === -1 ? GUEST_OK_PREFIX + output : JSON.stringify({ ok: true, output });
   } catch (e) {
-    return JSON.stringify({ ok: false, error: toRenderError(e) });
+    if (e === null) return OUT_OF_MEMORY_REPLY; // nothing else in the guest throws null
+    try {
+      return JSON.stringify({ ok: false, error: toRenderError(e) });
+    } catch {
+      return OUT_OF_MEMORY_REPLY;
+    }
   } finally {
-    lastContext = ctx && mutationCount() === mutationsBefore ? { json: contextJson, ...ctx } : null;
+    // No allocation here: a finally that throws would replace the reply.
+    lastContext = ctx && mutationCount() === mutationsBefore ? ctx : null;
   }
 }
 
