@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../src/bundle/diagnostics.js";
 import { validateRepository } from "../../src/bundle/check/validate.js";
 import { parseRepository } from "../../src/bundle/parse/repository.js";
+import { declaredOutputs } from "../../src/bundle/render/deployed-outputs.js";
 import { renderBundle, type RenderOptions } from "../../src/bundle/render/render-bundle.js";
 import { createRenderPool } from "../../src/jinja/pool.js";
 import { baryon } from "../support/cli.js";
@@ -74,6 +75,34 @@ async function render(repoFiles: Record<string, string>, options?: RenderOptions
   const pipeline = result.files.find((f) => f.path === "pipeline/pipeline_infrastructure/cloudformation.yaml");
   return { diagnostics: shown(result.diagnostics), pipeline: pipeline?.content };
 }
+
+describe("the outputs a rendered instance template declares", () => {
+  const file = (content: string) => [{ path: "svc-1/instance_infrastructure/cloudformation.yaml", content }];
+  const yaml = (outputs: string, after = "") => `Resources:\n  Topic:\n    Type: AWS::SNS::Topic\nOutputs:\n${outputs}${after}`;
+
+  it("are its literal values, and undefined where only a deployment can tell", () => {
+    const declared = declaredOutputs(file(yaml("  Runtime:\n    Value: python3.8\n  # a comment at any indent\n  TopicArn:\n    Value: !Ref Topic\n")));
+    expect([...declared]).toEqual([["Runtime", "python3.8"], ["TopicArn", undefined]]);
+  });
+
+  it("end at the next top-level key, whatever follows them", () => {
+    const declared = declaredOutputs(file(yaml("  Port:\n    Value: 8080\n", "Conditions:\n  Never: !Equals [a, b]\nMetadata:\n  Value: 1\n")));
+    expect([...declared]).toEqual([["Port", "8080"]]);
+  });
+
+  it("are read from the whole file when the block leans on it (an alias) or is JSON", () => {
+    const aliased = "Mappings:\n  Shared: &runtime python3.9\nOutputs:\n  Runtime:\n    Value: *runtime\n";
+    expect([...declaredOutputs(file(aliased))]).toEqual([["Runtime", "python3.9"]]);
+    const json = JSON.stringify({ Resources: {}, Outputs: { Port: { Value: 80 }, Arn: { Value: { Ref: "Topic" } } } });
+    expect([...declaredOutputs(file(json))]).toEqual([["Port", "80"], ["Arn", undefined]]);
+  });
+
+  it("are the same for a thousand instances whose blocks differ only in their literals", () => {
+    for (let i = 0; i < 1000; i += 250) {
+      expect(declaredOutputs(file(yaml(`  Name:\n    Value: svc-${i}\n`))).get("Name")).toBe(`svc-${i}`);
+    }
+  });
+});
 
 describe("a pipeline reading its instances' outputs", () => {
   it("gets an output the rendered instance template states as a literal", async () => {

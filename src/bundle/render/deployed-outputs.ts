@@ -7,7 +7,7 @@
 // placeholder, and a render that cannot go on without the real value is a
 // warning naming the output, never an error (the template is not at fault).
 import { findOutputReferences } from "../check/input-references.js";
-import { entryOf, parseTemplate } from "../lint/cfn-template.js";
+import { entryOf, parseTemplate, type ParsedTemplate } from "../lint/cfn-template.js";
 import type { Outputs } from "./context.js";
 
 /** An output a render got as a placeholder, and where its real value would come from. */
@@ -38,15 +38,58 @@ export function declaredOutputs(renderedFiles: readonly { path: string; content:
   const declared = new Map<string, string | undefined>();
   for (const file of renderedFiles) {
     if (file.path.endsWith(".tf")) continue;
-    const outputs = entryOf(parseTemplate(file.path, file.content).root, "Outputs")?.value;
-    if (outputs?.kind !== "map") continue;
-    for (const { key, value } of outputs.entries) {
-      const literal = entryOf(value, "Value")?.value;
-      const known = literal?.kind === "scalar" && ["string", "number", "boolean"].includes(typeof literal.value);
-      declared.set(key, known ? String(literal.value) : undefined);
-    }
+    // A pipeline's preview asks this of each of its instances: parse their Outputs alone, once per distinct block.
+    const block = outputsBlock(file.content);
+    const outputs = block === undefined ? outputsOf(file.path, file.content) : (cachedOutputs(file.path, block) ?? outputsOf(file.path, file.content));
+    for (const [key, value] of outputs) declared.set(key, value);
   }
   return declared;
+}
+
+const outputsOf = (path: string, text: string) => outputsIn(parseTemplate(path, text).root);
+
+function outputsIn(root: ParsedTemplate["root"]): Map<string, string | undefined> {
+  const declared = new Map<string, string | undefined>();
+  const outputs = entryOf(root, "Outputs")?.value;
+  if (outputs?.kind !== "map") return declared;
+  for (const { key, value } of outputs.entries) {
+    const literal = entryOf(value, "Value")?.value;
+    const known = literal?.kind === "scalar" && ["string", "number", "boolean"].includes(typeof literal.value);
+    declared.set(key, known ? String(literal.value) : undefined);
+  }
+  return declared;
+}
+
+/**
+ * A YAML template's one top-level `Outputs:` block, alone, up to the next line that
+ * starts at column 0. Undefined where that cut could be wrong (JSON, no block or two).
+ */
+function outputsBlock(text: string): string | undefined {
+  if (text.trimStart().startsWith("{")) return undefined;
+  const heads = [...text.matchAll(/^Outputs[ \t]*:[ \t]*(?:#.*)?$/gm)];
+  if (heads.length !== 1) return undefined;
+  const start = heads[0]!.index!;
+  const next = /\n[^ \t\n#]/.exec(text.slice(start + heads[0]![0].length));
+  return text.slice(start, next ? start + heads[0]![0].length + next.index : text.length);
+}
+
+const BLOCKS_KEPT = 256;
+const blocks = new Map<string, Map<string, string | undefined>>();
+
+/** What looks like an alias (`*name`): its anchor may stand outside the block. */
+const ALIAS = /[\s[{,]\*[^\s,\]}]/;
+
+/** The block's outputs; undefined when it cannot be read alone (an alias, a parse error): then the whole file is read. */
+function cachedOutputs(path: string, block: string): Map<string, string | undefined> | undefined {
+  const known = blocks.get(block);
+  if (known) return known;
+  if (ALIAS.test(block)) return undefined;
+  const parsed = parseTemplate(path, block);
+  if (parsed.diagnostics.length || !parsed.root) return undefined;
+  const outputs = outputsIn(parsed.root);
+  if (blocks.size === BLOCKS_KEPT) blocks.clear();
+  blocks.set(block, outputs);
+  return outputs;
 }
 
 /**
