@@ -1,6 +1,9 @@
 // Fleet preview: a review of one realistic service template change rendered for
-// 1,000 instance specs on both sides, diffed and grouped.
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+// 1,000 instance specs on both sides, diffed and grouped; next to it, in
+// interleaved rounds, Python doing the same renders with Jinja2 and diffing each
+// pair with difflib (fleet_jinja2.py), the reference issue 12 names.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Spec } from "../src/bundle/model.js";
@@ -9,6 +12,7 @@ import { reviewChange } from "../src/flows/review-change.js";
 import { readSnapshot } from "../src/adapters/local/read-snapshot.js";
 import { assumeBaseAtZero } from "../src/ports/version-catalog.js";
 import { type ChangeSource } from "../src/ports/change-source.js";
+import type { RenderRequest, Renderer } from "../src/ports/renderer.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
 const INSTANCES = 1000;
@@ -40,22 +44,51 @@ export async function fleetBench(): Promise<BenchResult[]> {
   const [base, head] = await Promise.all([readSnapshot(join(dir, "base")), readSnapshot(headDir)]);
   rmSync(dir, { recursive: true, force: true });
   const changes: ChangeSource = { baseName: "base", headName: "head", base: async () => base, head: async () => head };
-  const renderer = createRenderPool();
+  const pool = createRenderPool();
+  // The first run's requests are what Python renders: the same sources and contexts.
+  let requests: RenderRequest[] | undefined;
+  const renderer: Renderer = { render: (r) => (requests?.push(r), pool.render(r)), close: () => pool.close() };
   const spec = fleetSpec();
   try {
     const times: number[] = [];
+    const python: number[] = [];
     let summary = "";
+    let requestsJson = "";
     for (let run = 0; run < RUNS + 1; run++) {
+      if (run === 0) requests = [];
       const start = performance.now();
       const report = await reviewChange({ extraSpecs: { "load-balanced-fargate-svc": [spec] } }, { changes, renderer, versions: assumeBaseAtZero });
       const elapsed = (performance.now() - start) / 1000;
       const t = report.templates.find((x) => x.name === "load-balanced-fargate-svc")!;
       if (t.diagnostics.some((d) => d.severity === "error")) throw new Error(`fleet review failed: ${t.diagnostics[0]!.message}`);
       summary = `${t.diff.changed} of ${t.diff.total} resources changed, ${t.diff.groups.length} distinct diffs`;
-      if (run > 0) times.push(elapsed); // the first run warms the sandbox children
+      if (run === 0) {
+        const recorded = requests!;
+        requests = undefined;
+        requestsJson = JSON.stringify({ requests: recorded.map(({ name, source, context }) => ({ name, source, context })) });
+        continue; // the first run warms the sandbox children
+      }
+      times.push(elapsed);
+      python.push(await jinja2FleetSeconds(requestsJson));
     }
-    return [{ name: `fleet preview: ${INSTANCES} instance specs + pipeline, base and head rendered, diffed, grouped (${summary})`, value: median(times), unit: "s wall", runs: times }];
+    return [
+      { name: `fleet preview: ${INSTANCES} instance specs + pipeline, base and head rendered, diffed, grouped (${summary})`, value: median(times), unit: "s wall", runs: times },
+      { name: "Python: the same renders with Jinja2, each pair diffed with difflib (reference)", value: median(python), unit: "s", runs: python },
+      { name: "fleet preview against Python (goal ≤ 1)", value: median(times) / median(python), unit: "×", runs: [] },
+    ];
   } finally {
     await renderer.close();
   }
+}
+
+function jinja2FleetSeconds(requestsJson: string): Promise<number> {
+  const script = readFileSync(`${ROOT}/bench/fleet_jinja2.py`, "utf8");
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", ["-c", script], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve((JSON.parse(out) as { seconds: number }).seconds) : reject(new Error(`python3 fleet preview exited ${code}`))));
+    child.stdin.end(requestsJson);
+  });
 }
