@@ -1,7 +1,18 @@
 // The production Renderer: a pool of child processes (dist/sandbox/host.js),
 // each rendering inside QuickJS with a deadline and a memory cap (see
 // sandbox-host.ts). Children get no environment variables and no stdin; they
-// start lazily, one render at a time each, requests served FIFO.
+// start lazily, requests served FIFO.
+//
+// Batching: callers fire many renders at once, so a child that comes free is
+// sent every render queued (its share, when several children are free), up to
+// MAX_BATCH_RENDERS and MAX_BATCH_CHARS, in one message, and answers them in one
+// reply (sandbox-batch.ts). Each render keeps its own deadline and memory cap
+// inside the child, so a runaway or out-of-memory render fails alone and the
+// rest of its batch is answered. Renders the child did not start (it stopped
+// early, or exited after an engine failure) go back to the front of the queue.
+// If a child dies or hangs without answering a batch, the pool cannot tell which
+// render was to blame: each render of that batch is sent again alone, and a
+// render that fails alone is answered as it would have been without batching.
 //
 // Lifetime: idle children are unref'd, so a CLI that forgets close() still
 // exits (the children notice the closed IPC channel and exit too). A render in
@@ -23,6 +34,8 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type RenderBatchMessage,
+  type RenderItem,
   type RenderRequestMessage,
   type SandboxLimits,
   SourceCache,
@@ -32,6 +45,7 @@ import {
 } from "./sandbox-protocol.js";
 import type { RenderRequest, RenderResult, Renderer } from "../ports/renderer.js";
 import { toPythonJson } from "../bundle/exact-numbers.js";
+import { MAX_BATCH_CHARS, MAX_BATCH_RENDERS } from "./sandbox-batch.js";
 
 export interface RenderPoolOptions {
   /** Child processes; default min(2, available parallelism). */
@@ -61,14 +75,17 @@ interface Job {
   source: string;
   contextJson: string;
   exactNumbers: boolean;
+  /** Sent in a batch whose child died without answering: now sent alone, and its answer is final. */
+  alone?: boolean;
   resolve(result: RenderResult): void;
 }
 
 interface Worker {
   child: ChildProcess;
   state: "starting" | "idle" | "busy" | "gone";
-  job?: Job;
-  jobId?: number;
+  /** The renders sent in the request in flight, in order. */
+  jobs?: Job[];
+  requestId?: number;
   timer?: NodeJS.Timeout;
   /** Why the child could not start, as it told us, or the tail of its stderr. */
   startFailure?: string;
@@ -99,6 +116,7 @@ class RenderPool implements Renderer {
   /** Source -> key. Keys are never reused, so a child never confuses two sources. */
   private readonly keys = new SourceCache<string, number>(SOURCE_KEYS, SOURCE_KEY_CHARS);
   private nextKey = 1;
+  private pumpScheduled = false;
 
   constructor(
     private readonly size: number,
@@ -120,7 +138,13 @@ class RenderPool implements Renderer {
     const job = { name: request.name, key, source, contextJson, exactNumbers };
     return new Promise((resolve) => {
       this.queue.push({ ...job, resolve });
-      this.pump();
+      // After the caller's other synchronous render() calls, so that they go out together.
+      if (this.pumpScheduled) return;
+      this.pumpScheduled = true;
+      queueMicrotask(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
     });
   }
 
@@ -141,35 +165,50 @@ class RenderPool implements Renderer {
     await Promise.all(exits);
   }
 
-  /** Hands queued jobs to idle children and starts children for the rest, up to the pool size. */
+  /** Hands queued jobs to idle children, shared out evenly, and starts children for the rest, up to the pool size. */
   private pump(): void {
     if (this.closed) return;
-    for (const worker of this.workers) {
-      if (this.queue.length === 0) break;
-      if (worker.state === "idle") this.dispatch(worker, this.queue.shift()!);
+    const idle = [...this.workers].filter((worker) => worker.state === "idle");
+    for (let i = 0; i < idle.length && this.queue.length > 0; i++) {
+      this.dispatch(idle[i]!, Math.min(MAX_BATCH_RENDERS, Math.ceil(this.queue.length / (idle.length - i))));
     }
     const starting = [...this.workers].filter((w) => w.state === "starting").length;
     for (let n = starting; this.queue.length > n && this.workers.size < this.size; n++) this.spawn();
   }
 
-  private dispatch(worker: Worker, job: Job): void {
+  /** Sends up to `share` jobs from the front of the queue to `worker` in one message. */
+  private dispatch(worker: Worker, share: number): void {
+    const jobs: Job[] = [];
+    const items: RenderItem[] = [];
+    let chars = 0;
+    while (this.queue.length > 0 && jobs.length < share) {
+      const job = this.queue[0]!;
+      // Decided render by render, in order, as the child applies them (see RenderBatchMessage).
+      const source = worker.sent.has(job.key) ? null : job.source;
+      const size = job.contextJson.length + (source?.length ?? 0);
+      if (jobs.length > 0 && (job.alone || jobs[0]!.alone || chars + size > MAX_BATCH_CHARS)) break;
+      this.queue.shift();
+      if (source !== null) worker.sent.add(job.key, true, source.length);
+      const item: RenderItem = { name: job.name, key: job.key, source, contextJson: job.contextJson };
+      if (job.exactNumbers) item.exactNumbers = true;
+      jobs.push(job);
+      items.push(item);
+      chars += size;
+    }
     const id = this.nextJobId++;
     worker.state = "busy";
-    worker.job = job;
-    worker.jobId = id;
-    // The child enforces the deadline inside QuickJS; this timer is the backstop
-    // for a child that cannot (a long native call, a wedged process).
+    worker.jobs = jobs;
+    worker.requestId = id;
+    // The child enforces each deadline inside QuickJS; this timer is the backstop
+    // for a child that cannot (a long native call, a wedged process). A batch
+    // answers within two deadlines (see sandbox-batch.ts).
+    const backstopMs = (jobs.length === 1 ? this.limits.deadlineMs : 2 * this.limits.deadlineMs) + GRACE_MS;
     worker.timer = setTimeout(() => {
       this.retire(worker, failure("timeout", timeoutMessage(this.limits.deadlineMs)));
       this.pump();
-    }, this.limits.deadlineMs + GRACE_MS);
-    let source: string | null = null;
-    if (!worker.sent.has(job.key)) {
-      source = job.source;
-      worker.sent.add(job.key, true, source.length);
-    }
-    const message: RenderRequestMessage = { type: "render", id, name: job.name, key: job.key, source, contextJson: job.contextJson };
-    if (job.exactNumbers) message.exactNumbers = true;
+    }, backstopMs);
+    const message: RenderRequestMessage | RenderBatchMessage =
+      items.length === 1 ? { type: "render", id, ...items[0]! } : { type: "batch", id, renders: items };
     worker.child.send(message, (error) => {
       if (error) this.lost(worker, `could not reach the render sandbox: ${error.message}`);
     });
@@ -225,19 +264,28 @@ class RenderPool implements Renderer {
       clearTimeout(worker.timer);
       worker.state = "idle";
       this.pump();
-    } else if (message.type === "result" && worker.state === "busy" && message.id === worker.jobId) {
+    } else if (message.type === "results" && worker.state === "busy" && message.id === worker.requestId) {
+      const jobs = worker.jobs!;
+      if (message.results.length > jobs.length) {
+        this.lost(worker, "the render sandbox sent a malformed reply");
+        return;
+      }
       clearTimeout(worker.timer);
-      const job = worker.job!;
-      worker.job = undefined;
-      worker.jobId = undefined;
+      worker.jobs = undefined;
+      worker.requestId = undefined;
       if (message.retiring) this.retire(worker);
       else worker.state = "idle";
-      job.resolve(message.result);
+      // Renders the child did not start go first next time, in their order.
+      this.queue.unshift(...jobs.slice(message.results.length));
+      message.results.forEach((result, i) => jobs[i]!.resolve(result));
       this.pump();
     }
   }
 
-  /** A child died or misbehaved: answer its render (or, if it never started, the oldest queued one) and replace it. */
+  /**
+   * A child died or misbehaved: answer its render (or send its batch's renders
+   * again alone; or, if it never started, answer the oldest queued one) and replace it.
+   */
   private lost(worker: Worker, reason: string): void {
     if (worker.state === "gone") return;
     if (worker.state === "starting") {
@@ -248,16 +296,22 @@ class RenderPool implements Renderer {
     this.pump();
   }
 
-  /** Kills a child and answers its render, if any, with `result`. */
+  /**
+   * Kills a child and answers its render, if any, with `result`. The renders of
+   * a batch go back to the front of the queue to be sent alone instead, unless
+   * the pool is closed: any one of them may be the one that broke the child.
+   */
   private retire(worker: Worker, result?: RenderResult): void {
     if (worker.state === "gone") return;
     clearTimeout(worker.timer);
-    const job = worker.job;
+    const jobs = worker.jobs ?? [];
     worker.state = "gone";
-    worker.job = undefined;
+    worker.jobs = undefined;
     this.workers.delete(worker);
     worker.child.kill("SIGKILL");
-    if (job && result) job.resolve(result);
+    if (!result) return;
+    if (jobs.length > 1 && !this.closed) this.queue.unshift(...jobs.map((job) => ({ ...job, alone: true })));
+    else for (const job of jobs) job.resolve(result);
   }
 }
 

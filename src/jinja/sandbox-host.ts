@@ -1,20 +1,23 @@
 // Child-process entry of the render pool, built to dist/sandbox/host.js and
 // started by pool.ts as `host.js <guest.js path> <limits JSON>` with an empty
 // environment. It owns one QuickJS runtime holding the guest (the Jinja engine) and
-// serves one render at a time over IPC. Only strings cross into QuickJS: the
+// serves one request at a time over IPC: a render or a batch of them, answered
+// in one reply (see sandbox-batch.ts). Only strings cross into QuickJS: the
 // guest is never given a host function or object.
 //   1. Load QuickJS and evaluate the guest once; tell the parent "ready".
-//   2. Per request: remember the template source if the request carries one
-//      (later requests name it by key only, see RenderRequestMessage), arm the
-//      deadline, call __baryon.render(name, key, source, contextJson, exactNumbers) (again
-//      with the source if the guest asks for it), check its reply, reply.
+//   2. Per request: remember the template sources it carries, render by render
+//      (later renders name a source by key only, see RenderRequestMessage).
+//      Then per render: arm its deadline, call __baryon.render(name, key, source,
+//      contextJson, exactNumbers) (again with the source if the guest asks for
+//      it), check its reply. Reply once for the whole request.
 //   3. After a timeout, out-of-memory or nonsense reply, dispose the runtime and
-//      build a fresh one, so nothing of that render survives into the next.
+//      build a fresh one before the next render (or after replying, if it was
+//      the last), so nothing of that render survives into the next.
 //      Memory runs out in the guest or in the host's own copies of the request
 //      and the reply; either way the render is named for the memory cap.
 //   4. If the engine itself fails (a WebAssembly trap, e.g. the native stack ran
-//      out), its memory can no longer be trusted: reply, then exit; the pool
-//      starts a replacement.
+//      out), its memory can no longer be trusted: reply for the renders done so
+//      far, then exit; the pool sends the rest of the batch to a replacement.
 import { readFileSync } from "node:fs";
 import {
   QuickJSWASMModule,
@@ -28,17 +31,18 @@ import {
 } from "quickjs-emscripten-core";
 import {
   type ChildMessage,
-  type RenderRequestMessage,
+  type RenderItem,
   type SandboxLimits,
   POISONING_KINDS,
   SourceCache,
   failure,
-  isRenderRequestMessage,
   memoryMessage,
   parseLimits,
+  requestedRenders,
   timeoutMessage,
   toRenderResult,
 } from "./sandbox-protocol.js";
+import { type Aftermath, runBatch } from "./sandbox-batch.js";
 import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "./guest-contract.js";
 import { type RenderResult } from "../ports/renderer.js";
 
@@ -64,9 +68,6 @@ interface Guest {
   api: QuickJSHandle;
   render: QuickJSHandle;
 }
-
-/** What to do with the runtime after replying. */
-type Aftermath = "keep" | "rebuild" | "exit";
 
 /** The engine's allocator, asked before the host copies anything into or out of the engine's memory. */
 interface Heap {
@@ -164,7 +165,7 @@ function disposeGuest(guest: Guest): void {
  * carried it (a source new to this child is new to its guest too); otherwise
  * the key alone, and the source on a second call if the guest asks for it.
  */
-function render(guest: Guest, request: RenderRequestMessage, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
+function render(guest: Guest, request: RenderItem, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
   const { runtime } = guest;
   let interrupted = false;
   const deadline = Date.now() + limits.deadlineMs;
@@ -223,7 +224,7 @@ function bytesToPass(text: string): number {
 }
 
 /** One call of the guest's render. */
-function callGuest(guest: Guest, request: RenderRequestMessage, source: string | null): Answer {
+function callGuest(guest: Guest, request: RenderItem, source: string | null): Answer {
   const { context } = guest;
   // All of it must fit before the first copy is made (see HeapAccess): a guest may keep a full heap between renders.
   const strings = source === null ? [request.name, request.contextJson] : [request.name, request.contextJson, source];
@@ -330,25 +331,27 @@ async function main(): Promise<void> {
   const sources = new SourceCache<number, string>();
   process.on("disconnect", () => process.exit(0));
   process.on("message", (message: unknown) => {
-    if (!isRenderRequestMessage(message)) process.exit(1); // only the pool talks to us; anything else is a bug
-    if (message.source !== null) sources.add(message.key, message.source, message.source.length);
-    const templateSource = sources.get(message.key);
-    if (templateSource === undefined) {
-      // The pool and this child disagree about what it holds (a bug): answer, and let a fresh child take over.
-      send({ type: "result", id: message.id, result: failure("sandbox", "the render sandbox lost the template source"), retiring: true }, () =>
-        process.exit(1),
-      );
-      return;
-    }
-    guest ??= loadGuest(module, source, limits);
-    const [result, aftermath] = render(guest, message, templateSource, limits);
-    send({ type: "result", id: message.id, result, retiring: aftermath === "exit" }, (error) => {
+    const request = requestedRenders(message);
+    if (!request) process.exit(1); // only the pool talks to us; anything else is a bug
+    // In order, as the pool recorded them: each render's source is the one held when it comes up.
+    const held = request.renders.map((item) => {
+      if (item.source !== null) sources.add(item.key, item.source, item.source.length);
+      return sources.get(item.key);
+    });
+    const rebuild = (): void => {
+      if (guest) disposeGuest(guest);
+      guest = undefined;
+      guest = loadGuest(module, source, limits);
+    };
+    const { results, aftermath } = runBatch(request.renders, held, limits.deadlineMs, (item, templateSource) => {
+      guest ??= loadGuest(module, source, limits);
+      return render(guest, item, templateSource, limits);
+    }, rebuild);
+    send({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
       if (error || aftermath === "exit") process.exit(1);
       if (aftermath !== "rebuild" || !guest) return;
       try {
-        disposeGuest(guest);
-        guest = undefined;
-        guest = loadGuest(module, source, limits);
+        rebuild();
       } catch {
         process.exit(1);
       }

@@ -33,6 +33,22 @@ export interface RenderRequestMessage {
   exactNumbers?: boolean;
 }
 
+/** One render of a batch: a RenderRequestMessage without the message's own fields. */
+export type RenderItem = Omit<RenderRequestMessage, "type" | "id">;
+
+/**
+ * Several renders in one message (see sandbox-batch.ts), answered by one
+ * "results" reply. Sources follow the same rule as in RenderRequestMessage,
+ * applied render by render in order: a source sent with one render is named by
+ * key in a later render of the same batch. A lone render is sent as a
+ * RenderRequestMessage.
+ */
+export interface RenderBatchMessage {
+  type: "batch";
+  id: number;
+  renders: RenderItem[];
+}
+
 /** How many sources a child holds at most, and how many characters in all (the newest is always kept). */
 export const SOURCE_CACHE_ENTRIES = 64;
 export const SOURCE_CACHE_CHARS = 8 * 1024 * 1024;
@@ -88,8 +104,12 @@ export class SourceCache<K, V> {
 export type ChildMessage =
   | { type: "ready" }
   | { type: "failed"; message: string }
-  /** `retiring`: the child exits after this reply and must not be given another render. */
-  | { type: "result"; id: number; result: RenderResult; retiring: boolean };
+  /**
+   * Answers to the renders of request `id`, in order. Fewer than were sent means
+   * the child stopped early (see sandbox-batch.ts): the rest were not started.
+   * `retiring`: the child exits after this reply and must not be given another render.
+   */
+  | { type: "results"; id: number; results: RenderResult[]; retiring: boolean };
 
 const KINDS: ReadonlySet<string> = new Set<RenderErrorKind>([
   "syntax",
@@ -130,14 +150,32 @@ export function isRenderRequestMessage(value: unknown): value is RenderRequestMe
   );
 }
 
+/** The renders of a request message (one for a RenderRequestMessage), or undefined if it is neither kind. */
+export function requestedRenders(value: unknown): { id: number; renders: RenderItem[] } | undefined {
+  if (isRenderRequestMessage(value)) return { id: value.id, renders: [value] };
+  const m = value as Partial<RenderBatchMessage> | null;
+  if (typeof m !== "object" || m === null || m.type !== "batch" || typeof m.id !== "number") return undefined;
+  const { renders } = m;
+  if (!Array.isArray(renders) || renders.length === 0) return undefined;
+  for (const item of renders as unknown[]) {
+    if (!isRenderRequestMessage({ ...(item as object), type: "render", id: m.id })) return undefined;
+  }
+  return { id: m.id, renders };
+}
+
 export function parseChildMessage(value: unknown): ChildMessage | undefined {
-  const m = value as { type?: unknown; id?: unknown; message?: unknown; result?: unknown; retiring?: unknown } | null;
+  const m = value as { type?: unknown; id?: unknown; message?: unknown; results?: unknown; retiring?: unknown } | null;
   if (typeof m !== "object" || m === null) return undefined;
   if (m.type === "ready") return { type: "ready" };
   if (m.type === "failed" && typeof m.message === "string") return { type: "failed", message: m.message };
-  if (m.type === "result" && typeof m.id === "number") {
-    const result = toRenderResult(m.result);
-    if (result) return { type: "result", id: m.id, result, retiring: m.retiring === true };
+  if (m.type === "results" && typeof m.id === "number" && Array.isArray(m.results) && m.results.length > 0) {
+    const results: RenderResult[] = [];
+    for (const value of m.results as unknown[]) {
+      const result = toRenderResult(value);
+      if (!result) return undefined;
+      results.push(result);
+    }
+    return { type: "results", id: m.id, results, retiring: m.retiring === true };
   }
   return undefined;
 }
