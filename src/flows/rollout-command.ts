@@ -80,6 +80,7 @@ export async function runRolloutCommand(ports: RolloutPorts, rollout: RolloutRec
       if (command.resource !== undefined && !known.length) {
         return refuse(targets.has(command.resource) ? `\`${command.resource}\` has no finished deployment of this rollout to roll back (or is rolled back already).` : `\`${command.resource}\` is not part of the rollout of ${name}.`);
       }
+      if (!known.length) return refuse(`The rollout of ${name} has no finished deployment to roll back (none has finished yet, or each is rolled back already).`);
       const deployments: DeploymentRecord[] = [];
       const none: string[] = [];
       for (const key of known) {

@@ -173,8 +173,8 @@ describe("rolling back what the rollout did not deploy", () => {
     await expectRefused(f, id, { action: "rollback", resource: "web-test-1" }, "`web-test-1` has no finished deployment of this rollout to roll back (or is rolled back already). Nothing was done.");
   });
 
-  it("says there is nothing to go back to when the rollout has finished no deployment yet", async () => {
+  it("says there is nothing to roll back when the rollout has finished no deployment yet", async () => {
     const { f, id } = await deployingTest();
-    await expectRefused(f, id, { action: "rollback" }, "Nothing this rollout deployed has an earlier version to go back to. Nothing was done.");
+    await expectRefused(f, id, { action: "rollback" }, "The rollout of net 1.1 has no finished deployment to roll back (none has finished yet, or each is rolled back already). Nothing was done.");
   });
 });
