@@ -136,10 +136,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       // The middleware reads a string body as is, so it verifies the same bytes.
       (req as IncomingMessage & { body?: string }).body = body.toString("utf8");
     }
-    await middleware(req, res, () => void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" })));
     // A delivery that was not handled may be redelivered, and must then be acted on.
     const delivery = req.headers["x-github-delivery"];
-    if (req.method === "POST" && path === WEBHOOK_PATH && res.statusCode >= 300 && typeof delivery === "string") await registry.forgetDelivery(delivery);
+    if (req.method === "POST" && path === WEBHOOK_PATH && typeof delivery === "string") {
+      forgetOnFailure(res, () => registry.forgetDelivery(delivery), (err) => probot.log.error({ err, delivery }, "could not forget a failed delivery: its redelivery will be ignored"));
+    }
+    await middleware(req, res, () => void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" })));
   }
 
   const host = options.host ?? env.HOST ?? "0.0.0.0";
@@ -159,6 +161,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   };
 }
 
+
+/**
+ * Forgets the delivery before a failure is answered, not after: GitHub (or a person) may
+ * redeliver as soon as the answer arrives, and must not find it still marked processed.
+ */
+function forgetOnFailure(res: ServerResponse, forget: () => Promise<void>, failed: (error: unknown) => void): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    if (res.statusCode < 300) return end(...args);
+    void forget().catch(failed).finally(() => end(...args));
+    return res;
+  }) as ServerResponse["end"];
+}
 
 export function signatureMatches(secret: string, body: Buffer, header: string | string[] | undefined): boolean {
   if (typeof header !== "string" || !header.startsWith("sha256=")) return false;

@@ -116,6 +116,8 @@ describe("redelivered webhooks", () => {
     h.fake.failNext("reactions/create-for-issue-comment", { status: 422, message: "Validation Failed" });
     expect((await deliver(h.webhookUrl, delivery)).status).toBeGreaterThanOrEqual(400);
     expect((await deliver(h.webhookUrl, delivery)).status).toBe(200);
+    // The reply is the command job's: wait for the queue, not for luck.
+    await h.app.queue.idle();
     expect(h.fake.state.comments(repo, 5).filter((c) => c.body.includes("is not a Baryon command"))).toHaveLength(1);
   });
 
