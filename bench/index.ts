@@ -1,9 +1,10 @@
 // `npm run bench`: every figure the issues name, each the median of several runs.
 // `npm run bench -- reconcile` runs only the benches named; `--full` runs the
 // reconcile bench at the size issue 10 names (about 5 minutes) rather than a fiftieth of it,
-// and the rollout bench at issue 11's 10,000 instances (about 20 minutes).
+// the rollout bench at issue 11's 10,000 instances (about 20 minutes), and the
+// fleet preview at issue 12's 10,000 instances.
 import { availableParallelism, cpus } from "node:os";
-import { fleetBench } from "./fleet.js";
+import { FLEET_FULL, fleetBench } from "./fleet.js";
 import { githubBench } from "./github.js";
 import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
 import { renderBench } from "./render.js";
@@ -15,7 +16,7 @@ const args = process.argv.slice(2);
 const full = args.includes("--full");
 const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]> = {
   render: ["Rendering (issue: bundle engine)", renderBench],
-  fleet: ["Review (issue: review flow)", fleetBench],
+  fleet: [`Fleet preview (issue 12${full ? "" : "; --full for 10,000 instances"})`, () => fleetBench(full ? FLEET_FULL : undefined)],
   github: ["GitHub App (issue: GitHub App)", githubBench],
   reconcile: [`Reconcile and deploy (issue 10${full ? "" : "; --full for 1,000 environments and 5,000 instances"})`, () => reconcileBench(full ? FULL_SIZE : QUICK_SIZE)],
   startup: ["CLI startup (issue 12, goal 4)", startupBench],
