@@ -80,27 +80,40 @@ async function haltedInProd() {
   return { f, id: waiting.id, reason: halted.reason! };
 }
 
+// Refusals that need nothing but where the rollout stands: the situation, the command, the reply word for word.
+const SIMPLE_REFUSALS: [string, () => Promise<{ f: RolloutFleet; id: string }>, RolloutCommand, string][] = [
+  ["names the rollout's stages when the stage asked for is not one of them", waitingAtProd, { action: "approve", stage: "staging" },
+    'The rollout of net 1.1 has no stage "staging"; its stages: test, canary, prod. Nothing was done.'],
+  ["says an auto stage has no gate and starts by itself", waitingAtProd, { action: "approve", stage: "test" },
+    "test has no gate: it starts by itself once the stages before it are done and soaked. Nothing was done."],
+  ["says a gated stage the rollout went past is past already", waitingAtProd, { action: "approve", stage: "canary" },
+    "canary is past already. Nothing was done."],
+  ["says who approved a gate that was approved already", haltedInProd, { action: "approve", stage: "prod" },
+    "prod was approved already, by @lead. Nothing was done."],
+  ["says the stage before is still deploying", deployingTest, { action: "approve", stage: "prod" },
+    "`/rollout prod` is not possible yet: test is still deploying. Nothing was done."],
+  ["says a halted rollout starts nothing to pause", haltedInProd, { action: "pause" },
+    "The rollout of net 1.1 is halted: nothing is starting. Nothing was done."],
+  ["says a waiting rollout is not paused or halted", waitingAtProd, { action: "resume" },
+    "The rollout of net 1.1 is waiting, not paused or halted. Nothing was done."],
+  ["says a resource outside the rollout is not part of it", waitingAtProd, { action: "rollback", resource: "web-staging-9" },
+    "`web-staging-9` is not part of the rollout of net 1.1. Nothing was done."],
+  ["says a resource the rollout has not reached yet has no finished deployment to roll back", waitingAtProd, { action: "rollback", resource: "web-prod-1" },
+    "`web-prod-1` has no finished deployment of this rollout to roll back (or is rolled back already). Nothing was done."],
+  ["says a resource whose deployment is still running has no finished deployment to roll back", deployingTest, { action: "rollback", resource: "web-test-1" },
+    "`web-test-1` has no finished deployment of this rollout to roll back (or is rolled back already). Nothing was done."],
+  ["says there is nothing to roll back when the rollout has finished no deployment yet", deployingTest, { action: "rollback" },
+    "The rollout of net 1.1 has no finished deployment to roll back (none has finished yet, or each is rolled back already). Nothing was done."],
+];
+
+describe("a command that cannot be carried out where the rollout stands", () => {
+  it.each(SIMPLE_REFUSALS)("%s", async (_, situation, what, reply) => {
+    const { f, id } = await situation();
+    await expectRefused(f, id, what, reply);
+  });
+});
+
 describe("opening a stage that cannot be opened", () => {
-  it("names the rollout's stages when the stage asked for is not one of them", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "approve", stage: "staging" }, 'The rollout of net 1.1 has no stage "staging"; its stages: test, canary, prod. Nothing was done.');
-  });
-
-  it("says an auto stage has no gate and starts by itself", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "approve", stage: "test" }, "test has no gate: it starts by itself once the stages before it are done and soaked. Nothing was done.");
-  });
-
-  it("says a gated stage the rollout went past is past already", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "approve", stage: "canary" }, "canary is past already. Nothing was done.");
-  });
-
-  it("says who approved a gate that was approved already", async () => {
-    const { f, id } = await haltedInProd();
-    await expectRefused(f, id, { action: "approve", stage: "prod" }, "prod was approved already, by @lead. Nothing was done.");
-  });
-
   it("says how much longer the stage before soaks, while it soaks", async () => {
     const f = await openFleet(FLEET);
     const SOAK_MS = 10 * 60 * 1000;
@@ -117,11 +130,6 @@ describe("opening a stage that cannot be opened", () => {
     const now = new Date(test.settledAt!.getTime() + 90_000);
     expect(duration(test.soakEndsAt!.getTime() - now.getTime())).toBe("8m 30s");
     await expectRefused(f, id, { action: "approve", stage: "prod" }, "`/rollout prod` is not possible yet: test soaks for 8m 30s more. Nothing was done.", { ...f.ports, now: () => now });
-  });
-
-  it("says the stage before is still deploying", async () => {
-    const { f, id } = await deployingTest();
-    await expectRefused(f, id, { action: "approve", stage: "prod" }, "`/rollout prod` is not possible yet: test is still deploying. Nothing was done.");
   });
 
   it("asks for a resume first while the rollout is paused", async () => {
@@ -146,35 +154,5 @@ describe("pausing and resuming when there is nothing to pause or resume", () => 
     await expectRefused(f, id, { action: "pause" }, "The rollout of net 1.1 is paused already (paused by @lead). Nothing was done.");
   });
 
-  it("says a halted rollout starts nothing to pause", async () => {
-    const { f, id } = await haltedInProd();
-    await expectRefused(f, id, { action: "pause" }, "The rollout of net 1.1 is halted: nothing is starting. Nothing was done.");
-  });
-
-  it("says a waiting rollout is not paused or halted", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "resume" }, "The rollout of net 1.1 is waiting, not paused or halted. Nothing was done.");
-  });
 });
 
-describe("rolling back what the rollout did not deploy", () => {
-  it("says a resource outside the rollout is not part of it", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "rollback", resource: "web-staging-9" }, "`web-staging-9` is not part of the rollout of net 1.1. Nothing was done.");
-  });
-
-  it("says a resource the rollout has not reached yet has no finished deployment to roll back", async () => {
-    const { f, id } = await waitingAtProd();
-    await expectRefused(f, id, { action: "rollback", resource: "web-prod-1" }, "`web-prod-1` has no finished deployment of this rollout to roll back (or is rolled back already). Nothing was done.");
-  });
-
-  it("says a resource whose deployment is still running has no finished deployment to roll back", async () => {
-    const { f, id } = await deployingTest();
-    await expectRefused(f, id, { action: "rollback", resource: "web-test-1" }, "`web-test-1` has no finished deployment of this rollout to roll back (or is rolled back already). Nothing was done.");
-  });
-
-  it("says there is nothing to roll back when the rollout has finished no deployment yet", async () => {
-    const { f, id } = await deployingTest();
-    await expectRefused(f, id, { action: "rollback" }, "The rollout of net 1.1 has no finished deployment to roll back (none has finished yet, or each is rolled back already). Nothing was done.");
-  });
-});
