@@ -34,13 +34,17 @@ export function findInstanceOutputReferences(source: string): string[] {
  * is a literal scalar, undefined when only a deployment can tell (`!GetAtt`, `!Ref`, ...).
  * Files that do not parse as CloudFormation declare nothing.
  */
-export function declaredOutputs(renderedFiles: readonly { path: string; content: string }[]): Map<string, string | undefined> {
+export function declaredOutputs(
+  renderedFiles: readonly { path: string; content: string }[],
+  /** Outputs blocks already read, by their text: one map for all the instances of a pipeline. */
+  blocks: Map<string, Map<string, string | undefined>> = new Map(),
+): Map<string, string | undefined> {
   const declared = new Map<string, string | undefined>();
   for (const file of renderedFiles) {
     if (file.path.endsWith(".tf")) continue;
     // A pipeline's preview asks this of each of its instances: parse their Outputs alone, once per distinct block.
     const block = outputsBlock(file.content);
-    const outputs = block === undefined ? outputsOf(file.path, file.content) : (cachedOutputs(file.path, block) ?? outputsOf(file.path, file.content));
+    const outputs = block === undefined ? outputsOf(file.path, file.content) : (cachedOutputs(blocks, file.path, block) ?? outputsOf(file.path, file.content));
     for (const [key, value] of outputs) declared.set(key, value);
   }
   return declared;
@@ -73,21 +77,17 @@ function outputsBlock(text: string): string | undefined {
   return text.slice(start, next ? start + heads[0]![0].length + next.index : text.length);
 }
 
-const BLOCKS_KEPT = 256;
-const blocks = new Map<string, Map<string, string | undefined>>();
-
 /** What looks like an alias (`*name`): its anchor may stand outside the block. */
 const ALIAS = /[\s[{,]\*[^\s,\]}]/;
 
 /** The block's outputs; undefined when it cannot be read alone (an alias, a parse error): then the whole file is read. */
-function cachedOutputs(path: string, block: string): Map<string, string | undefined> | undefined {
+function cachedOutputs(blocks: Map<string, Map<string, string | undefined>>, path: string, block: string): Map<string, string | undefined> | undefined {
   const known = blocks.get(block);
   if (known) return known;
   if (ALIAS.test(block)) return undefined;
   const parsed = parseTemplate(path, block);
   if (parsed.diagnostics.length || !parsed.root) return undefined;
   const outputs = outputsIn(parsed.root);
-  if (blocks.size === BLOCKS_KEPT) blocks.clear();
   blocks.set(block, outputs);
   return outputs;
 }

@@ -213,9 +213,10 @@ function withPreviewOutputs(bundle: Bundle, job: RenderJob, rendered: ReadonlyMa
   const read = job.part.files.flatMap((file) => findInstanceOutputReferences(decoder.decode(bundle.files.get(file))));
   const placeholders = [...job.placeholders];
   const context = job.context as PipelineContext;
+  const blocks = new Map<string, Map<string, string | undefined>>(); // instances of one template mostly share their Outputs block
   const service_instances = context.service_instances.map((instance) => {
     if (!previewed.has(instance.name)) return instance;
-    const preview = previewInstanceOutputs(instance.name, declaredOutputs(rendered.get(instance.name) ?? []), read);
+    const preview = previewInstanceOutputs(instance.name, declaredOutputs(rendered.get(instance.name) ?? [], blocks), read);
     placeholders.push(...preview.placeholders);
     return { ...instance, outputs: preview.outputs };
   });
