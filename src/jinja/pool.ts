@@ -1,7 +1,7 @@
-// The production Renderer: a pool of child processes (dist/sandbox/host.js),
-// each rendering inside QuickJS with a deadline and a memory cap (see
-// sandbox-host.ts). Children get no environment variables and no stdin; they
-// start lazily, requests served FIFO.
+// The production Renderer: a pool of child processes, each rendering with a
+// deadline and a memory cap on one engine (see engines.ts): QuickJS
+// (sandbox-host.ts) or V8 in a SES compartment (sandbox-v8-host.ts). Children
+// get no environment variables and no stdin; they start lazily, requests served FIFO.
 //
 // Batching: callers fire many renders at once, so a child that comes free is
 // sent every render queued (its share, when several children are free), up to
@@ -29,10 +29,7 @@
 // sandbox can do, including a killed child or a closed pool. It rejects only
 // when the context cannot be encoded as JSON, which is a bug in the caller.
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   type RenderBatchMessage,
   type RenderItem,
@@ -40,19 +37,23 @@ import {
   type SandboxLimits,
   SourceCache,
   failure,
+  memoryMessage,
   parseChildMessage,
   timeoutMessage,
 } from "./sandbox-protocol.js";
+import { type RenderEngine, childLaunch, heapLimitReached, residentAllowance, residentBytes } from "./engines.js";
 import type { RenderRequest, RenderResult, Renderer } from "../ports/renderer.js";
 import { toPythonJson } from "../bundle/exact-numbers.js";
 import { MAX_BATCH_CHARS, MAX_BATCH_RENDERS } from "./sandbox-batch.js";
 
 export interface RenderPoolOptions {
+  /** The engine templates run on (see engines.ts); default "quickjs". */
+  engine?: RenderEngine;
   /** Child processes; default min(2, available parallelism). */
   size?: number;
-  /** Per-render deadline in ms, enforced inside QuickJS; default 2000. */
+  /** Per-render deadline in ms, enforced inside the child; default 2000. */
   deadlineMs?: number;
-  /** Memory cap of each child's QuickJS engine (guest included) in bytes; default 64 MiB. */
+  /** Memory cap in bytes; default 64 MiB. QuickJS: its whole engine, guest included. V8: see engines.ts. */
   memoryLimitBytes?: number;
 }
 
@@ -60,8 +61,8 @@ export interface RenderPoolOptions {
 const GRACE_MS = 1000;
 /** Loading QuickJS and the guest takes ~100 ms; this only catches a wedged child. */
 const START_TIMEOUT_MS = 15_000;
-/** V8 heap of a child: holds the reply strings, not the QuickJS heap (WebAssembly memory). */
-const CHILD_HEAP_MB = 256;
+/** How often the pool samples a busy V8 child's resident size (see residentAllowance). */
+const RESIDENT_SAMPLE_MS = 20;
 const MIN_MEMORY_BYTES = 8 * 1024 * 1024;
 const STDERR_TAIL_CHARS = 2000;
 
@@ -92,6 +93,11 @@ interface Worker {
   stderr: string;
   /** The source keys this child holds, as its own SourceCache holds them. */
   sent: SourceCache<number, true>;
+  /** V8 children: resident size when ready, and the sampler watching it while busy. */
+  readyBytes?: number;
+  sampler?: NodeJS.Timeout;
+  /** A V8 child's stderr said its heap ran out (it aborts). */
+  outOfHeap?: boolean;
 }
 
 export function createRenderPool(options: RenderPoolOptions = {}): Renderer {
@@ -105,7 +111,9 @@ export function createRenderPool(options: RenderPoolOptions = {}): Renderer {
   if (!(limits.memoryLimitBytes >= MIN_MEMORY_BYTES)) {
     throw new RangeError(`render memory limit must be at least ${MIN_MEMORY_BYTES} bytes, got ${limits.memoryLimitBytes}`);
   }
-  return new RenderPool(size, limits);
+  const engine = options.engine ?? "quickjs";
+  if (engine !== "quickjs" && engine !== "v8") throw new RangeError(`render engine must be "quickjs" or "v8", got ${String(engine)}`);
+  return new RenderPool(engine, size, limits);
 }
 
 class RenderPool implements Renderer {
@@ -119,6 +127,7 @@ class RenderPool implements Renderer {
   private pumpScheduled = false;
 
   constructor(
+    private readonly engine: RenderEngine,
     private readonly size: number,
     private readonly limits: SandboxLimits,
   ) {}
@@ -212,20 +221,35 @@ class RenderPool implements Renderer {
     worker.child.send(message, (error) => {
       if (error) this.lost(worker, `could not reach the render sandbox: ${error.message}`);
     });
+    this.watchResidentSize(worker);
+  }
+
+  /** A busy V8 child that outgrows its allowance is killed, its render named for the memory cap. */
+  private watchResidentSize(worker: Worker): void {
+    const { readyBytes } = worker;
+    if (readyBytes === undefined) return;
+    const allowance = residentAllowance(this.limits);
+    worker.sampler = setInterval(() => {
+      const bytes = residentBytes(worker.child.pid);
+      if (bytes === undefined || bytes - readyBytes <= allowance) return;
+      this.retire(worker, failure("memory", memoryMessage(this.limits.memoryLimitBytes)));
+      this.pump();
+    }, RESIDENT_SAMPLE_MS);
+    worker.sampler.unref();
   }
 
   private spawn(): void {
-    let paths: { host: string; guest: string };
+    let launch: ReturnType<typeof childLaunch>;
     try {
-      paths = sandboxPaths();
+      launch = childLaunch(this.engine, this.limits);
     } catch (error) {
       // Without the artifacts no child can start; a later render looks again.
       for (const job of this.queue.splice(0)) job.resolve(failure("sandbox", (error as Error).message));
       return;
     }
-    const child = fork(paths.host, [paths.guest, JSON.stringify(this.limits)], {
+    const child = fork(launch.script, launch.args, {
       env: {},
-      execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
+      execArgv: launch.execArgv,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });
@@ -235,7 +259,10 @@ class RenderPool implements Renderer {
 
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
-      worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL_CHARS);
+      const text = worker.stderr + chunk;
+      // Read before the tail is cut: V8's stack trace after the message is longer than the tail.
+      if (this.engine === "v8" && heapLimitReached(text)) worker.outOfHeap = true;
+      worker.stderr = text.slice(-STDERR_TAIL_CHARS);
     });
     child.on("message", (raw) => this.onMessage(worker, raw));
     child.on("error", (error) => this.lost(worker, `the render sandbox failed: ${error.message}`));
@@ -263,6 +290,7 @@ class RenderPool implements Renderer {
     } else if (message.type === "ready" && worker.state === "starting") {
       clearTimeout(worker.timer);
       worker.state = "idle";
+      if (this.engine === "v8") worker.readyBytes = residentBytes(worker.child.pid);
       this.pump();
     } else if (message.type === "results" && worker.state === "busy" && message.id === worker.requestId) {
       const jobs = worker.jobs!;
@@ -271,6 +299,7 @@ class RenderPool implements Renderer {
         return;
       }
       clearTimeout(worker.timer);
+      clearInterval(worker.sampler);
       worker.jobs = undefined;
       worker.requestId = undefined;
       if (message.retiring) this.retire(worker);
@@ -292,7 +321,8 @@ class RenderPool implements Renderer {
       const detail = worker.startFailure ?? (worker.stderr.trim() || reason);
       this.queue.shift()?.resolve(failure("sandbox", `could not start the render sandbox: ${detail}`));
     }
-    this.retire(worker, failure("sandbox", reason));
+    // A V8 child that ran out of heap aborts; its stderr says so.
+    this.retire(worker, worker.outOfHeap ? failure("memory", memoryMessage(this.limits.memoryLimitBytes)) : failure("sandbox", reason));
     this.pump();
   }
 
@@ -304,6 +334,7 @@ class RenderPool implements Renderer {
   private retire(worker: Worker, result?: RenderResult): void {
     if (worker.state === "gone") return;
     clearTimeout(worker.timer);
+    clearInterval(worker.sampler);
     const jobs = worker.jobs ?? [];
     worker.state = "gone";
     worker.jobs = undefined;
@@ -312,32 +343,5 @@ class RenderPool implements Renderer {
     if (!result) return;
     if (jobs.length > 1 && !this.closed) this.queue.unshift(...jobs.map((job) => ({ ...job, alone: true })));
     else for (const job of jobs) job.resolve(result);
-  }
-}
-
-let cachedPaths: { host: string; guest: string } | undefined;
-
-/** dist/sandbox/{host,guest}.js under the package root, found from this file in src/ (vitest) or dist/ (tsc). */
-function sandboxPaths(): { host: string; guest: string } {
-  if (cachedPaths) return cachedPaths;
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (isBaryonRoot(dir)) {
-      const host = join(dir, "dist", "sandbox", "host.js");
-      const guest = join(dir, "dist", "sandbox", "guest.js");
-      if (!existsSync(host) || !existsSync(guest)) {
-        throw new Error(`the render sandbox is not built (${host} or ${guest} is missing); run node scripts/build-sandbox.mjs`);
-      }
-      return (cachedPaths = { host, guest });
-    }
-    if (dirname(dir) === dir) throw new Error(`could not find the baryon package root above ${start}`);
-  }
-}
-
-function isBaryonRoot(dir: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown }).name === "baryon";
-  } catch {
-    return false;
   }
 }

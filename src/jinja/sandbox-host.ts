@@ -34,6 +34,8 @@ import {
   type RenderItem,
   type SandboxLimits,
   POISONING_KINDS,
+  OUT_OF_MEMORY,
+  STACK_MESSAGE,
   SourceCache,
   failure,
   memoryMessage,
@@ -57,9 +59,7 @@ const ENGINE_OVERHEAD_BYTES = 16 * 1024 * 1024;
 const WASM_PAGE_BYTES = 64 * 1024;
 /** Evaluating the guest is our own code, but a broken build must not hang startup. */
 const GUEST_LOAD_MS = 10_000;
-const OUT_OF_MEMORY = /\bout of memory\b/i;
 const OUT_OF_STACK = /\bstack overflow\b/i;
-const STACK_MESSAGE = "render exceeded the sandbox's stack: recursion or nesting is too deep";
 
 interface Guest {
   heap: Heap;

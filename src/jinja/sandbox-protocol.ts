@@ -203,6 +203,12 @@ export function timeoutMessage(deadlineMs: number): string {
   return `render exceeded its ${deadlineMs} ms deadline`;
 }
 
+/** How the engines and the guest word running out of memory, in an error they throw or a failure they reply. */
+export const OUT_OF_MEMORY = /\bout of memory\b/i;
+
+/** A render whose recursion or nesting ran the engine's stack out: named with the memory limits. */
+export const STACK_MESSAGE = "render exceeded the sandbox's stack: recursion or nesting is too deep";
+
 export function memoryMessage(memoryLimitBytes: number): string {
   const mb = memoryLimitBytes / (1024 * 1024);
   return `render exceeded its ${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB memory cap`;

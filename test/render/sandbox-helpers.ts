@@ -22,7 +22,10 @@ export const forks: { guest?: string; children: ChildProcess[]; options: ForkOpt
 /** The vi.mock factory for node:child_process (see the test files). */
 export function spyOnFork(actual: typeof import("node:child_process")): typeof import("node:child_process") {
   const fork = ((modulePath: string, args: readonly string[], options: ForkOptions) => {
-    const child = actual.fork(modulePath, forks.guest ? [forks.guest, ...args.slice(1)] : [...args], options);
+    const guest = forks.guest;
+    // The V8 engine's child may read only its own script and the guest it was given.
+    const execArgv = guest ? options.execArgv?.map((arg) => (arg === `--allow-fs-read=${args[0]}` ? `--allow-fs-read=${guest}` : arg)) : options.execArgv;
+    const child = actual.fork(modulePath, guest ? [guest, ...args.slice(1)] : [...args], { ...options, execArgv });
     forks.children.push(child);
     forks.options.push(options);
     const sent: unknown[] = [];

@@ -5,8 +5,7 @@ import type { Expr, MacroSignature, Stmt } from "./ast.js";
 import { ExprCompiler } from "./codegen-expr.js";
 import { TemplateSyntaxError } from "./errors.js";
 import { Scope, findStores, readsName, targetNames } from "./scope.js";
-
-const q = (s: string): string => JSON.stringify(s);
+import { jsLiteral, jsString as q } from "./js-literal.js";
 
 export abstract class BlockCompiler extends ExprCompiler {
   protected out: string[] = [];
@@ -224,7 +223,7 @@ export abstract class BlockCompiler extends ExprCompiler {
     this.statements(body);
     const temps = this.fnTemps.pop() as string[];
     const code = [
-      `$macro(${q(name)}, ${JSON.stringify(sig.args)}, ${JSON.stringify(flags)}, function (${argIds.join(", ")}) {`,
+      `$macro(${q(name)}, ${jsLiteral(sig.args)}, ${jsLiteral(flags)}, function (${argIds.join(", ")}) {`,
       `var L0 = L;`,
       temps.length ? `var ${temps.join(", ")};` : "",
       `var o = "";`,

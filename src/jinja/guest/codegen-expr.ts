@@ -1,6 +1,6 @@
 // Compiles template expressions to JS expressions over the Python value model.
 // Everything template-controlled reaches the generated source only as
-// JSON.stringify'd literals or generated identifiers.
+// string literals (js-literal.ts) or generated identifiers.
 import type { Direct } from "./args.js";
 import type { Args, CompareOp, Expr, ExprOf } from "./ast.js";
 import { TemplateSyntaxError } from "./errors.js";
@@ -8,8 +8,7 @@ import { PyFloat } from "./python.js";
 import { filters, tests } from "./registry.js";
 import type { Scope } from "./scope.js";
 import { DICT_METHOD_NAMES } from "./attrs.js";
-
-const q = (s: string): string => JSON.stringify(s);
+import { jsLiteral, jsString as q } from "./js-literal.js";
 
 const BINOPS = { add: "$add", sub: "$sub", mul: "$mul", div: "$div", floordiv: "$floordiv", mod: "$mod", pow: "$pow" };
 const COMPARE: Record<CompareOp, (a: string, b: string) => string> = {
@@ -252,7 +251,7 @@ export abstract class ExprCompiler {
       const dv = d.defaults[i];
       args.push(
         dv === null || typeof dv === "boolean" || typeof dv === "string" || (typeof dv === "number" && Number.isFinite(dv))
-          ? JSON.stringify(dv)
+          ? jsLiteral(dv)
           : this.hoist(`${table}-default:${name}:${i}`, `$${table}.get(${q(name)}).direct.defaults[${i}]`),
       );
     }

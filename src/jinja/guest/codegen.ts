@@ -8,8 +8,8 @@ import { BlockCompiler } from "./codegen-blocks.js";
 import { TemplateSyntaxError } from "./errors.js";
 import { runtime } from "./runtime.js";
 import { Scope, makeIds } from "./scope.js";
+import { jsString as q } from "./js-literal.js";
 
-const q = (s: string): string => JSON.stringify(s);
 const RUNTIME_NAMES = Object.keys(runtime);
 
 export function generate(body: Stmt[]): string {

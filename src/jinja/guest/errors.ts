@@ -40,11 +40,17 @@ export class PyError extends TemplateError {
  * render can have: a string joined to itself in a loop reaches it with little memory.
  */
 export const MAX_OUTPUT_CHARS = 2 ** 30 - 1;
+/** V8's longest string on 64-bit platforms (String::kMaxLength), the V8 engine's limit instead. */
+const V8_MAX_STRING_CHARS = 2 ** 29 - 24;
 
-/** QuickJS's "InternalError: string too long", in words about the render; undefined for any other error. */
+/** The engine's refusal of a string too long (QuickJS's InternalError, V8's RangeError), in words about the render; undefined for any other error. */
 export function outputTooLong(e: unknown): string | undefined {
-  if (!(e instanceof Error) || e.name !== "InternalError" || !/string too long/i.test(e.message)) return undefined;
-  return `render output too long: text longer than ${MAX_OUTPUT_CHARS} characters, the sandbox's limit for the output and any string in it`;
+  if (!(e instanceof Error)) return undefined;
+  const quickjs = e.name === "InternalError" && /string too long/i.test(e.message);
+  const v8 = e instanceof RangeError && e.message === "Invalid string length";
+  if (!quickjs && !v8) return undefined;
+  const limit = quickjs ? MAX_OUTPUT_CHARS : V8_MAX_STRING_CHARS;
+  return `render output too long: text longer than ${limit} characters, the sandbox's limit for the output and any string in it`;
 }
 
 export const typeError = (message: string): PyError => new PyError("TypeError", message);

@@ -313,7 +313,17 @@ export const SEQ_FILTERS: Record<string, Filter> = {
   attr: sig("do_attr", ["name"], [required], attr),
   random: sig("do_random", [], [], (v) => {
     const seq = iterate(v);
-    return seq.length ? seq[Math.floor(Math.random() * seq.length)] : new Undefined("No random item, sequence was empty.");
+    return seq.length ? seq[Math.floor(nextRandom() * seq.length)] : new Undefined("No random item, sequence was empty.");
   }),
 };
 
+// Math.random throws in a SES compartment (the V8 engine), so `random` draws
+// from a generator of its own (xorshift32) in either engine: Jinja2's `random`
+// promises no particular sequence.
+let randomState = 0x2545f491;
+function nextRandom(): number {
+  randomState ^= randomState << 13;
+  randomState ^= randomState >>> 17;
+  randomState ^= randomState << 5;
+  return (randomState >>> 0) / 4294967296;
+}

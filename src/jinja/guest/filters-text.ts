@@ -181,7 +181,8 @@ export function toFloat(v: unknown): number {
   throw typeError(`float() argument must be a string or a real number, not '${typeName(v)}'`);
 }
 
-const STRIP_COMMENTS = /<!--[\s\S]*?-->/g;
+// Each `--` written `-[-]`: SES refuses source text containing an HTML comment token, even in a regular expression.
+const STRIP_COMMENTS = /<!-[-][\s\S]*?-[-]>/g;
 const STRIP_TAGS = /<[\s\S]*?>/g;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 

@@ -17,6 +17,9 @@ const API = "__baryon"; // GUEST_GLOBAL in ../types.ts, kept literal so the gues
 
 type Obj = object;
 
+/** Taken before lockdown() guards Object.defineProperty against the global object (guardGlobalObject). */
+const defineProperty = Object.defineProperty;
+
 /**
  * Hardens the realm; a second call does nothing. `guestRoots` are the guest's
  * own objects that a template can reach and that rendering never mutates: the
@@ -30,6 +33,8 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
   if (typeof api !== "object" || api === null) {
     throw new TypeError(`lockdown: globalThis.${API} must be set up first`);
   }
+  // SES has hardened the realm already (the V8 engine): only the guest's own part is left.
+  if (Object.isFrozen(Object.prototype)) return hardenGuest(api, guestRoots);
   const proto = (value: unknown): Obj => Object.getPrototypeOf(value) as Obj;
   const functionPrototypes = [
     Function.prototype,
@@ -47,7 +52,6 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
     proto(/x/[Symbol.matchAll]("")),
   ];
 
-  const define = Object.defineProperty;
   tameConstructors(functionPrototypes);
   guardGlobalObject();
   for (const key of ["__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]) {
@@ -64,14 +68,18 @@ export function lockdown(guestRoots: readonly Obj[] = []): void {
   // cache) legitimately changes per render.
   const skip = [globalThis, api];
   const hiddenValues = enableOverrides(reachable(roots, skip), iteratorPrototypes);
-  for (const value of reachable([...roots, ...hiddenValues], skip)) Object.freeze(value);
+  hardenGuest(api, [...roots, ...hiddenValues]);
+}
 
+/** Deep-freezes `roots` (short of globalThis and __baryon), then pins __baryon and freezes globalThis. */
+function hardenGuest(api: object, roots: readonly unknown[]): void {
+  for (const value of reachable(roots, [globalThis, api])) Object.freeze(value);
   for (const key of Reflect.ownKeys(api)) {
     const value = Reflect.getOwnPropertyDescriptor(api, key)?.value as unknown;
     if (typeof value === "function") Object.freeze(value);
   }
   Object.freeze(api);
-  define(globalThis, API, { value: api, writable: false, configurable: false, enumerable: false });
+  defineProperty(globalThis, API, { value: api, writable: false, configurable: false, enumerable: false });
   Object.freeze(globalThis);
 }
 

@@ -1,0 +1,230 @@
+// Child-process entry of the render pool's V8 engine, built to
+// dist/sandbox/v8-host.cjs and started by pool.ts as `v8-host.cjs <guest.js
+// path> <limits JSON>` with an empty environment, Node's permission model (it
+// may read those two files and nothing else; no processes, workers, addons or
+// inspector) and its own V8 heap limit (see engines.ts). It runs the same guest
+// as the QuickJS host, on V8, inside a SES compartment:
+//   1. SES lockdown() hardens every intrinsic of this process; the guest is
+//      evaluated in a Compartment that holds the ECMAScript intrinsics and
+//      nothing else, so only strings cross between host and guest.
+//   2. Per request (a render or a batch, see sandbox-batch.ts): renders run in
+//      order under a V8 watchdog (node:vm's timeout): a lone render gets its
+//      deadline; a batch starts renders only within one deadline and is cut at
+//      two, so a render still running then has run past its own. A render that
+//      finishes past its deadline fails too.
+//   3. The reply waits for the Promise jobs the renders queued (see below).
+//   4. After a timeout, an exhausted heap or a nonsense reply, the compartment
+//      is thrown away and the guest evaluated again in a fresh one, so nothing
+//      of that render survives into the next. A heap that outgrows the child's
+//      V8 limit ends the process; the pool names that the memory cap.
+import "ses";
+import { readFileSync } from "node:fs";
+import { getHeapStatistics } from "node:v8";
+import { Script } from "node:vm";
+import {
+  type RenderItem,
+  type SandboxLimits,
+  type ChildMessage,
+  POISONING_KINDS,
+  OUT_OF_MEMORY,
+  STACK_MESSAGE,
+  SourceCache,
+  failure,
+  memoryMessage,
+  parseLimits,
+  requestedRenders,
+  timeoutMessage,
+  toRenderResult,
+} from "./sandbox-protocol.js";
+import { MAX_REPLY_CHARS, type Aftermath } from "./sandbox-batch.js";
+import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "./guest-contract.js";
+import type { RenderResult } from "../ports/renderer.js";
+
+declare const lockdown: (options?: Record<string, string>) => void;
+declare class Compartment {
+  constructor(options: { __options__: true });
+  readonly globalThis: Record<PropertyKey, unknown>;
+  evaluate(code: string, options?: Record<string, unknown>): unknown;
+}
+
+type GuestRender = (name: string, key: number, source: string | null, contextJson: string, exactNumbers: boolean) => unknown;
+
+/** What SES adds to a compartment's global object besides the ECMAScript intrinsics: a template gets none of it. */
+const NOT_ECMASCRIPT = ["lockdown", "harden", "Compartment", "TextEncoder", "TextDecoder"];
+/** Names a strict-mode `const` cannot bind. */
+const UNBINDABLE = new Set(["eval", "arguments"]);
+/** V8's errors for a single allocation it refuses: the render asked for more memory than there is. */
+const ALLOCATION_REFUSED = /\b(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed)\b/;
+const OUT_OF_STACK = /\bMaximum call stack size exceeded\b/;
+/** A timed-out render whose heap was this full was running out of memory, not time (V8 collects hard near its limit). */
+const HEAP_NEARLY_FULL = 0.8;
+/** The host's slot for the function the watchdog runs: node:vm runs code, not closures. */
+const RUN_SLOT = "__baryonRunBatch";
+
+/**
+ * Evaluates the guest in a fresh compartment and returns its render function.
+ * The compartment's globals are bound as local constants around the guest: looked
+ * up through the compartment's scope proxy instead, they made renders 2–4× slower.
+ */
+function loadGuest(source: string): GuestRender {
+  const compartment = new Compartment({ __options__: true });
+  const globals = compartment.globalThis;
+  for (const name of NOT_ECMASCRIPT) delete globals[name];
+  const names = Reflect.ownKeys(globals).filter(
+    (name): name is string => typeof name === "string" && /^[A-Za-z_$][\w$]*$/.test(name) && !UNBINDABLE.has(name),
+  );
+  const wrapped = `(function (globals) {\nconst { ${names.join(", ")} } = globals;\n${source}\n})(globalThis);`;
+  compartment.evaluate(wrapped, { __rejectSomeDirectEvalExpressions__: false });
+  const api = globals[GUEST_GLOBAL] as { render?: unknown } | undefined;
+  const render = api?.render;
+  if (typeof render !== "function") throw new Error(`the guest did not define globalThis.${GUEST_GLOBAL}.render`);
+  // Kept as loaded: a template that replaced __baryon.render would not change what later renders call.
+  return (...args) => Reflect.apply(render, api, args) as unknown;
+}
+
+/** The guest's reply, checked: the output after GUEST_OK_PREFIX, or a JSON RenderResult field by field. */
+function parseReply(reply: unknown): RenderResult | undefined {
+  if (typeof reply !== "string") return undefined;
+  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
+  try {
+    return toRenderResult(JSON.parse(reply));
+  } catch {
+    return undefined;
+  }
+}
+
+function heapNearlyFull(): boolean {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return used > HEAP_NEARLY_FULL * limit;
+}
+
+/** One render that returned (did not time out): its result and whether the guest must be rebuilt. */
+function renderOne(guest: GuestRender, item: RenderItem, source: string, limits: SandboxLimits): [RenderResult, Aftermath] {
+  let reply: unknown;
+  try {
+    reply = guest(item.name, item.key, item.source, item.contextJson, item.exactNumbers === true);
+    if (item.source === null && reply === GUEST_NEED_SOURCE) {
+      reply = guest(item.name, item.key, source, item.contextJson, item.exactNumbers === true);
+    }
+  } catch (error) {
+    // The guest never throws; whatever did (a RangeError of the engine, say) is named below.
+    reply = JSON.stringify({ ok: false, error: { kind: "sandbox", message: `the render guest threw instead of answering: ${String(error)}` } });
+  }
+  const result = parseReply(reply);
+  if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
+  if (result.ok) return [result, "keep"];
+  const { message } = result.error;
+  if (ALLOCATION_REFUSED.test(message) || OUT_OF_MEMORY.test(message)) return [failure("memory", memoryMessage(limits.memoryLimitBytes)), "rebuild"];
+  if (OUT_OF_STACK.test(message)) return [failure("memory", STACK_MESSAGE), "rebuild"];
+  return [result, POISONING_KINDS.has(result.error.kind) ? "rebuild" : "keep"];
+}
+
+interface Progress {
+  results: RenderResult[];
+  aftermath: Aftermath;
+  /** performance.now() when the render in progress started. */
+  startedAt: number;
+}
+
+/**
+ * Renders `items` in order until done, the batch has run one deadline, or the
+ * reply has grown past MAX_REPLY_CHARS. Writes into `progress` as it goes: a
+ * watchdog that cuts the batch short leaves in it what was finished.
+ */
+function renderBatch(guestSource: string, state: { guest?: GuestRender }, items: readonly RenderItem[], held: readonly (string | undefined)[], limits: SandboxLimits, progress: Progress): void {
+  const batchStart = performance.now();
+  let replyChars = 0;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && (performance.now() - batchStart >= limits.deadlineMs || replyChars >= MAX_REPLY_CHARS)) return;
+    const source = held[i];
+    if (source === undefined) {
+      progress.results.push(failure("sandbox", "the render sandbox lost the template source"));
+      progress.aftermath = "exit";
+      return;
+    }
+    if (progress.aftermath === "rebuild" || !state.guest) {
+      state.guest = undefined;
+      state.guest = loadGuest(guestSource);
+      progress.aftermath = "keep";
+    }
+    progress.startedAt = performance.now();
+    let [result, aftermath] = renderOne(state.guest, items[i]!, source, limits);
+    if (performance.now() - progress.startedAt > limits.deadlineMs) [result, aftermath] = [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
+    progress.results.push(result);
+    progress.aftermath = aftermath;
+    replyChars += result.ok ? result.output.length : result.error.message.length;
+  }
+}
+
+function send(message: ChildMessage, then?: (error: Error | null) => void): void {
+  if (!process.send) process.exit(1);
+  process.send(message, undefined, undefined, then);
+}
+
+function main(): void {
+  const guestPath = process.argv[2];
+  const limits = parseLimits(process.argv[3]);
+  if (!guestPath || !limits) {
+    send({ type: "failed", message: "usage: v8-host.cjs <guest.js path> <limits JSON>" }, () => process.exit(1));
+    return;
+  }
+  const state: { guest?: GuestRender } = {};
+  let guestSource: string;
+  try {
+    guestSource = readFileSync(guestPath, "utf8");
+    // Options: errors keep their stacks out of the guest's reach ("safe"); assignments
+    // that shadow an inherited property work on instances, as lockdown.ts allows in QuickJS.
+    lockdown({ errorTaming: "safe", overrideTaming: "severe", consoleTaming: "unsafe", reporting: "none" });
+    state.guest = loadGuest(guestSource);
+  } catch (error) {
+    send({ type: "failed", message: String(error) }, () => process.exit(1));
+    return;
+  }
+
+  const sources = new SourceCache<number, string>();
+  const watchdog = new Script(`globalThis.${RUN_SLOT}()`, { filename: "render-watchdog" });
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (message: unknown) => {
+    const request = requestedRenders(message);
+    if (!request) process.exit(1); // only the pool talks to us; anything else is a bug
+    const held = request.renders.map((item) => {
+      if (item.source !== null) sources.add(item.key, item.source, item.source.length);
+      return sources.get(item.key);
+    });
+    const progress: Progress = { results: [], aftermath: "keep", startedAt: performance.now() };
+    // The watchdog: a lone render gets its deadline, a batch two (it starts renders within the first).
+    const timeout = (request.renders.length === 1 ? 1 : 2) * limits.deadlineMs;
+    Object.defineProperty(globalThis, RUN_SLOT, {
+      value: () => renderBatch(guestSource, state, request.renders, held, limits, progress),
+      configurable: true,
+    });
+    try {
+      watchdog.runInThisContext({ timeout });
+    } catch (error) {
+      // Cut short mid-render: that render ran past its deadline (or was running out of heap).
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        progress.results.push(failure("sandbox", `the render sandbox failed: ${String(error)}`));
+        progress.aftermath = "exit";
+      } else {
+        const kind = heapNearlyFull() ? failure("memory", memoryMessage(limits.memoryLimitBytes)) : failure("timeout", timeoutMessage(limits.deadlineMs));
+        progress.results.push(kind);
+        progress.aftermath = "rebuild";
+      }
+    }
+    const { results, aftermath } = progress;
+    if (aftermath === "rebuild") state.guest = undefined; // rebuilt before the next render, after this reply
+    // Promise jobs a render queued run when this handler returns, outside the
+    // watchdog. Replying after them means a job that never ends leaves the batch
+    // unanswered: the pool's backstop then sends each render again alone, and
+    // only the one to blame fails.
+    setImmediate(() => {
+      send({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
+        if (error || aftermath === "exit") process.exit(1);
+      });
+    });
+  });
+  send({ type: "ready" });
+}
+
+main();
