@@ -202,7 +202,7 @@ async function runRound(size: ReconcileBenchSize, files: InventoryFile[], templa
     let jobsRun = 0;
     const provisioners = provisionerRegistry({ env: process.env, workRoot: dir });
     const provisioner: Adapters["provisioner"] = (name, s) => countingCalls(provisioners(name, s), "provisioner", counts);
-    const adapters = { registry: counted, artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), provisioner, verifier: createVerifier(), description: "bench", close: async () => undefined } satisfies Adapters;
+    const adapters = { registry: counted, artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), forkRenderer: renderer, provisioner, verifier: createVerifier(), description: "bench", close: async () => undefined } satisfies Adapters;
     const log = { info: () => void jobsRun++, warn: () => undefined, error: (_: object, message: string) => console.error(message) };
     work(deployJob, { adapters, metrics: createMetrics({ defaultMetrics: false }), log });
     const sample = deployedKeys(checked.inventory.resources, size.deployedEnvironments);

@@ -178,7 +178,7 @@ async function runRollout(size: RolloutBenchSize, variant: Variant, shared: Shar
     const command = commandProvisioner(NOOP, { name: "noop", workRoot: dir });
     const provisioner: Adapters["provisioner"] = () => countingCalls(variant === "memory" ? memory : command, "provisioner", counts);
     const adapters = {
-      registry, artifacts: fleet.artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), provisioner, verifier: createVerifier(),
+      registry, artifacts: fleet.artifacts, queue, renderer: countingCalls(renderer, "renderer", counts), forkRenderer: renderer, provisioner, verifier: createVerifier(),
       description: "bench", close: async () => undefined,
     } satisfies Adapters;
     const jobs = new Map<string, number>();

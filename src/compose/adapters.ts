@@ -24,7 +24,10 @@ export interface Adapters {
   registry: Registry;
   artifacts: ArtifactStore;
   queue: JobQueue;
+  /** Renders templates from the repositories' own branches (settings.renderEngine). */
   renderer: Renderer;
+  /** Renders pull requests from forks, which no maintainer has vouched for: QuickJS, whose limits hold per render. */
+  forkRenderer: Renderer;
   /** The legacy AWS Proton mirror, when configured. */
   mirror?: VersionMirror;
   /** The provisioner a deployment names, built from the settings it carries. */
@@ -40,7 +43,7 @@ export interface Adapters {
 }
 
 /** Adapters a caller already has (tests, the CLI's own pool); the rest are built from settings. */
-export type GivenAdapters = Partial<Pick<Adapters, "registry" | "artifacts" | "queue" | "renderer" | "mirror" | "provisioner" | "verifier">>;
+export type GivenAdapters = Partial<Pick<Adapters, "registry" | "artifacts" | "queue" | "renderer" | "forkRenderer" | "mirror" | "provisioner" | "verifier">>;
 
 export async function composeAdapters(settings: Settings, given: GivenAdapters = {}, logger?: QueueLogger): Promise<Adapters> {
   const owned: Array<() => Promise<void>> = [];
@@ -51,8 +54,11 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
   if (!given.registry) owned.push(() => registry.close());
   const queue = given.queue ?? createQueue({ ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(logger ? { logger } : {}) });
   if (!given.queue) owned.push(() => queue.close());
-  const renderer = given.renderer ?? createRenderPool();
+  const renderer = given.renderer ?? createRenderPool({ engine: settings.renderEngine });
   if (!given.renderer) owned.push(() => renderer.close());
+  // A caller's own renderer serves forks too, unless it gives one for them.
+  const forkRenderer = given.forkRenderer ?? (given.renderer ? renderer : createRenderPool({ engine: "quickjs" }));
+  if (!given.forkRenderer && !given.renderer) owned.push(() => forkRenderer.close());
   const artifacts = given.artifacts ?? createArtifactStore(settings.artifacts);
   const mirror = given.mirror ?? (settings.proton ? protonMirrorOf(settings.proton) : undefined);
   const provisioner = given.provisioner ?? provisionerRegistry({ env: process.env });
@@ -67,7 +73,7 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
 
   let closing: Promise<void> | undefined;
   return {
-    registry, artifacts, queue, renderer, description, provisioner, verifier,
+    registry, artifacts, queue, renderer, forkRenderer, description, provisioner, verifier,
     ...(mirror ? { mirror } : {}),
     close: () => (closing ??= (async () => {
       // The queue first: running jobs finish while the registry and renderer are still open.

@@ -2,6 +2,7 @@
 // once at start. The composition root builds adapters from these and nothing else.
 import { artifactStoreConfigFromEnv, type ArtifactStoreConfig } from "../adapters/artifacts/index.js";
 import { protonConfigFromEnv, type ProtonConfigResult } from "../adapters/proton/config.js";
+import { RENDER_ENGINES, type RenderEngine } from "../jinja/engines.js";
 
 export interface Settings {
   /** REDIS_URL: jobs go through BullMQ on this Redis; unset, they run in this process. */
@@ -22,6 +23,11 @@ export interface Settings {
   callback?: { secret: string; url: string };
   /** BARYON_PUBLIC_URL: Baryon's address as GitHub's users reach it (the log links of GitHub Deployments). */
   publicUrl?: string;
+  /**
+   * BARYON_RENDER_ENGINE: what renders templates from the repositories' own branches,
+   * "v8" (default) or "quickjs". Pull requests from forks always render on QuickJS.
+   */
+  renderEngine: RenderEngine;
   /** LOG_LEVEL (default info). */
   logLevel: string;
 }
@@ -49,8 +55,10 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (callbackSecret && callbackSecret.length < 32) errors.push("BARYON_CALLBACK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
   if (callbackSecret && !publicUrl) errors.push("BARYON_CALLBACK_SECRET is set but BARYON_PUBLIC_URL is not: the callback needs the address the infrastructure repository's CI reaches Baryon at");
   if (publicUrl && !/^https?:\/\/[^\s/]+/.test(publicUrl)) errors.push(`BARYON_PUBLIC_URL must be an http(s) URL (got ${JSON.stringify(publicUrl)})`);
+  const renderEngine = (env.BARYON_RENDER_ENGINE?.trim() || "v8") as RenderEngine;
+  if (!RENDER_ENGINES.includes(renderEngine)) errors.push(`BARYON_RENDER_ENGINE must be one of ${RENDER_ENGINES.join(", ")} (got ${JSON.stringify(renderEngine)})`);
   if (errors.length) return { errors };
-  const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, logLevel: env.LOG_LEVEL?.trim() || "info" };
+  const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, renderEngine, logLevel: env.LOG_LEVEL?.trim() || "info" };
   if (env.REDIS_URL) settings.redisUrl = env.REDIS_URL;
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;

@@ -64,6 +64,8 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
   const { templates } = config.config;
   const registryOwner = { login: owner, installationId: data.installationId };
   const versions = deps.adapters.registry.versions(registryOwner);
+  // A fork's templates run on the engine whose limits hold per render (see engines.ts).
+  const renderer = data.fork ? deps.adapters.forkRenderer : deps.adapters.renderer;
   let report;
   try {
     report = await reviewPullRequest(
@@ -75,8 +77,8 @@ async function runReview(data: ReviewJobData, deps: JobContext): Promise<string>
         inventory: config.config,
       },
       {
-        changes: source, renderer: deps.adapters.renderer, versions, reporter,
-        inventory: { versions, bundleOf: bundleLoader(deps.adapters.artifacts), store: deps.adapters.registry.deployments(registryOwner), renderer: deps.adapters.renderer },
+        changes: source, renderer, versions, reporter,
+        inventory: { versions, bundleOf: bundleLoader(deps.adapters.artifacts), store: deps.adapters.registry.deployments(registryOwner), renderer },
       },
     );
   } catch (error) {

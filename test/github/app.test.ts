@@ -5,6 +5,8 @@ import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createBullmqQueue } from "../../src/adapters/queue/bullmq.js";
 import { CHECK_NAME, COMMENT_MARKER } from "../../src/flows/review-pull-request.js";
+import { createRenderPool } from "../../src/jinja/pool.js";
+import type { Renderer } from "../../src/ports/renderer.js";
 import { exampleFiles, harnessPerTest, SECRET, type Harness } from "../support/app-harness.js";
 import { deliver, pullRequestDelivery, signedDelivery, exampleOf } from "../support/fake-github/webhooks.js";
 
@@ -93,6 +95,29 @@ describe("Baryon reviews template pull requests", () => {
     expect(comment.body).toContain("comes from a fork");
     expect(comment.body).toContain("publishing and rollouts never come from forks");
     expect(comment.body).toContain("| `load-balanced-fargate-svc` v1 | service | minor | Will publish 1.0 |");
+  });
+
+  it("renders a fork's templates on the fork renderer (QuickJS), the repository's own branches on the other", async () => {
+    const used: string[] = [];
+    const spy = (renderer: Renderer, name: string): Renderer => ({
+      render: (request) => (used.push(name), renderer.render(request)),
+      close: () => renderer.close(),
+    });
+    const [own, forks] = [createRenderPool({ engine: "v8" }), createRenderPool({ engine: "quickjs" })];
+    try {
+      await harness.restart({ renderer: spy(own, "own"), forkRenderer: spy(forks, "fork") });
+      const change = { [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) };
+      await open(setup(change, { fork: true }).pull);
+      expect(new Set(used)).toEqual(new Set(["fork"]));
+      used.length = 0;
+      const repo = h.fake.state.addRepo({ owner: "acme", name: "other" });
+      const baseSha = h.fake.state.commit(repo, { ...CONFIG, ...exampleFiles() }, { branch: "main" });
+      const head = h.fake.state.commit(repo, change, { parent: baseSha });
+      await open(h.fake.state.openPullRequest(repo, { number: 8, base: baseSha, head, author: "octocat" }));
+      expect(new Set(used)).toEqual(new Set(["own"]));
+    } finally {
+      await Promise.all([own.close(), forks.close()]);
+    }
   });
 
   it("a pull request that touches no template gets a neutral check and no comment", async () => {

@@ -140,7 +140,7 @@ describe("a deploy worker killed mid-deployment", () => {
     // The dead worker's run stops beating; once it has been silent for staleMs, it runs again.
     const liveness = { heartbeatMs: 200, staleMs: 1500 };
     const adapters: Adapters = {
-      registry: db.registry, artifacts, queue: openQueue(), renderer, provisioner: provisionerRegistry({ env: process.env }), verifier: createVerifier(),
+      registry: db.registry, artifacts, queue: openQueue(), renderer, forkRenderer: renderer, provisioner: provisionerRegistry({ env: process.env }), verifier: createVerifier(),
       liveness, description: "test", close: async () => {},
     };
     const lines: string[] = [];

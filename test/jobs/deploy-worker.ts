@@ -18,11 +18,13 @@ const log = {
   warn: (_fields: object, message: string) => console.error(message),
   error: (_fields: object, message: string) => console.error(message),
 };
+const renderer = createRenderPool({ size: 1 });
 const adapters: Adapters = {
   registry: await createPostgresRegistry(env.DATABASE_URL!, { schema: env.BARYON_TEST_SCHEMA! }),
   artifacts: createLocalArtifactStore({ dir: env.BARYON_TEST_ARTIFACTS! }),
   queue: createBullmqQueue({ connection: env.REDIS_URL!, prefix: env.BARYON_TEST_PREFIX!, lockMs: Number(env.BARYON_TEST_LOCK_MS), logger: log }),
-  renderer: createRenderPool({ size: 1 }),
+  renderer,
+  forkRenderer: renderer,
   provisioner: provisionerRegistry({ env: process.env }), verifier: createVerifier(),
   description: "deploy worker",
   close: async () => {},

@@ -126,7 +126,7 @@ class Run {
 
   adapters(queue: JobQueue): Adapters {
     return {
-      registry: this.db.registry, artifacts: this.artifacts, queue, renderer, provisioner: provisionerRegistry({ env: process.env }),
+      registry: this.db.registry, artifacts: this.artifacts, queue, renderer, forkRenderer: renderer, provisioner: provisionerRegistry({ env: process.env }),
       verifier: createVerifier(), description: "test", close: async () => {},
     };
   }

@@ -20,13 +20,15 @@ const log = { info: env.BARYON_TEST_VERBOSE ? say : () => {}, warn: say, error: 
 const queue = env.BARYON_TEST_QUEUE === "in-process"
   ? createInProcessQueue({ logger: log })
   : createBullmqQueue({ connection: env.REDIS_URL!, prefix: env.BARYON_TEST_PREFIX!, lockMs: Number(env.BARYON_TEST_LOCK_MS), logger: log });
+// Four workers, their render sandboxes and their commands share a small machine on purpose:
+// a render that is slow here is starved of CPU, not a runaway template.
+const renderer = createRenderPool({ size: 1, deadlineMs: 20_000 });
 const adapters: Adapters = {
   registry: await createPostgresRegistry(env.DATABASE_URL!, { schema: env.BARYON_TEST_SCHEMA! }),
   artifacts: createLocalArtifactStore({ dir: env.BARYON_TEST_ARTIFACTS! }),
   queue,
-  // Four workers, their render sandboxes and their commands share a small machine on purpose:
-  // a render that is slow here is starved of CPU, not a runaway template.
-  renderer: createRenderPool({ size: 1, deadlineMs: 20_000 }),
+  renderer,
+  forkRenderer: renderer,
   provisioner: provisionerRegistry({ env: process.env, workRoot: env.BARYON_TEST_WORK! }),
   verifier: createVerifier(),
   // A killed worker's runs are taken up again once silent this long (production: 15 s).

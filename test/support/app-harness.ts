@@ -36,7 +36,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; forkRenderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
   const fake = await startFakeGitHub({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.firstId ? { firstId: options.firstId } : {}),
@@ -55,6 +55,7 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
     adapters: {
       ...(queue ? { queue } : {}),
       ...(options.renderer ? { renderer: options.renderer } : {}),
+      ...(options.forkRenderer ? { forkRenderer: options.forkRenderer } : {}),
       ...(options.mirror ? { mirror: options.mirror } : {}),
       registry: db.registry,
       artifacts: createLocalArtifactStore({ dir: artifactDir }),
@@ -98,20 +99,22 @@ export function exampleFiles(prefix = "templates", dir = join(ROOT, "examples/te
 export const uuid = () => randomUUID();
 
 /**
- * A fresh harness for each test, all sharing one render pool (starting QuickJS
+ * A fresh harness for each test, all sharing the render pools, engines as in
+ * production (V8 for the repository's own branches, QuickJS for forks; starting
  * children is the slow part); after each test, any request GitHub's description
  * does not allow fails it. `use` receives each new harness; `restart` swaps in
  * one with other options (a BullMQ queue, a mirror).
  */
 export function harnessPerTest(use: (h: Harness) => void): { restart(options: Parameters<typeof startHarness>[0]): Promise<Harness> } {
-  const renderer = createRenderPool();
+  const renderer = createRenderPool({ engine: "v8" });
+  const forkRenderer = createRenderPool({ engine: "quickjs" });
   let current: Harness | undefined;
   const start = async (options: Parameters<typeof startHarness>[0] = {}) => {
-    current = await startHarness({ renderer, ...options });
+    current = await startHarness({ renderer, forkRenderer, ...options });
     use(current);
     return current;
   };
-  afterAll(() => renderer.close());
+  afterAll(async () => void (await Promise.all([renderer.close(), forkRenderer.close()])));
   beforeEach(async () => void (await start()));
   afterEach(async () => {
     try {

@@ -113,7 +113,7 @@ export async function rolloutFleet(renderer: Renderer, environments: FleetEnviro
   const queue = createInProcessQueue();
   const artifacts = createLocalArtifactStore({ dir: join(dir, "artifacts") });
   const adapters: Adapters = {
-    registry: db.registry, artifacts, queue, renderer, verifier: createVerifier(),
+    registry: db.registry, artifacts, queue, renderer, forkRenderer: renderer, verifier: createVerifier(),
     provisioner: provisionerRegistry({ env: process.env, workRoot: dir }),
     description: "rollout test fleet",
     close: () => queue.close(),

@@ -39,7 +39,7 @@ export async function runCheck(dir: string, options: CheckOptions, out: Out, err
     err.write(`baryon: ${error.message}; numbering as if there were no registry\n`);
     return undefined;
   });
-  const renderer = createRenderPool();
+  const renderer = createRenderPool({ engine: "v8" });
   try {
     const versions = registry ? registry.versions(await checkoutOwner(top)) : assumeBaseAtZero;
     const input = { ...(templates ? { templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}), repository: await repositoryName(top) };

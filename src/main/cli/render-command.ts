@@ -46,7 +46,7 @@ async function renderFile(file: string, options: RenderCommandOptions, out: Out,
     if (diagnostic) printDiagnostic(err, diagnostic);
     return 1;
   }
-  const renderer = createRenderPool({ size: 1 });
+  const renderer = createRenderPool({ engine: "v8", size: 1 });
   try {
     const result = await renderer.render({ name: file, source, context });
     if (result.ok) {
@@ -83,7 +83,7 @@ async function renderVersionDir(dir: string, options: RenderCommandOptions, out:
     diagnostics.forEach((d) => printDiagnostic(err, d));
     return 1;
   }
-  const renderer = createRenderPool();
+  const renderer = createRenderPool({ engine: "v8" });
   try {
     const instances = parsed.spec.instances ?? [];
     const environmentOutputs = options.envOutputs ? await readOutputs(options.envOutputs, instances.map((i) => i.environment)) : undefined;

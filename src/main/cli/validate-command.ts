@@ -47,7 +47,7 @@ async function validateBundleFolder(dir: string, options: ValidateOptions, out: 
 }
 
 async function validate(snapshot: Snapshot, templates?: string): Promise<ValidationReport> {
-  const renderer = createRenderPool();
+  const renderer = createRenderPool({ engine: "v8" });
   try {
     return await validateTemplates({ snapshot, ...(templates ? { templates } : {}) }, { renderer });
   } finally {
