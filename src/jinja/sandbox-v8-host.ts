@@ -75,6 +75,8 @@ function loadGuest(source: string): GuestRender {
   );
   const wrapped = `(function (globals) {\nconst { ${names.join(", ")} } = globals;\n${source}\n})(globalThis);`;
   compartment.evaluate(wrapped, { __rejectSomeDirectEvalExpressions__: false });
+  // The production guest freezes its global itself (lockdown.ts); a guest that did not must not keep state there either.
+  Object.freeze(globals);
   const api = globals[GUEST_GLOBAL] as { render?: unknown } | undefined;
   const render = api?.render;
   if (typeof render !== "function") throw new Error(`the guest did not define globalThis.${GUEST_GLOBAL}.render`);
@@ -215,10 +217,19 @@ function main(): void {
     const { results, aftermath } = progress;
     if (aftermath === "rebuild") state.guest = undefined; // rebuilt before the next render, after this reply
     // Promise jobs a render queued run when this handler returns, outside the
-    // watchdog. Replying after them means a job that never ends leaves the batch
-    // unanswered: the pool's backstop then sends each render again alone, and
-    // only the one to blame fails.
+    // watchdog, so the reply waits for them. A lone render whose jobs take it
+    // past its deadline fails as a timeout. A batch's jobs cannot be blamed on one
+    // render: if they run a deadline, the child exits unanswered and the pool
+    // sends each render again alone (as it does when jobs never end and its
+    // backstop kills the child).
+    const jobsStart = performance.now();
     setImmediate(() => {
+      const lone = request.renders.length === 1;
+      if (performance.now() - (lone ? progress.startedAt : jobsStart) > limits.deadlineMs) {
+        if (!lone) process.exit(1);
+        results.splice(0, results.length, failure("timeout", timeoutMessage(limits.deadlineMs)));
+        state.guest = undefined;
+      }
       send({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
         if (error || aftermath === "exit") process.exit(1);
       });
