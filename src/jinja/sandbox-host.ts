@@ -30,7 +30,6 @@ import {
   type QuickJSRuntime,
 } from "quickjs-emscripten-core";
 import {
-  type ChildMessage,
   type RenderItem,
   type SandboxLimits,
   POISONING_KINDS,
@@ -42,10 +41,11 @@ import {
   parseLimits,
   requestedRenders,
   timeoutMessage,
-  toRenderResult,
+  parseGuestReply,
+  sendToPool,
 } from "./sandbox-protocol.js";
 import { type Aftermath, runBatch } from "./sandbox-batch.js";
-import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "./guest-contract.js";
+import { GUEST_GLOBAL, GUEST_NEED_SOURCE } from "./guest-contract.js";
 import { type RenderResult } from "../ports/renderer.js";
 
 /**
@@ -186,7 +186,7 @@ function render(guest: Guest, request: RenderItem, source: string, limits: Sandb
     const { reply } = answer;
     if (interrupted) return [failure("timeout", timeoutMessage(limits.deadlineMs)), "rebuild"];
     // GUEST_NEED_SOURCE after being given the source is malformed too.
-    const result = reply === undefined ? undefined : parseReply(reply);
+    const result = reply === undefined ? undefined : parseGuestReply(reply);
     if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
     // The guest catches QuickJS's own limit errors and reports them as runtime errors.
     if (!result.ok && OUT_OF_MEMORY.test(result.error.message)) {
@@ -279,16 +279,6 @@ function lengthOf(context: QuickJSContext, value: QuickJSHandle): number {
   }
 }
 
-/** The guest's reply: the output after GUEST_OK_PREFIX, or a JSON RenderResult checked field by field. */
-function parseReply(reply: string): RenderResult | undefined {
-  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
-  try {
-    return toRenderResult(JSON.parse(reply));
-  } catch {
-    return undefined;
-  }
-}
-
 /** A short description of a QuickJS exception, without trusting its shape. */
 function describeException(context: QuickJSContext, handle: QuickJSHandle): string {
   try {
@@ -303,16 +293,11 @@ function describeException(context: QuickJSContext, handle: QuickJSHandle): stri
   }
 }
 
-function send(message: ChildMessage, then?: (error: Error | null) => void): void {
-  if (!process.send) process.exit(1);
-  process.send(message, undefined, undefined, then);
-}
-
 async function main(): Promise<void> {
   const guestPath = process.argv[2];
   const limits = parseLimits(process.argv[3]);
   if (!guestPath || !limits) {
-    send({ type: "failed", message: "usage: host.js <guest.js path> <limits JSON>" }, () => process.exit(1));
+    sendToPool({ type: "failed", message: "usage: host.js <guest.js path> <limits JSON>" }, () => process.exit(1));
     return;
   }
   let module: QuickJSWASMModule;
@@ -323,7 +308,7 @@ async function main(): Promise<void> {
     module = await loadEngine(limits);
     guest = loadGuest(module, source, limits);
   } catch (error) {
-    send({ type: "failed", message: String(error) }, () => process.exit(1));
+    sendToPool({ type: "failed", message: String(error) }, () => process.exit(1));
     return;
   }
 
@@ -347,7 +332,7 @@ async function main(): Promise<void> {
       guest ??= loadGuest(module, source, limits);
       return render(guest, item, templateSource, limits);
     }, rebuild);
-    send({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
+    sendToPool({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
       if (error || aftermath === "exit") process.exit(1);
       if (aftermath !== "rebuild" || !guest) return;
       try {
@@ -357,7 +342,7 @@ async function main(): Promise<void> {
       }
     });
   });
-  send({ type: "ready" });
+  sendToPool({ type: "ready" });
 }
 
 await main();

@@ -3,6 +3,7 @@
 // child's reply comes from the guest, which runs template code, so neither side
 // trusts its shape.
 import type { RenderError, RenderErrorKind, RenderResult } from "../ports/renderer.js";
+import { GUEST_OK_PREFIX } from "./guest-contract.js";
 
 /** Limits the pool hands each child on its command line. */
 export interface SandboxLimits {
@@ -193,6 +194,23 @@ export function toRenderResult(value: unknown): RenderResult | undefined {
   if (isPositive(e.line)) error.line = e.line;
   if (isPositive(e.column)) error.column = e.column;
   return { ok: false, error };
+}
+
+/** A guest's reply, checked: the output after GUEST_OK_PREFIX, or a JSON RenderResult field by field; undefined when it is neither. */
+export function parseGuestReply(reply: unknown): RenderResult | undefined {
+  if (typeof reply !== "string") return undefined;
+  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
+  try {
+    return toRenderResult(JSON.parse(reply));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A child's message to the pool; a child started without an IPC channel has no pool, and exits. */
+export function sendToPool(message: ChildMessage, then?: (error: Error | null) => void): void {
+  if (!process.send) process.exit(1);
+  process.send(message, undefined, undefined, then);
 }
 
 export function failure(kind: RenderErrorKind, message: string): RenderResult {

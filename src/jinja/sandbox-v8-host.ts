@@ -24,7 +24,6 @@ import { Script } from "node:vm";
 import {
   type RenderItem,
   type SandboxLimits,
-  type ChildMessage,
   POISONING_KINDS,
   OUT_OF_MEMORY,
   STACK_MESSAGE,
@@ -34,10 +33,11 @@ import {
   parseLimits,
   requestedRenders,
   timeoutMessage,
-  toRenderResult,
+  parseGuestReply,
+  sendToPool,
 } from "./sandbox-protocol.js";
 import { MAX_REPLY_CHARS, type Aftermath } from "./sandbox-batch.js";
-import { GUEST_GLOBAL, GUEST_NEED_SOURCE, GUEST_OK_PREFIX } from "./guest-contract.js";
+import { GUEST_GLOBAL, GUEST_NEED_SOURCE } from "./guest-contract.js";
 import type { RenderResult } from "../ports/renderer.js";
 
 declare const lockdown: (options?: Record<string, string>) => void;
@@ -84,17 +84,6 @@ function loadGuest(source: string): GuestRender {
   return (...args) => Reflect.apply(render, api, args) as unknown;
 }
 
-/** The guest's reply, checked: the output after GUEST_OK_PREFIX, or a JSON RenderResult field by field. */
-function parseReply(reply: unknown): RenderResult | undefined {
-  if (typeof reply !== "string") return undefined;
-  if (reply.startsWith(GUEST_OK_PREFIX)) return { ok: true, output: reply.slice(GUEST_OK_PREFIX.length) };
-  try {
-    return toRenderResult(JSON.parse(reply));
-  } catch {
-    return undefined;
-  }
-}
-
 function heapNearlyFull(): boolean {
   const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
   return used > HEAP_NEARLY_FULL * limit;
@@ -112,7 +101,7 @@ function renderOne(guest: GuestRender, item: RenderItem, source: string, limits:
     // The guest never throws; whatever did (a RangeError of the engine, say) is named below.
     reply = JSON.stringify({ ok: false, error: { kind: "sandbox", message: `the render guest threw instead of answering: ${String(error)}` } });
   }
-  const result = parseReply(reply);
+  const result = parseGuestReply(reply);
   if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];
   if (result.ok) return [result, "keep"];
   const { message } = result.error;
@@ -158,16 +147,11 @@ function renderBatch(guestSource: string, state: { guest?: GuestRender }, items:
   }
 }
 
-function send(message: ChildMessage, then?: (error: Error | null) => void): void {
-  if (!process.send) process.exit(1);
-  process.send(message, undefined, undefined, then);
-}
-
 function main(): void {
   const guestPath = process.argv[2];
   const limits = parseLimits(process.argv[3]);
   if (!guestPath || !limits) {
-    send({ type: "failed", message: "usage: v8-host.cjs <guest.js path> <limits JSON>" }, () => process.exit(1));
+    sendToPool({ type: "failed", message: "usage: v8-host.cjs <guest.js path> <limits JSON>" }, () => process.exit(1));
     return;
   }
   const state: { guest?: GuestRender } = {};
@@ -179,7 +163,7 @@ function main(): void {
     lockdown({ errorTaming: "safe", overrideTaming: "severe", consoleTaming: "unsafe", reporting: "none" });
     state.guest = loadGuest(guestSource);
   } catch (error) {
-    send({ type: "failed", message: String(error) }, () => process.exit(1));
+    sendToPool({ type: "failed", message: String(error) }, () => process.exit(1));
     return;
   }
 
@@ -230,12 +214,12 @@ function main(): void {
         results.splice(0, results.length, failure("timeout", timeoutMessage(limits.deadlineMs)));
         state.guest = undefined;
       }
-      send({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
+      sendToPool({ type: "results", id: request.id, results, retiring: aftermath === "exit" }, (error) => {
         if (error || aftermath === "exit") process.exit(1);
       });
     });
   });
-  send({ type: "ready" });
+  sendToPool({ type: "ready" });
 }
 
 main();
