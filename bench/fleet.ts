@@ -46,7 +46,7 @@ export async function fleetBench(instances = INSTANCES): Promise<BenchResult[]> 
   const [base, head] = await Promise.all([readSnapshot(join(dir, "base")), readSnapshot(headDir)]);
   rmSync(dir, { recursive: true, force: true });
   const changes: ChangeSource = { baseName: "base", headName: "head", base: async () => base, head: async () => head };
-  const pool = createRenderPool();
+  const pool = createRenderPool({ engine: "v8" }); // as reviews of a repository's own branches render
   // The first run's requests are what Python renders: the same sources and contexts.
   let requests: RenderRequest[] | undefined;
   const renderer: Renderer = { render: (r) => (requests?.push(r), pool.render(r)), close: () => pool.close() };

@@ -1,10 +1,12 @@
-"""Python Jinja2's warm renders per second for one template and context.
+"""Python Jinja2's side of the render bench (bench/render.ts), in rounds.
 
-Reads {"source", "context", "seconds", "runs"} as JSON on stdin and prints
-{"rendersPerSecond": [...one figure per run...], "output": "..."}.
-Proton's proton_cfn_* filters do not exist in Jinja2; the benchmark context
-attaches no component, so stand-ins that emit nothing for an empty mapping
-render the same text.
+First line on stdin: {"templates": [{"source": ..., "contexts": [...]}]}; it
+compiles each source once and prints {"outputs": [[...one per context...]]}.
+Then each line {"repeat": n} is a round: every template renders each of its
+contexts n times; it prints {"seconds": [...one per template...]}.
+Proton's proton_cfn_* filters do not exist in Jinja2; the bench contexts attach
+no component, so stand-ins that emit nothing for an empty mapping render the
+same text.
 """
 import json
 import sys
@@ -20,27 +22,23 @@ def _empty_block(value, raw=True):
 
 
 def main():
-    job = json.load(sys.stdin)
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     for name in ("proton_cfn_iam_policy_arns", "proton_cfn_ecs_task_definition_formatted_env_vars",
                  "proton_cfn_lambda_function_formatted_env_vars"):
         env.filters[name] = _empty_block
-    template = env.from_string(job["source"])
-    context = job["context"]
-    output = template.render(context)
-    rates = []
-    for _ in range(job["runs"]):
-        count = 0
-        start = time.perf_counter()
-        deadline = start + job["seconds"]
-        while True:
-            template.render(context)
-            count += 1
-            now = time.perf_counter()
-            if now >= deadline:
-                break
-        rates.append(count / (now - start))
-    json.dump({"rendersPerSecond": rates, "output": output}, sys.stdout)
+    jobs = json.loads(sys.stdin.readline())["templates"]
+    templates = [(env.from_string(job["source"]), job["contexts"]) for job in jobs]
+    print(json.dumps({"outputs": [[t.render(c) for c in contexts] for t, contexts in templates]}), flush=True)
+    for line in sys.stdin:
+        repeat = json.loads(line)["repeat"]
+        seconds = []
+        for template, contexts in templates:
+            start = time.perf_counter()
+            for _ in range(repeat):
+                for context in contexts:
+                    template.render(context)
+            seconds.append(time.perf_counter() - start)
+        print(json.dumps({"seconds": seconds}), flush=True)
 
 
 main()

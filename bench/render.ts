@@ -1,76 +1,134 @@
-// Render throughput: Baryon's sandboxed renderer against Python Jinja2, same
-// template and context, measured in one run.
+// Render throughput (issue 12, goal 1): the AWS sample templates, each with 200
+// different contexts, rendered by Baryon's sandbox on each engine (one child,
+// every render of a round in flight at once, as a fleet review sends them) and
+// by Python's Jinja2 (one process), in interleaved rounds. Every output is
+// compared byte for byte with Jinja2's.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import type { Bundle, Spec } from "../src/bundle/model.js";
 import { parseRepository } from "../src/bundle/parse/repository.js";
-import { planRenders } from "../src/bundle/render/render-bundle.js";
+import { planRenders, type RenderJob } from "../src/bundle/render/render-bundle.js";
+import { type RenderEngine } from "../src/jinja/engines.js";
 import { createRenderPool } from "../src/jinja/pool.js";
 import type { Renderer } from "../src/ports/renderer.js";
 import { readSnapshot } from "../src/adapters/local/read-snapshot.js";
+import { fleetSpec } from "./fleet.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
-const RUNS = 5;
-const SECONDS = 2;
+const ROUNDS = 5;
+const CONTEXTS = 200;
+/** Each round renders every context this many times: long enough to time, short enough to interleave. */
+const REPEAT = 5;
+
+interface Case {
+  title: string;
+  name: string;
+  source: string;
+  contexts: Record<string, unknown>[];
+}
 
 export async function renderBench(): Promise<BenchResult[]> {
-  const repo = parseRepository(await readSnapshot(`${ROOT}/examples/templates`));
-  const svc = repo.templates.find((t) => t.name === "load-balanced-fargate-svc")!;
-  const bundle = svc.bundles[0]!;
-  const job = planRenders(bundle, svc.specs[0]!, { name: "shop", instance: "frontend-prod" }).jobs[0]!;
-  const sourcePath = job.part.files[0]!;
-  const source = new TextDecoder().decode(bundle.files.get(sourcePath));
-  const lines = source.split("\n").length;
-
-  const jinja = await jinja2Rates(source, job.context);
-  const single = createRenderPool({ size: 1 });
-  const pool = createRenderPool();
+  const cases = await benchCases();
+  const python = await startJinja2(cases);
+  const engines: RenderEngine[] = ["v8", "quickjs"];
+  const pools = new Map(engines.map((engine) => [engine, createRenderPool({ engine, size: 1 })]));
+  const seconds = new Map<string, number[][]>([["jinja2", []], ...engines.map((e): [string, number[][]] => [e, []])]);
+  const identical = new Map<RenderEngine, boolean>();
   try {
-    const first = await single.render({ name: sourcePath, source, context: job.context });
-    if (!first.ok) throw new Error(`benchmark template failed to render: ${first.error.message}`);
-    const identical = first.output === jinja.output;
-    const oneChild = await rates(single, 1, { name: sourcePath, source, context: job.context });
-    const twoChildren = await rates(pool, 2, { name: sourcePath, source, context: job.context });
-    const baryon = median(oneChild);
-    const python = median(jinja.rendersPerSecond);
-    return [
-      { name: `sandboxed render, ${lines}-line service instance template, 1 child (warm)`, value: baryon, unit: "renders/s", runs: oneChild },
-      { name: "sandboxed render, same template, pool of 2 children, 2 in flight", value: median(twoChildren), unit: "renders/s", runs: twoChildren },
-      { name: "Python Jinja2 render, same template and context, 1 process", value: python, unit: "renders/s", runs: jinja.rendersPerSecond },
-      { name: "ratio Baryon (1 child) / Jinja2 (1 process)", value: baryon / python, unit: "x", runs: [] },
-      { name: "Baryon output byte-identical to Jinja2's", value: identical ? 1 : 0, unit: identical ? "yes" : "NO", runs: [] },
-    ];
+    for (const engine of engines) identical.set(engine, await sameOutputs(pools.get(engine)!, cases, python.outputs));
+    for (let round = 0; round < ROUNDS; round++) {
+      seconds.get("jinja2")!.push(await python.round(REPEAT));
+      for (const engine of engines) seconds.get(engine)!.push(await baryonRound(pools.get(engine)!, cases));
+    }
   } finally {
-    await Promise.all([single.close(), pool.close()]);
+    python.close();
+    await Promise.all([...pools.values()].map((pool) => pool.close()));
   }
+  const renders = CONTEXTS * REPEAT;
+  const perRender = (who: string, i: number) => seconds.get(who)!.map((round) => (round[i]! / renders) * 1e6);
+  return cases.flatMap((c, i): BenchResult[] => {
+    const jinja = perRender("jinja2", i);
+    return [
+      { name: `${c.title}: Python Jinja2, 1 process`, value: median(jinja), unit: "µs/render", runs: jinja },
+      ...engines.flatMap((engine): BenchResult[] => {
+        const ours = perRender(engine, i);
+        return [
+          { name: `${c.title}: Baryon on ${engine}, 1 child`, value: median(ours), unit: "µs/render", runs: ours },
+          { name: `${c.title}: throughput ${engine} / Jinja2 (goal ≥ 1.0 for the engine that renders own branches)`, value: median(jinja) / median(ours), unit: "x", runs: [] },
+        ];
+      }),
+    ];
+  }).concat(engines.map((engine) => ({
+    name: `every output on ${engine} byte-identical to Jinja2's (${cases.length * CONTEXTS} renders)`,
+    value: identical.get(engine) ? 1 : 0,
+    unit: identical.get(engine) ? "yes" : "NO",
+    runs: [],
+  })));
 }
 
-async function rates(renderer: Renderer, inFlight: number, request: Parameters<Renderer["render"]>[0]): Promise<number[]> {
-  for (let i = 0; i < 50; i++) await renderer.render(request); // warm up every child
-  const result: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    let count = 0;
-    const start = performance.now();
-    const deadline = start + SECONDS * 1000;
-    await Promise.all(Array.from({ length: inFlight }, async () => {
-      while (performance.now() < deadline) {
-        const r = await renderer.render(request);
-        if (!r.ok) throw new Error(r.error.message);
-        count++;
-      }
-    }));
-    result.push(count / ((performance.now() - start) / 1000));
-  }
-  return result;
-}
-
-async function jinja2Rates(source: string, context: unknown): Promise<{ rendersPerSecond: number[]; output: string }> {
-  const script = await readFile(`${ROOT}/bench/jinja2_bench.py`, "utf8");
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", ["-c", script], { stdio: ["pipe", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`python3 Jinja2 benchmark exited ${code}`))));
-    child.stdin.end(JSON.stringify({ source, context, seconds: SECONDS, runs: RUNS }));
+/** The three AWS samples with CONTEXTS contexts each, made by the renderer's own planning from fleet-like specs. */
+async function benchCases(): Promise<Case[]> {
+  const repo = parseRepository(await readSnapshot(`${ROOT}/examples/templates`));
+  const bundleOf = (template: string): Bundle => repo.templates.find((t) => t.name === template)!.bundles[0]!;
+  const env = bundleOf("fargate-env");
+  const svc = bundleOf("load-balanced-fargate-svc");
+  const jobs = (bundle: Bundle, spec: Spec, name: string): RenderJob[] => planRenders(bundle, spec, { name }).jobs;
+  const envJobs = Array.from({ length: CONTEXTS }, (_, i) =>
+    jobs(env, { file: "env.yaml", kind: "EnvironmentSpec", spec: { vpc_cidr: `10.${i % 250}.0.0/16` }, lines: {} }, `env-${i}`)[0]!);
+  const fleet = jobs(svc, fleetSpec(CONTEXTS), "checkout");
+  const instanceJobs = fleet.filter((j) => j.kind === "service_instance");
+  // A pipeline per service of one to five instances.
+  const pipelineJobs = Array.from({ length: CONTEXTS }, (_, i) => {
+    const spec = fleetSpec(1 + (i % 5));
+    return jobs(svc, spec, `service-${i}`).find((j) => j.kind === "pipeline")!;
   });
+  const caseOf = (title: string, list: RenderJob[]): Case => {
+    const [first] = list;
+    if (!first || list.length !== CONTEXTS) throw new Error(`render bench: could not plan ${CONTEXTS} renders for ${title}`);
+    const name = first.part.files.find((f) => f.endsWith(".yaml"))!;
+    const bundle = first.part.name === "infrastructure" ? env : svc;
+    return { title, name, source: new TextDecoder().decode(bundle.files.get(name)), contexts: list.map((j) => j.context as unknown as Record<string, unknown>) };
+  };
+  return [caseOf("fargate environment", envJobs), caseOf("service instance", instanceJobs), caseOf("service pipeline", pipelineJobs)];
+}
+
+/** One round: per case, every context REPEAT times, all in flight at once; seconds per case. */
+async function baryonRound(renderer: Renderer, cases: Case[]): Promise<number[]> {
+  const seconds: number[] = [];
+  for (const c of cases) {
+    const start = performance.now();
+    const results = await Promise.all(Array.from({ length: REPEAT }, () => c.contexts.map((context) => renderer.render({ name: c.name, source: c.source, context }))).flat());
+    seconds.push((performance.now() - start) / 1000);
+    const failed = results.find((r) => !r.ok);
+    if (failed && !failed.ok) throw new Error(`render bench: ${c.title} failed: ${failed.error.message}`);
+  }
+  return seconds;
+}
+
+async function sameOutputs(renderer: Renderer, cases: Case[], expected: string[][]): Promise<boolean> {
+  for (const [i, c] of cases.entries()) {
+    const results = await Promise.all(c.contexts.map((context) => renderer.render({ name: c.name, source: c.source, context })));
+    if (results.some((r, j) => !r.ok || r.output !== expected[i]![j])) return false;
+  }
+  return true;
+}
+
+async function startJinja2(cases: Case[]): Promise<{ outputs: string[][]; round(repeat: number): Promise<number[]>; close(): void }> {
+  const child = spawn("python3", [`${ROOT}/bench/jinja2_bench.py`], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const line = await lines.next();
+    if (line.done) throw new Error("the python3 Jinja2 bench ended early (is jinja2 installed?)");
+    return JSON.parse(line.value) as T;
+  };
+  child.stdin.write(`${JSON.stringify({ templates: cases.map((c) => ({ source: c.source, contexts: c.contexts })) })}\n`);
+  const { outputs } = await next<{ outputs: string[][] }>();
+  return {
+    outputs,
+    async round(repeat) {
+      child.stdin.write(`${JSON.stringify({ repeat })}\n`);
+      return (await next<{ seconds: number[] }>()).seconds;
+    },
+    close: () => child.stdin.end(),
+  };
 }
