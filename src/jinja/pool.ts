@@ -319,7 +319,11 @@ class RenderPool implements Renderer {
     if (worker.state === "gone") return;
     if (worker.state === "starting") {
       const detail = worker.startFailure ?? (worker.stderr.trim() || reason);
-      this.queue.shift()?.resolve(failure("sandbox", `could not start the render sandbox: ${detail}`));
+      // With no child running, every waiting render would only start another child that fails the same
+      // way (a burst of a thousand would start a thousand): they all get this answer, the next render a new child.
+      const running = [...this.workers].some((w) => w.state === "idle" || w.state === "busy");
+      const waiting = running ? this.queue.splice(0, 1) : this.queue.splice(0);
+      for (const job of waiting) job.resolve(failure("sandbox", `could not start the render sandbox: ${detail}`));
     }
     // A V8 child that ran out of heap aborts; its stderr says so.
     this.retire(worker, worker.outOfHeap ? failure("memory", memoryMessage(this.limits.memoryLimitBytes)) : failure("sandbox", reason));

@@ -89,6 +89,17 @@ describe("render pool", () => {
     expect(await renderer.render(greet("y"))).toEqual({ ok: true, output: "hello Y" });
   });
 
+  it("answers a whole burst waiting on a process that cannot start, starting no process per render", async () => {
+    const renderer = pool({ size: 1 });
+    forks.guest = "/nonexistent/guest.js";
+    const before = forks.children.length;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => renderer.render(greet(`n${i}`))));
+    for (const result of results) expectFailure(result, "sandbox", /could not start the render sandbox.*ENOENT/s);
+    expect(forks.children.length - before).toBe(1);
+    forks.guest = undefined;
+    expect(await renderer.render(greet("y"))).toEqual({ ok: true, output: "hello Y" });
+  });
+
   it("on close(), answers pending renders, refuses new ones and ends its processes", async () => {
     const renderer = pool({ size: 1, deadlineMs: 5000 });
     await renderer.render(greet("warm"));
