@@ -58,19 +58,16 @@ export function heapLimitReached(stderr: string): boolean {
   return /JavaScript heap out of memory|Reached heap limit/.test(stderr);
 }
 
-/** A process's resident set size in bytes, from /proc on Linux; undefined where that cannot be read. */
+/** A process's resident set size in bytes (VmRSS in /proc on Linux); undefined where that cannot be read. */
 export function residentBytes(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const pages = Number(readFileSync(`/proc/${pid}/statm`, "latin1").split(" ")[1]);
-    return Number.isFinite(pages) ? pages * PAGE_BYTES : undefined;
+    const kb = /^VmRSS:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "latin1"))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
   } catch {
     return undefined;
   }
 }
-
-/** Linux's page size on the platforms Node supports, bar 64 KiB-page arm64 kernels, where the allowance is only reached sooner. */
-const PAGE_BYTES = 4096;
 
 interface SandboxPaths {
   host: string;

@@ -41,7 +41,7 @@ import {
   parseChildMessage,
   timeoutMessage,
 } from "./sandbox-protocol.js";
-import { type RenderEngine, childLaunch, heapLimitReached, residentAllowance, residentBytes } from "./engines.js";
+import { RENDER_ENGINES, type RenderEngine, childLaunch, heapLimitReached, residentAllowance, residentBytes } from "./engines.js";
 import type { RenderRequest, RenderResult, Renderer } from "../ports/renderer.js";
 import { toPythonJson } from "../bundle/exact-numbers.js";
 import { MAX_BATCH_CHARS, MAX_BATCH_RENDERS } from "./sandbox-batch.js";
@@ -112,7 +112,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): Renderer {
     throw new RangeError(`render memory limit must be at least ${MIN_MEMORY_BYTES} bytes, got ${limits.memoryLimitBytes}`);
   }
   const engine = options.engine ?? "quickjs";
-  if (engine !== "quickjs" && engine !== "v8") throw new RangeError(`render engine must be "quickjs" or "v8", got ${String(engine)}`);
+  if (!RENDER_ENGINES.includes(engine)) throw new RangeError(`render engine must be one of ${RENDER_ENGINES.join(", ")}, got ${String(engine)}`);
   return new RenderPool(engine, size, limits);
 }
 

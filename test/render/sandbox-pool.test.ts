@@ -118,5 +118,6 @@ describe("render pool", () => {
     expect(() => createRenderPool({ size: 0 })).toThrow(RangeError);
     expect(() => createRenderPool({ deadlineMs: -1 })).toThrow(RangeError);
     expect(() => createRenderPool({ memoryLimitBytes: 1024 })).toThrow(RangeError);
+    expect(() => createRenderPool({ engine: "python" as never })).toThrow(/render engine must be one of quickjs, v8, got python/);
   });
 });
