@@ -84,6 +84,23 @@ function loadGuest(source: string): GuestRender {
   return (...args) => Reflect.apply(render, api, args) as unknown;
 }
 
+/**
+ * What a guest threw, in words. A thrown object may be a Proxy or carry getters:
+ * only its own `message` is read, here under the watchdog, and nothing the
+ * guest controls leaves this function to be read outside it.
+ */
+function describeThrown(value: unknown): string {
+  try {
+    if ((typeof value === "object" && value !== null) || typeof value === "function") {
+      const message: unknown = Reflect.getOwnPropertyDescriptor(value, "message")?.value;
+      return typeof message === "string" ? message.slice(0, 500) : "an exception";
+    }
+    return String(value).slice(0, 500);
+  } catch {
+    return "an exception that could not be read";
+  }
+}
+
 function heapNearlyFull(): boolean {
   const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
   return used > HEAP_NEARLY_FULL * limit;
@@ -99,7 +116,7 @@ function renderOne(guest: GuestRender, item: RenderItem, source: string, limits:
     }
   } catch (error) {
     // The guest never throws; whatever did (a RangeError of the engine, say) is named below.
-    reply = JSON.stringify({ ok: false, error: { kind: "sandbox", message: `the render guest threw instead of answering: ${String(error)}` } });
+    reply = JSON.stringify({ ok: false, error: { kind: "sandbox", message: `the render guest threw instead of answering: ${describeThrown(error)}` } });
   }
   const result = parseGuestReply(reply);
   if (!result) return [failure("sandbox", "the render guest returned a malformed reply"), "rebuild"];

@@ -2,6 +2,9 @@
 // Compartment, node:vm's watchdog and the pool's RSS sampler. First with a guest
 // that runs each "template" as raw JavaScript (a fully compromised guest), then
 // hostile templates through the production guest.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRenderPool } from "../../src/jinja/pool.js";
 import type { RenderResult, Renderer } from "../../src/ports/renderer.js";
@@ -185,6 +188,32 @@ describe("V8 engine, arbitrary JavaScript in the compartment", () => {
       expect(allowed[0]).toMatch(/^--allow-fs-read=\/.*\/dist\/sandbox\/v8-host\.cjs$/);
       expect(allowed[1]).toMatch(/^--allow-fs-read=\/.*\/dist\/sandbox\/guest\.js$/);
       expect(options.env).toEqual({});
+    }
+  });
+});
+
+describe("V8 engine, a guest that throws hostile values at the host", () => {
+  it("reads nothing of a thrown Proxy or getter outside the watchdog, and answers within the bound", async () => {
+    // Unlike the eval-guest, this guest lets whatever its code throws reach the host.
+    const guest = join(mkdtempSync(join(tmpdir(), "baryon-guest-")), "throw-guest.js");
+    writeFileSync(guest, "globalThis.__baryon = { render(name, key, source) { return source === null ? 'source?' : (0, eval)(source); } };");
+    forks.guest = guest;
+    const pool = createRenderPool({ engine: "v8", size: 1, deadlineMs: DEADLINE_MS });
+    try {
+      const thrown = [
+        ["new Proxy({}, { getOwnPropertyDescriptor() { for (;;) {} } })", "timeout"],
+        ["{ get message() { for (;;) {} }, toString() { for (;;) {} } }", "sandbox"],
+        ["new Proxy({}, { getOwnPropertyDescriptor() { throw new Proxy({}, { get() { for (;;) {} } }); } })", "sandbox"],
+      ];
+      for (const [value, kind] of thrown) {
+        const [result, elapsed] = await timed(() => pool.render(js(`throw ${value}`)));
+        expectFailure(result, kind!);
+        expect(elapsed).toBeLessThan(BOUND_MS);
+      }
+      expect(await pool.render(js("'ok:' + 'after'"))).toEqual(ok("after"));
+    } finally {
+      forks.guest = undefined;
+      await pool.close();
     }
   });
 });
