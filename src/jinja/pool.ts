@@ -208,9 +208,10 @@ class RenderPool implements Renderer {
     worker.state = "busy";
     worker.jobs = jobs;
     worker.requestId = id;
-    // The child enforces each deadline inside QuickJS; this timer is the backstop
-    // for a child that cannot (a long native call, a wedged process). A batch
-    // answers within two deadlines (see sandbox-batch.ts).
+    // The child enforces each deadline itself (QuickJS per render, V8 per lone
+    // render); this timer is the backstop for a child that cannot (a long native
+    // call, a wedged process, a V8 batch that never ends). A batch answers
+    // within two deadlines (see sandbox-batch.ts).
     const backstopMs = (jobs.length === 1 ? this.limits.deadlineMs : 2 * this.limits.deadlineMs) + GRACE_MS;
     worker.timer = setTimeout(() => {
       this.retire(worker, failure("timeout", timeoutMessage(this.limits.deadlineMs)));

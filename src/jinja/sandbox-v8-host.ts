@@ -7,11 +7,12 @@
 //   1. SES lockdown() hardens every intrinsic of this process; the guest is
 //      evaluated in a Compartment that holds the ECMAScript intrinsics and
 //      nothing else, so only strings cross between host and guest.
-//   2. Per request (a render or a batch, see sandbox-batch.ts): renders run in
-//      order under a V8 watchdog (node:vm's timeout): a lone render gets its
-//      deadline; a batch starts renders only within one deadline and is cut at
-//      two, so a render still running then has run past its own. A render that
-//      finishes past its deadline fails too.
+//   2. Per request (a render or a batch, see sandbox-batch.ts): a lone render
+//      runs under a V8 watchdog (node:vm's timeout) set to its deadline. A
+//      batch starts renders only within one deadline and runs without one: the
+//      pool kills a child whose batch outlives its backstop (two deadlines and
+//      a grace) and sends each render again alone. A render that finishes past
+//      its deadline fails too.
 //   3. The reply waits for the Promise jobs the renders queued (see below).
 //   4. After a timeout, an exhausted heap or a nonsense reply, the compartment
 //      is thrown away and the guest evaluated again in a fresh one, so nothing
@@ -86,8 +87,9 @@ function loadGuest(source: string): GuestRender {
 
 /**
  * What a guest threw, in words. A thrown object may be a Proxy or carry getters:
- * only its own `message` is read, here under the watchdog, and nothing the
- * guest controls leaves this function to be read outside it.
+ * only its own `message` is read, here, where renders run (under the watchdog,
+ * or in a batch the pool's backstop), and nothing the guest controls leaves
+ * this function to be read elsewhere.
  */
 function describeThrown(value: unknown): string {
   try {
@@ -195,14 +197,18 @@ function main(): void {
       return sources.get(item.key);
     });
     const progress: Progress = { results: [], aftermath: "keep", startedAt: performance.now() };
-    // The watchdog: a lone render gets its deadline, a batch two (it starts renders within the first).
-    const timeout = (request.renders.length === 1 ? 1 : 2) * limits.deadlineMs;
-    Object.defineProperty(globalThis, RUN_SLOT, {
-      value: () => renderBatch(guestSource, state, request.renders, held, limits, progress),
-      configurable: true,
-    });
+    const run = (): void => renderBatch(guestSource, state, request.renders, held, limits, progress);
     try {
-      watchdog.runInThisContext({ timeout });
+      if (request.renders.length === 1) {
+        // A lone render runs under the watchdog, cut at its deadline.
+        Object.defineProperty(globalThis, RUN_SLOT, { value: run, configurable: true });
+        watchdog.runInThisContext({ timeout: limits.deadlineMs });
+      } else {
+        // A batch does not: node:vm starts a watchdog thread per call (about 240 µs, far more on a
+        // busy machine), the cost of several renders. A batch that never ends is killed by the
+        // pool's backstop, which then sends each render again alone, under the watchdog.
+        run();
+      }
     } catch (error) {
       // Cut short mid-render: that render ran past its deadline (or was running out of heap).
       const code = (error as { code?: unknown } | null)?.code;

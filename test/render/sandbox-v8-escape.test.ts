@@ -166,6 +166,17 @@ describe("V8 engine, arbitrary JavaScript in the compartment", () => {
     });
   });
 
+  it("fails a runaway in the middle of a batch alone, and answers its neighbours", async () => {
+    const seen = forks.sent.map((messages) => messages.length);
+    const sources = ["'a'", "'b'", "for (;;) {}", "'d'"];
+    const [results, elapsed] = await timed(() => Promise.all(sources.map(run)));
+    const since = forks.sent.flatMap((messages, i) => messages.slice(seen[i] ?? 0)) as { type?: string }[];
+    expect(since.some((message) => message.type === "batch")).toBe(true);
+    expect(results.map((r) => (r.ok ? r.output : r.error.kind))).toEqual(["a", "b", "timeout", "d"]);
+    // Batches run without a watchdog: the pool's backstop (2 deadlines + 1 s) ends this one, then each render goes alone.
+    expect(elapsed).toBeLessThan(3 * DEADLINE_MS + 1000 + 1500);
+  });
+
   it("freezes the compartment's global even for a guest that did not: a render can leave nothing on it", async () => {
     expectFailure(await run("globalThis.leak = 'previous render'"), "runtime", /not extensible|read.only|Cannot add property/);
     expectFailure(await run("Object.setPrototypeOf(globalThis, { leak: 1 })"), "runtime");
