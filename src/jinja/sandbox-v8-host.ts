@@ -199,6 +199,8 @@ function main(): void {
     const progress: Progress = { results: [], aftermath: "keep", startedAt: performance.now() };
     const run = (): void => renderBatch(guestSource, state, request.renders, held, limits, progress);
     try {
+      // Evaluating the guest is our own work, not the template's: not against its deadline.
+      state.guest ??= loadGuest(guestSource);
       if (request.renders.length === 1) {
         // A lone render runs under the watchdog, cut at its deadline.
         Object.defineProperty(globalThis, RUN_SLOT, { value: run, configurable: true });

