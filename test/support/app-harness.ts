@@ -105,11 +105,13 @@ export const uuid = () => randomUUID();
  * one with other options (a BullMQ queue, a mirror).
  */
 export function harnessPerTest(use: (h: Harness) => void): { restart(options: Parameters<typeof startHarness>[0]): Promise<Harness> } {
-  // QuickJS for both, as before the V8 engine: with V8 rendering own branches, a setup in
-  // rollout-commands.test.ts once found 4 of 5 deployments done after the queue went idle
-  // (in CI only, not reproduced since). The fork routing test in app.test.ts uses both engines.
-  const renderer = createRenderPool({ engine: "quickjs" });
-  const forkRenderer = createRenderPool({ engine: "quickjs" });
+  // The app suites share 2 cores with every other test file: a render that is slow here is
+  // starved of CPU, not a runaway template (with the 2 s default, a deployment's render
+  // occasionally failed its deadline in CI, and a fleet setup found 4 of 5 deployments done).
+  // QuickJS for both pools, as these suites have always run; app.test.ts's fork routing test
+  // uses both engines.
+  const renderer = createRenderPool({ engine: "quickjs", deadlineMs: 20_000 });
+  const forkRenderer = createRenderPool({ engine: "quickjs", deadlineMs: 20_000 });
   let current: Harness | undefined;
   const start = async (options: Parameters<typeof startHarness>[0] = {}) => {
     current = await startHarness({ renderer, forkRenderer, ...options });
