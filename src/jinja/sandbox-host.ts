@@ -36,6 +36,7 @@ import {
   OUT_OF_MEMORY,
   STACK_MESSAGE,
   SourceCache,
+  holdSources,
   failure,
   memoryMessage,
   parseLimits,
@@ -318,11 +319,7 @@ async function main(): Promise<void> {
   process.on("message", (message: unknown) => {
     const request = requestedRenders(message);
     if (!request) process.exit(1); // only the pool talks to us; anything else is a bug
-    // In order, as the pool recorded them: each render's source is the one held when it comes up.
-    const held = request.renders.map((item) => {
-      if (item.source !== null) sources.add(item.key, item.source, item.source.length);
-      return sources.get(item.key);
-    });
+    const held = holdSources(sources, request.renders);
     const rebuild = (): void => {
       if (guest) disposeGuest(guest);
       guest = undefined;

@@ -102,6 +102,18 @@ export class SourceCache<K, V> {
   }
 }
 
+/**
+ * Records the sources a request carries in a child's cache, render by render in
+ * order as the pool recorded them, and returns the source each render names
+ * (undefined where pool and child disagree, a bug the child reports).
+ */
+export function holdSources(sources: SourceCache<number, string>, renders: readonly RenderItem[]): (string | undefined)[] {
+  return renders.map((item) => {
+    if (item.source !== null) sources.add(item.key, item.source, item.source.length);
+    return sources.get(item.key);
+  });
+}
+
 export type ChildMessage =
   | { type: "ready" }
   | { type: "failed"; message: string }

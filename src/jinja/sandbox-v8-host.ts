@@ -29,6 +29,7 @@ import {
   OUT_OF_MEMORY,
   STACK_MESSAGE,
   SourceCache,
+  holdSources,
   failure,
   memoryMessage,
   parseLimits,
@@ -192,10 +193,7 @@ function main(): void {
   process.on("message", (message: unknown) => {
     const request = requestedRenders(message);
     if (!request) process.exit(1); // only the pool talks to us; anything else is a bug
-    const held = request.renders.map((item) => {
-      if (item.source !== null) sources.add(item.key, item.source, item.source.length);
-      return sources.get(item.key);
-    });
+    const held = holdSources(sources, request.renders);
     const progress: Progress = { results: [], aftermath: "keep", startedAt: performance.now() };
     const run = (): void => renderBatch(guestSource, state, request.renders, held, limits, progress);
     try {
