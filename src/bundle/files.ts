@@ -47,6 +47,20 @@ export function resolveInside(dir: string, relative: string): string | undefined
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lenient = new TextDecoder();
+const texts = new WeakMap<Uint8Array, string>();
+
+/**
+ * A loaded file's text (its bytes were checked when it was read), decoded once:
+ * the same string every time, so a map keyed by it (the sandbox's source keys)
+ * hashes it once rather than for each of a fleet's renders.
+ */
+export function textOf(bytes: Uint8Array | undefined): string {
+  if (!bytes) return "";
+  let text = texts.get(bytes);
+  if (text === undefined) texts.set(bytes, (text = lenient.decode(bytes)));
+  return text;
+}
 
 export interface DecodedText {
   text?: string;

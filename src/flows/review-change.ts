@@ -13,11 +13,11 @@ import { assessBundle, loadingProblems, specsFor } from "../bundle/assess/assess
 import { foreignTemplate } from "../bundle/assess/template-repository.js";
 import { detectChanges, type BundleChange } from "../bundle/classify/changes.js";
 import { sortDiagnostics, type Diagnostic } from "../bundle/diagnostics.js";
-import { byResource, diffRenders, type DiffGroup, type ResourceRender } from "../bundle/diff/diff.js";
+import { DiffStream, type ResourceRender } from "../bundle/diff/diff.js";
 import { destructiveChanges } from "../bundle/lint/rendered.js";
 import { parseRepository } from "../bundle/parse/repository.js";
 import type { Bundle, Spec } from "../bundle/model.js";
-import { renderBundle } from "../bundle/render/render-bundle.js";
+import { renderSpecs } from "../bundle/assess/render-specs.js";
 import type { ChangeSource } from "../ports/change-source.js";
 import type { DeploymentStore } from "../ports/deployment-store.js";
 import type { Renderer } from "../ports/renderer.js";
@@ -59,23 +59,23 @@ export async function reviewChange(input: ReviewInput, ports: ReviewPorts): Prom
     // A folder the base lacks starts at N.0: the catalog may assume every major is recorded.
     const latestMinor = change.status === "added" ? undefined : await ports.versions.latestMinor(change.template, change.major);
     const specs = [...specsFor(template, change.head), ...fleet];
-    // The base side of the diff renders alongside the assessment, which renders head.
-    const [assessment, baseRenders] = await Promise.all([
+    // Both sides render at once, each resource diffed as soon as both its sides have rendered.
+    const warnings = new DestructiveChanges(change.head);
+    const diffs = new DiffStream((before, after) => warnings.judge(before, after));
+    const [assessment] = await Promise.all([
       assessBundle({
         head: change.head, ...(change.base ? { base: change.base } : {}),
         specs, loading: loadingProblems(loading, template, change.head), latestMinor,
-      }, ports.renderer),
-      renderSide(change.base, specs, ports.renderer),
+      }, ports.renderer, ({ resource }) => diffs.head(resource)),
+      renderSide(change.base, specs, ports.renderer, (resource) => diffs.base(resource)).then(() => diffs.baseDone()),
     ]);
     const owning = input.repository && ports.versions.templateRepository ? await ports.versions.templateRepository(change.template) : undefined;
     const foreign = input.repository ? foreignTemplate(change.template, change.head.dir, owning, input.repository) : undefined;
-    const headRenders = assessment.renders.flatMap((r) => r.resources).sort((a, b) => a.label.localeCompare(b.label));
-    const diff = diffRenders(baseRenders, headRenders);
-    const warnings = destructive(change.head, diff.groups, baseRenders, headRenders);
+    const diff = diffs.result();
     const review: TemplateReview = {
       name: change.template, kind: change.kind, dir: change.head.dir, major: change.major,
       status: change.status, change: assessment.classification.change, reasons: assessment.classification.reasons,
-      diagnostics: sortDiagnostics([...assessment.diagnostics, ...warnings, ...(foreign ? [foreign] : [])]), diff,
+      diagnostics: sortDiagnostics([...assessment.diagnostics, ...warnings.found, ...(foreign ? [foreign] : [])]), diff,
     };
     if (assessment.plan.publish && !foreign) review.version = assessment.plan.version;
     const deployed = ports.deployments && await fleetDiff(change.template, change.major, change.base, change.head, { store: ports.deployments, renderer: ports.renderer });
@@ -104,32 +104,31 @@ function removed(change: BundleChange): TemplateReview {
 }
 
 /** The base side of the diff: the same specs rendered with the base bundle (its problems are not this change's). */
-async function renderSide(bundle: Bundle | undefined, specs: readonly Spec[], renderer: Renderer): Promise<ResourceRender[]> {
-  if (!bundle) return [];
-  const sides = await Promise.all(specs.map(async (spec) => byResource((await renderBundle(bundle, spec, renderer)).files, spec.file, spec)));
-  return sides.flat();
+async function renderSide(bundle: Bundle | undefined, specs: readonly Spec[], renderer: Renderer, each: (resource: ResourceRender) => void): Promise<void> {
+  if (bundle) await renderSpecs(bundle, specs, () => false, renderer, ({ resource }) => each(resource));
 }
 
 /**
- * Resources the change deletes or replaces, judged on one resource per group of
- * identical diffs (they render the same change), at most DESTRUCTIVE_GROUPS of
- * them, so a 1,000-instance fleet costs a bounded time. Each finding once.
+ * Resources the change deletes or replaces, judged on the first resource of each
+ * group of the same change (they render the same change), for the first
+ * DESTRUCTIVE_GROUPS groups, so a 1,000-instance fleet costs a bounded time. Each finding once.
  */
 const DESTRUCTIVE_GROUPS = 20;
 
-function destructive(bundle: Bundle, groups: DiffGroup[], base: ResourceRender[], head: ResourceRender[]): Diagnostic[] {
-  const before = new Map(base.map((r) => [r.label, r]));
-  const after = new Map(head.map((r) => [r.label, r]));
-  const seen = new Set<string>();
-  const found: Diagnostic[] = [];
-  for (const group of groups.filter((g) => !g.headFailure).slice(0, DESTRUCTIVE_GROUPS)) {
-    const resource = after.get(group.labels[0]!);
-    if (!resource) continue;
-    for (const d of destructiveChanges(bundle, before.get(resource.label), resource)) {
-      const key = `${d.file}:${d.code}:${d.message.replace(`${resource.label}: `, "")}`;
-      if (!seen.has(key)) found.push(d);
-      seen.add(key);
+class DestructiveChanges {
+  private judged = 0;
+  private readonly seen = new Set<string>();
+  readonly found: Diagnostic[] = [];
+
+  constructor(private readonly bundle: Bundle) {}
+
+  judge(base: ResourceRender | undefined, head: ResourceRender): void {
+    if (this.judged === DESTRUCTIVE_GROUPS) return;
+    this.judged++;
+    for (const d of destructiveChanges(this.bundle, base, head)) {
+      const key = `${d.file}:${d.code}:${d.message.replace(`${head.label}: `, "")}`;
+      if (!this.seen.has(key)) this.found.push(d);
+      this.seen.add(key);
     }
   }
-  return found;
 }

@@ -6,7 +6,7 @@
 //      inputs, with the outputs recorded since), and diff them per resource,
 //      identical diffs grouped: a create is new from its first line.
 import { errorAt, sortDiagnostics, warningAt, type Diagnostic } from "../bundle/diagnostics.js";
-import type { Snapshot } from "../bundle/files.js";
+import { textOf, type Snapshot } from "../bundle/files.js";
 import { diffRenders, type RenderedDiff, type ResourceRender } from "../bundle/diff/diff.js";
 import type { Outputs } from "../bundle/render/context.js";
 import { findInstanceOutputReferences, previewInstanceOutputs } from "../bundle/render/deployed-outputs.js";
@@ -178,7 +178,6 @@ async function renderWith(record: ResourceRecord, bundle: Bundle, peers: readonl
 
 /** The instance outputs a bundle's pipeline templates read. */
 function pipelineReads(bundle: Bundle): string[] {
-  const decoder = new TextDecoder();
   const files = bundle.parts.filter((p) => p.name === "pipeline_infrastructure").flatMap((p) => p.files);
-  return [...new Set(files.flatMap((f) => findInstanceOutputReferences(decoder.decode(bundle.files.get(f) ?? new Uint8Array()))))];
+  return [...new Set(files.flatMap((f) => findInstanceOutputReferences(textOf(bundle.files.get(f)))))];
 }

@@ -4,6 +4,8 @@ import { LINTED_RENDERINGS } from "../../src/bundle/assess/render-specs.js";
 import { errorAt } from "../../src/bundle/diagnostics.js";
 import { parseRepository } from "../../src/bundle/parse/repository.js";
 import { createRenderPool } from "../../src/jinja/pool.js";
+import { readSnapshot } from "../../src/adapters/local/read-snapshot.js";
+import type { ResourceRender } from "../../src/bundle/diff/diff.js";
 import { envTemplate, snapshot } from "../support/snapshot.js";
 
 const renderer = createRenderPool({ size: 1 });
@@ -98,6 +100,29 @@ describe("assessBundle reports every problem", () => {
     };
     const a = await assessBundle(load(files).input, renderer);
     expect(a.diagnostics).toEqual([expect.objectContaining({ file: "net/v1/infrastructure/main.tf", severity: "error", code: "tf-syntax" })]);
+  });
+});
+
+describe("assessBundle hands each rendered resource on", () => {
+  it("in spec order, then plan order (the pipeline last), each instance with its own names, and keeps none", async () => {
+    const repo = parseRepository(await readSnapshot("examples/templates"));
+    const template = repo.templates.find((t) => t.name === "load-balanced-fargate-svc")!;
+    const bundle = template.bundles.at(-1)!;
+    const instances = Array.from({ length: 300 }, (_, i) => ({ name: `svc-${i}`, environment: `env-${i % 3}`, spec: { port: 80 + i } }));
+    const fleet = { file: "fleet.yaml", kind: "ServiceSpec" as const, instances, pipeline: {}, lines: {} };
+    const seen: ResourceRender[] = [];
+    const a = await assessBundle({ head: bundle, specs: [...specsFor(template, bundle), fleet], loading: [], latestMinor: undefined }, renderer, ({ resource }) => seen.push(resource));
+    expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(a.renders).toEqual([]);
+    const spec = "load-balanced-fargate-svc/spec/spec.yaml";
+    expect(seen.map((r) => r.label)).toEqual([
+      `${spec} › frontend-dev`, `${spec} › frontend-prod`, `${spec} › pipeline`,
+      ...instances.map((i) => `fleet.yaml › ${i.name}`), "fleet.yaml › pipeline",
+    ]);
+    expect(seen.find((r) => r.label === "fleet.yaml › svc-299")).toMatchObject({ names: { name: "svc-299", environment: "env-2" } });
+    expect(seen.at(-1)!.names).toBeUndefined();
+    // The pipeline saw every instance, though none of their renders was kept for it.
+    expect(seen.at(-1)!.files[0]!.content).toContain("baryon deploy load-balanced-fargate-svc/svc-299 --image");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byResource, diffRenders, diffResource } from "../../src/bundle/diff/diff.js";
+import { DiffStream, diffRenders, diffResource } from "../../src/bundle/diff/diff.js";
 
 const file = (content: string) => ({ path: "infrastructure/cloudformation.yaml", content });
 
@@ -33,12 +33,42 @@ describe("diffRenders", () => {
   });
 });
 
-describe("byResource", () => {
-  it("splits rendered paths by their first segment", () => {
-    const r = byResource([{ path: "dev/instance_infrastructure/a.yaml", content: "1" }, { path: "pipeline/pipeline_infrastructure/a.yaml", content: "2" }], "spec.yaml");
-    expect(r).toEqual([
-      { label: "spec.yaml › dev", files: [{ path: "instance_infrastructure/a.yaml", content: "1" }] },
-      { label: "spec.yaml › pipeline", files: [{ path: "pipeline_infrastructure/a.yaml", content: "2" }] },
-    ]);
+describe("DiffStream", () => {
+  const side = (v: string) => (label: string, i: number) => ({ label, files: [file(i % 2 ? `odd: ${v}\n` : `even: ${v}\n`)] });
+  const labels = ["r0", "r1", "r2", "r3", "r4", "r5"];
+
+  it("groups the same way whichever side renders first, the first resource given heading each group", () => {
+    const results = [0, 1, 2].map((interleave) => {
+      const stream = new DiffStream();
+      const bases = labels.map(side("1"));
+      const heads = labels.map(side("2"));
+      heads.forEach((head, i) => {
+        // Bases ahead of heads, behind them, or all at the end.
+        if (interleave === 0) stream.base(bases[i]!);
+        stream.head(head);
+        if (interleave === 1) stream.base(bases[i]!);
+      });
+      if (interleave === 2) bases.reverse().forEach((b) => stream.base(b));
+      stream.baseDone();
+      return stream.result();
+    });
+    expect(results[0]!.groups.map((g) => g.labels)).toEqual([["r0", "r2", "r4"], ["r1", "r3", "r5"]]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it("diffs a head resource without a base as new once the base side is done, and leaves out a base without a head", () => {
+    const stream = new DiffStream();
+    const told: string[] = [];
+    const withFirsts = new DiffStream((base, head) => told.push(`${base?.label ?? "none"}→${head.label}`));
+    for (const s of [stream, withFirsts]) {
+      s.base({ label: "gone", files: [file("old\n")] });
+      s.head({ label: "new", files: [file("fresh\n")] });
+      expect(() => s.result()).toThrow(/base side is not done/);
+      s.baseDone();
+    }
+    expect(stream.result()).toMatchObject({ total: 1, changed: 1, groups: [{ labels: ["new"], diffs: [{ path: "infrastructure/cloudformation.yaml", additions: 1, deletions: 0 }] }] });
+    expect(withFirsts.result().groups).toHaveLength(1);
+    expect(told).toEqual(["none→new"]);
   });
 });

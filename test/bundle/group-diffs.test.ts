@@ -1,6 +1,6 @@
 // Diffs that are the same change, once each resource's own names are set aside.
 import { describe, expect, it } from "vitest";
-import { byResource, diffRenders, type OwnNames, type ResourceRender } from "../../src/bundle/diff/diff.js";
+import { diffRenders, type OwnNames, type ResourceRender } from "../../src/bundle/diff/diff.js";
 import { withoutOwnNames } from "../../src/bundle/diff/group-diffs.js";
 
 const PATH = "instance_infrastructure/cloudformation.yaml";
@@ -81,13 +81,5 @@ describe("diffRenders groups the same change", () => {
     const failed = (n: string): ResourceRender => ({ label: `shop/${n}`, names: { name: n, environment: "prod", service: "shop" }, files: [], failure: `shop/${n}: undefined variable 'port'` });
     const result = diffRenders([], [failed("api-1"), failed("api-2")]);
     expect(result.groups).toEqual([{ labels: ["shop/api-1", "shop/api-2"], diffs: [], headFailure: "shop/api-1: undefined variable 'port'", ownNames: true }]);
-  });
-});
-
-describe("byResource", () => {
-  it("gives each service instance of the spec its own names; the pipeline has none of its own", () => {
-    const spec = { instances: [{ name: "api-dev", environment: "dev", spec: {} }] };
-    const resources = byResource([{ path: "api-dev/instance_infrastructure/a.yaml", content: "1" }, { path: "pipeline/pipeline_infrastructure/a.yaml", content: "2" }], "svc.yaml", spec);
-    expect(resources.map((r) => [r.label, r.names])).toEqual([["svc.yaml › api-dev", { name: "api-dev", environment: "dev" }], ["svc.yaml › pipeline", undefined]]);
   });
 });

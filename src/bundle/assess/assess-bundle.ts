@@ -14,9 +14,9 @@ import { lintTerraformBundle } from "../lint/rendered.js";
 import type { Bundle, Spec, Template } from "../model.js";
 import type { Renderer } from "../../ports/renderer.js";
 import { breakingInPlace } from "./breaking-change.js";
-import { lintRenders, renderSpecs, type SpecRender } from "./render-specs.js";
+import { RenderLint, renderSpecs, type SpecRender, type SpecResource } from "./render-specs.js";
 
-export type { SpecRender };
+export type { SpecRender, SpecResource };
 
 export interface AssessInput {
   /** The bundle that would be published. */
@@ -47,11 +47,15 @@ export interface Assessment {
    * Terraform lint and rendered CloudFormation lint. Any error blocks publishing.
    */
   diagnostics: Diagnostic[];
-  /** What head rendered for each spec, in the order given. */
+  /** What head rendered for each spec, in the order given; empty when each resource went to the caller instead (see assessBundle). */
   renders: SpecRender[];
 }
 
-export async function assessBundle(input: AssessInput, renderer: Renderer): Promise<Assessment> {
+/**
+ * Given `each`, every rendered resource goes to it as it renders, in spec order,
+ * and the assessment keeps none (a fleet's review diffs them as they come).
+ */
+export async function assessBundle(input: AssessInput, renderer: Renderer, each?: (rendered: SpecResource) => void): Promise<Assessment> {
   const { head, base } = input;
   const validation = [...validateBundle(head), ...input.specs.flatMap((spec) => validateSpec(spec, head))];
   const classification = classifyChange(base, head);
@@ -59,14 +63,19 @@ export async function assessBundle(input: AssessInput, renderer: Renderer): Prom
   const breaking = base && classification.change === "major" ? [breakingInPlace(head, classification)] : [];
 
   const invalid = new Set(validation.filter((d) => d.severity === "error").map((d) => d.file));
+  const lint = new RenderLint(head);
+  const renders: SpecRender[] = [];
+  const collect = ({ spec, resource, files }: SpecResource) => {
+    if (renders.at(-1)?.spec !== spec) renders.push({ spec, files: [], resources: [] });
+    renders.at(-1)!.files.push(...files);
+    renders.at(-1)!.resources.push(resource);
+  };
   const [rendered, terraform] = await Promise.all([
-    renderSpecs(head, input.specs, (spec) => invalid.has(spec.file), renderer),
+    renderSpecs(head, input.specs, (spec) => invalid.has(spec.file), renderer, (r) => (lint.offer(r.resource), (each ?? collect)(r))),
     lintTerraformBundle(head),
   ]);
-  const diagnostics = sortDiagnostics([
-    ...input.loading, ...validation, ...breaking, ...rendered.diagnostics, ...terraform, ...lintRenders(head, rendered.renders),
-  ]);
-  return { classification, plan: planVersion(head.major, classification, diagnostics, input.latestMinor), diagnostics, renders: rendered.renders };
+  const diagnostics = sortDiagnostics([...input.loading, ...validation, ...breaking, ...rendered, ...terraform, ...lint.found]);
+  return { classification, plan: planVersion(head.major, classification, diagnostics, input.latestMinor), diagnostics, renders };
 }
 
 function planVersion(major: number, classification: Classification, diagnostics: Diagnostic[], latestMinor: number | undefined): VersionPlan {

@@ -1,5 +1,6 @@
 // Checks that need more than one file: input types against the bundle's parts,
 // template input references against the schema, and specs against the schema.
+import { textOf } from "../files.js";
 import { applyDefaults } from "../render/context.js";
 import { errorAt, warningAt, type Diagnostic } from "../diagnostics.js";
 import { findInputReferences, type InputScope } from "./input-references.js";
@@ -69,7 +70,6 @@ function inputTypeFor(schema: InputSchema, scope: InputScope): string | undefine
 
 function checkReferences(bundle: Bundle, schema: InputSchema): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const decoder = new TextDecoder();
   for (const part of bundle.parts) {
     // In service templates, `environment` is the target environment: its inputs are not the service's to read.
     const scopes: InputScope[] = part.name === "infrastructure" ? ["environment"]
@@ -78,7 +78,7 @@ function checkReferences(bundle: Bundle, schema: InputSchema): Diagnostic[] {
       const bytes = bundle.files.get(file);
       if (!bytes) continue;
       const language = file.endsWith(".tf") ? "terraform" : "jinja";
-      for (const ref of findInputReferences(decoder.decode(bytes), language)) {
+      for (const ref of findInputReferences(textOf(bytes), language)) {
         if (!scopes.includes(ref.scope)) continue;
         const typeName = inputTypeFor(schema, ref.scope);
         const type = typeName ? schema.types[typeName] : undefined;

@@ -1,10 +1,8 @@
 // Rendered diffs: base against head for each rendered resource, then resources
 // that make the same change grouped together ("same change for 998 instances";
 // group-diffs.ts says when two diffs are the same change).
-import { createTwoFilesPatch } from "diff";
-import type { Spec } from "../model.js";
-import type { RenderedFile } from "../render/render-bundle.js";
 import { ChangeGroups } from "./group-diffs.js";
+import { unifiedDiff } from "./unified.js";
 
 /** What was rendered for one resource of one spec, on one side of the change. */
 export interface ResourceRender {
@@ -52,28 +50,6 @@ export interface RenderedDiff {
   changed: number;
 }
 
-/**
- * Splits `<resource>/<part>/<file>` paths into one ResourceRender per resource.
- * Given the spec rendered, each service instance gets its own names (its name
- * and environment).
- */
-export function byResource(files: readonly RenderedFile[], labelPrefix: string, spec?: Pick<Spec, "instances">): ResourceRender[] {
-  const environments = new Map(spec?.instances?.map((i) => [i.name, i.environment]));
-  const resources = new Map<string, ResourceRender>();
-  for (const f of files) {
-    const slash = f.path.indexOf("/");
-    const resource = f.path.slice(0, slash);
-    let entry = resources.get(resource);
-    if (!entry) {
-      const environment = environments.get(resource);
-      entry = { label: `${labelPrefix} › ${resource}`, files: [], ...(environment !== undefined ? { names: { name: resource, environment } } : {}) };
-      resources.set(resource, entry);
-    }
-    entry.files.push({ path: f.path.slice(slash + 1), content: f.content });
-  }
-  return [...resources.values()];
-}
-
 export function diffResource(base: ResourceRender | undefined, head: ResourceRender | undefined): FileDiff[] {
   const before = new Map(base?.files.map((f) => [f.path, f.content]));
   const after = new Map(head?.files.map((f) => [f.path, f.content]));
@@ -82,34 +58,85 @@ export function diffResource(base: ResourceRender | undefined, head: ResourceRen
     const a = before.get(path);
     const b = after.get(path);
     if (a === b) continue;
-    const patch = createTwoFilesPatch(a === undefined ? "/dev/null" : `a/${path}`, b === undefined ? "/dev/null" : `b/${path}`, a ?? "", b ?? "", undefined, undefined, { context: 3 });
-    // jsdiff starts with an "Index:"/"====" preamble; keep only the unified diff itself.
-    const unified = patch.slice(patch.indexOf("---"));
-    let additions = 0;
-    let deletions = 0;
-    for (const line of unified.slice(unified.indexOf("\n@@")).split("\n")) {
-      if (line.startsWith("+")) additions++;
-      else if (line.startsWith("-")) deletions++;
-    }
-    diffs.push({ path, patch: unified, additions, deletions });
+    diffs.push({ path, ...unifiedDiff(path, a, b) });
   }
   return diffs;
 }
 
 /** Diffs every resource (matched by label) and groups those that make the same change. */
 export function diffRenders(base: readonly ResourceRender[], head: readonly ResourceRender[]): RenderedDiff {
-  const before = new Map(base.map((r) => [r.label, r]));
-  const groups = new ChangeGroups();
-  for (const resource of head) {
-    const { label, names } = resource;
-    if (resource.failure) {
-      groups.add({ label, names, diffs: [], headFailure: resource.failure });
-      continue;
+  const stream = new DiffStream();
+  for (const resource of base) stream.base(resource);
+  stream.baseDone();
+  for (const resource of head) stream.head(resource);
+  return stream.result();
+}
+
+/**
+ * Both sides of a review as they render: each head resource is diffed as soon as
+ * its base has rendered (or the base side is done without it), then let go, so
+ * memory holds the groups of changes rather than the renders. Head resources are
+ * diffed in the order given, so the groups do not depend on which render
+ * finished first; a base resource no head resource matches is left out.
+ */
+export class DiffStream {
+  private readonly groups = new ChangeGroups();
+  /** Base resources whose head has not come yet. */
+  private readonly bases = new Map<string, ResourceRender>();
+  /** Head resources in the order given, the first ones perhaps waiting for their base. */
+  private readonly queue: { head: ResourceRender; base?: ResourceRender; ready: boolean }[] = [];
+  private readonly waiting = new Map<string, { base?: ResourceRender; ready: boolean }>();
+  private basesDone = false;
+
+  /** `firstOfGroup` is told of the resource that starts each group of changes, with its base. */
+  constructor(private readonly firstOfGroup?: (base: ResourceRender | undefined, head: ResourceRender) => void) {}
+
+  base(resource: ResourceRender): void {
+    const entry = this.waiting.get(resource.label);
+    if (!entry) {
+      this.bases.set(resource.label, resource);
+      return;
     }
-    const old = before.get(label);
-    const diffs = diffResource(old?.failure ? undefined : old, resource);
-    if (diffs.length) groups.add({ label, names, diffs });
-    else groups.unchanged();
+    this.waiting.delete(resource.label);
+    entry.base = resource;
+    entry.ready = true;
+    this.drain();
   }
-  return groups.result();
+
+  /** Every base resource has been given. */
+  baseDone(): void {
+    this.basesDone = true;
+    for (const entry of this.waiting.values()) entry.ready = true;
+    this.waiting.clear();
+    this.drain();
+  }
+
+  head(resource: ResourceRender): void {
+    const base = this.bases.get(resource.label);
+    this.bases.delete(resource.label);
+    const entry = { head: resource, ...(base ? { base } : {}), ready: base !== undefined || this.basesDone };
+    this.queue.push(entry);
+    if (!entry.ready) this.waiting.set(resource.label, entry);
+    this.drain();
+  }
+
+  /** The groups, once both sides are done. */
+  result(): RenderedDiff {
+    if (!this.basesDone || this.queue.length > 0) throw new Error("DiffStream: the base side is not done");
+    return this.groups.result();
+  }
+
+  private drain(): void {
+    while (this.queue[0]?.ready) {
+      const { head, base } = this.queue.shift()!;
+      const { label, names } = head;
+      if (head.failure) {
+        this.groups.add({ label, names, diffs: [], headFailure: head.failure });
+        continue;
+      }
+      const diffs = diffResource(base?.failure ? undefined : base, head);
+      if (diffs.length === 0) this.groups.unchanged();
+      else if (this.groups.add({ label, names, diffs })) this.firstOfGroup?.(base, head);
+    }
+  }
 }

@@ -22,9 +22,28 @@ export function withoutOwnNames(text: string, names: OwnNames | undefined): stri
     if (name && !placeholders.has(name)) placeholders.set(name, `\u0000${role}\u0000`);
   }
   if (placeholders.size === 0) return text;
-  const alternatives = [...placeholders.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"));
-  const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${alternatives.join("|")})(?![A-Za-z0-9])`, "g");
-  return text.replace(pattern, (name) => placeholders.get(name)!);
+  // Every whole-word occurrence of every name, leftmost first, the longest where two start together.
+  const found: { at: number; name: string }[] = [];
+  for (const name of placeholders.keys()) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+      if (!isWordChar(text.charCodeAt(at - 1)) && !isWordChar(text.charCodeAt(at + name.length))) found.push({ at, name });
+    }
+  }
+  if (found.length === 0) return text;
+  found.sort((x, y) => x.at - y.at || y.name.length - x.name.length);
+  let out = "";
+  let from = 0;
+  for (const { at, name } of found) {
+    if (at < from) continue; // inside a longer name already replaced
+    out += text.slice(from, at) + placeholders.get(name)!;
+    from = at + name.length;
+  }
+  return out + text.slice(from);
+}
+
+/** ASCII letters and digits: a name inside a longer word or number is not that name. */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /** A unified diff without its `---`/`+++` lines. */
@@ -57,7 +76,8 @@ export class ChangeGroups {
     this.total++;
   }
 
-  add(change: Change): void {
+  /** Adds a changed resource; true when it starts a group. */
+  add(change: Change): boolean {
     this.total++;
     const exact = change.headFailure !== undefined ? `failure\0${change.headFailure}` : change.diffs.map((d) => d.patch).join("\0");
     // A diff's `--- a/`, `+++ b/` lines hold only its path: names are looked for in the rest.
@@ -68,10 +88,11 @@ export class ChangeGroups {
     if (!found) {
       const group: DiffGroup = { labels: [change.label], diffs: change.diffs, ...(change.headFailure !== undefined ? { headFailure: change.headFailure } : {}) };
       this.groups.set(key, { group, exact });
-      return;
+      return true;
     }
     found.group.labels.push(change.label);
     if (exact !== found.exact) found.group.ownNames = true;
+    return false;
   }
 
   /** The groups, the most resources first (then by their first label), with the counts. */

@@ -1,5 +1,6 @@
 // Lint of what a change renders: CloudFormation problems traced back to the
 // template line that printed them, and resources a change deletes or replaces.
+import { textOf } from "../files.js";
 import { warningAt, type Diagnostic } from "../diagnostics.js";
 import type { ResourceRender } from "../diff/diff.js";
 import { lintCloudFormation, resourceTypes } from "./cloudformation.js";
@@ -20,14 +21,13 @@ function cloudFormationFiles(bundle: Bundle, resource: ResourceRender) {
 
 /** Lints a resource's rendered CloudFormation; each problem is reported at its template line where it can be traced. */
 export function lintRenderedResource(bundle: Bundle, resource: ResourceRender): Diagnostic[] {
-  const decoder = new TextDecoder();
   return cloudFormationFiles(bundle, resource).flatMap((f) => {
     const renderedName = `${resource.label} › ${f.path}`;
     const found = lintCloudFormation(f.content, renderedName);
     if (found.length === 0) return [];
     return traceDiagnostics(found, {
       rendered: { file: renderedName, content: f.content },
-      template: { file: f.source, source: decoder.decode(bundle.files.get(f.source)) },
+      template: { file: f.source, source: textOf(bundle.files.get(f.source)) },
     });
   });
 }
@@ -61,8 +61,7 @@ export function destructiveChanges(bundle: Bundle, base: ResourceRender | undefi
  * stand in the repository: their syntax, and the variables they read.
  */
 export async function lintTerraformBundle(bundle: Bundle): Promise<Diagnostic[]> {
-  const decoder = new TextDecoder();
-  const read = (path: string) => ({ path, content: decoder.decode(bundle.files.get(path)) });
+  const read = (path: string) => ({ path, content: textOf(bundle.files.get(path)) });
   const parts = bundle.parts.filter((p) => p.templates.some((t) => t.templateLanguage === "terraform"));
   const files = parts.flatMap((p) => p.files.map(read));
   if (files.length === 0) return [];

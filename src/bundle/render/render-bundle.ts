@@ -1,5 +1,7 @@
 // Rendering a whole bundle for one spec: plan what to render for which
 // resource (pure), then run the plan through a Renderer (the sandbox port).
+import { pMapIterable } from "p-map";
+import { textOf } from "../files.js";
 import {
   environmentContext, pipelineContext, resolveInputs, serviceInstanceContext,
   type ContextByKind, type ContextKind, type Outputs, type PipelineContext,
@@ -130,13 +132,12 @@ const placeholders = new WeakMap<Bundle, Outputs>();
 export function placeholderOutputs(bundle: Bundle): Outputs {
   const known = placeholders.get(bundle);
   if (known) return known;
-  const decoder = new TextDecoder();
   const outputs: Outputs = {};
   for (const part of bundle.parts) {
     for (const file of part.files) {
       const bytes = bundle.files.get(file);
       if (!bytes) continue;
-      for (const output of findOutputReferences(decoder.decode(bytes))) outputs[output] = placeholderValue({ owner: "environment", name: "", output });
+      for (const output of findOutputReferences(textOf(bytes))) outputs[output] = placeholderValue({ owner: "environment", name: "", output });
     }
   }
   placeholders.set(bundle, outputs);
@@ -148,28 +149,93 @@ export interface RenderBundleResult {
   diagnostics: Diagnostic[];
 }
 
+/** Renders in flight per stream of plans: full batches for every sandbox child, and few enough that a review's two sides advance together. */
+export const RENDERS_IN_FLIGHT = 256;
+
+/** One job of one plan, rendered. */
+export interface RenderedJob {
+  /** Which of the plans given. */
+  plan: number;
+  job: RenderJob;
+  files: RenderedFile[];
+  /** The job's render problems (the plan's own are in its `diagnostics`). */
+  diagnostics: Diagnostic[];
+}
+
 /**
- * Runs a plan: Jinja files through the sandboxed renderer; Terraform parts get
- * Proton's variable files. The pipeline renders last, after the instances whose
- * rendered outputs it may read.
+ * Runs plans, yielding each job as it is rendered, in plan order (the plans in
+ * the order given), with at most RENDERS_IN_FLIGHT renders under way: a fleet
+ * of 10,000 instances is consumed as it renders, never held whole. Jinja files
+ * go through the sandboxed renderer; Terraform parts get Proton's variable
+ * files. A pipeline renders after its plan's instances, whose rendered outputs
+ * it may read.
  */
+export async function* renderPlans(bundle: Bundle, plans: readonly RenderPlan[], renderer: Renderer): AsyncGenerator<RenderedJob> {
+  const previews = plans.map((plan) => new PreviewOutputs(plan));
+  // Each plan's instances come before its pipeline, so they are under way before the pipeline waits for them.
+  const jobs = plans.flatMap((plan, index) => [...plan.jobs.filter((j) => j.kind !== "pipeline"), ...plan.jobs.filter((j) => j.kind === "pipeline")].map((job) => ({ plan: index, job })));
+  yield* pMapIterable(jobs, async ({ plan, job }): Promise<RenderedJob> => {
+    const preview = previews[plan]!;
+    const diagnostics: Diagnostic[] = [];
+    const ready = job.kind === "pipeline" ? withPreviewOutputs(bundle, job, await preview.declared) : job;
+    try {
+      const files = await renderJob(bundle, ready, renderer, diagnostics);
+      preview.record(job, files);
+      return { plan, job: ready, files, diagnostics };
+    } finally {
+      preview.rendered(job); // rendered or not: a pipeline never waits for an instance that failed
+    }
+  }, { concurrency: RENDERS_IN_FLIGHT });
+}
+
+/** A plan run to the end: every file, in plan order, and every problem. */
 export async function renderPlan(bundle: Bundle, plan: RenderPlan, renderer: Renderer): Promise<RenderBundleResult> {
+  const files: RenderedFile[] = [];
   const diagnostics = [...plan.diagnostics];
-  const run = (job: RenderJob) => renderJob(bundle, job, renderer, diagnostics);
-  const first = plan.jobs.filter((job) => job.kind !== "pipeline");
-  const firstFiles = await Promise.all(first.map(run));
-  const rendered = new Map(first.map((job, i) => [job.resource, firstFiles[i]!]));
-  const pipelines = plan.jobs.filter((job) => job.kind === "pipeline");
-  const pipelineFiles = await Promise.all(pipelines.map((job) => run(withPreviewOutputs(bundle, job, rendered))));
-  return { files: [...firstFiles, ...pipelineFiles].flat(), diagnostics };
+  for await (const rendered of renderPlans(bundle, [plan], renderer)) {
+    files.push(...rendered.files);
+    diagnostics.push(...rendered.diagnostics);
+  }
+  return { files, diagnostics };
+}
+
+/**
+ * The outputs a plan's pipeline previews for its instances not yet deployed:
+ * each instance's declared outputs, read as soon as it renders (its files are
+ * not kept), ready once every such instance has rendered.
+ */
+class PreviewOutputs {
+  private readonly wanted: Set<string>;
+  private readonly outputs = new Map<string, Map<string, string | undefined>>();
+  /** Instances of one template mostly share their Outputs block: each distinct block is read once. */
+  private readonly blocks = new Map<string, Map<string, string | undefined>>();
+  private waiting: number;
+  private done!: () => void;
+  readonly declared: Promise<ReadonlyMap<string, Map<string, string | undefined>>>;
+
+  constructor(plan: RenderPlan) {
+    this.wanted = new Set(plan.jobs.flatMap((job) => job.previewOutputsOf ?? []));
+    this.waiting = plan.jobs.filter((job) => job.kind !== "pipeline" && this.wanted.has(job.resource)).length;
+    this.declared = new Promise((resolve) => (this.done = () => resolve(this.outputs)));
+    if (this.waiting === 0) this.done();
+  }
+
+  /** Reads what an instance's files declare. */
+  record(job: RenderJob, files: readonly RenderedFile[]): void {
+    if (job.kind !== "pipeline" && this.wanted.has(job.resource)) this.outputs.set(job.resource, declaredOutputs(files, this.blocks));
+  }
+
+  /** Counts a job as done, after `record`. */
+  rendered(job: RenderJob): void {
+    if (job.kind !== "pipeline" && this.wanted.has(job.resource) && --this.waiting === 0) this.done();
+  }
 }
 
 async function renderJob(bundle: Bundle, job: RenderJob, renderer: Renderer, diagnostics: Diagnostic[]): Promise<RenderedFile[]> {
-  const decoder = new TextDecoder();
   const out = (file: string) => `${job.resource}/${job.part.name}/${file}`;
   const files: RenderedFile[] = [];
   for (const source of job.part.files) {
-    const text = decoder.decode(bundle.files.get(source));
+    const text = textOf(bundle.files.get(source));
     const fileName = source.slice(job.part.dir.length + 1);
     if (source.endsWith(".tf") || job.part.templates.every((t) => t.renderingEngine !== "jinja")) {
       files.push({ path: out(fileName), source, content: text });
@@ -206,17 +272,15 @@ function mayWantDeployedValue(kind: string, message: string): boolean {
 }
 
 /** The pipeline's job with the outputs each not-yet-deployed instance's render tells. */
-function withPreviewOutputs(bundle: Bundle, job: RenderJob, rendered: ReadonlyMap<string, RenderedFile[]>): RenderJob {
+function withPreviewOutputs(bundle: Bundle, job: RenderJob, declared: ReadonlyMap<string, Map<string, string | undefined>>): RenderJob {
   const previewed = new Set(job.previewOutputsOf ?? []);
   if (previewed.size === 0) return job;
-  const decoder = new TextDecoder();
-  const read = job.part.files.flatMap((file) => findInstanceOutputReferences(decoder.decode(bundle.files.get(file))));
+  const read = job.part.files.flatMap((file) => findInstanceOutputReferences(textOf(bundle.files.get(file))));
   const placeholders = [...job.placeholders];
   const context = job.context as PipelineContext;
-  const blocks = new Map<string, Map<string, string | undefined>>(); // instances of one template mostly share their Outputs block
   const service_instances = context.service_instances.map((instance) => {
     if (!previewed.has(instance.name)) return instance;
-    const preview = previewInstanceOutputs(instance.name, declaredOutputs(rendered.get(instance.name) ?? [], blocks), read);
+    const preview = previewInstanceOutputs(instance.name, declared.get(instance.name) ?? new Map(), read);
     placeholders.push(...preview.placeholders);
     return { ...instance, outputs: preview.outputs };
   });
