@@ -5,9 +5,10 @@
 //      and what is deployed now (the last successful deployment's version and
 //      inputs, with the outputs recorded since), and diff them per resource,
 //      identical diffs grouped: a create is new from its first line.
+import pMap, { pMapIterable, pMapSkip } from "p-map";
 import { errorAt, sortDiagnostics, warningAt, type Diagnostic } from "../bundle/diagnostics.js";
 import { textOf, type Snapshot } from "../bundle/files.js";
-import { diffRenders, type RenderedDiff, type ResourceRender } from "../bundle/diff/diff.js";
+import { DiffStream, diffRenders, type RenderedDiff, type ResourceRender } from "../bundle/diff/diff.js";
 import type { Outputs } from "../bundle/render/context.js";
 import { findInstanceOutputReferences, previewInstanceOutputs } from "../bundle/render/deployed-outputs.js";
 import { placeholderOutputs } from "../bundle/render/render-bundle.js";
@@ -113,26 +114,36 @@ export async function fleetDiff(template: string, major: number, base: Bundle | 
   const following = records.filter((r) => r.template.name === template && r.template.major === major && r.template.minor === undefined);
   // Only a pipeline reads its service's instances.
   const deployed = following.some((r) => r.kind === "service_pipeline") ? await deployedInstances(records, ports) : [];
-  const before: ResourceRender[] = [];
-  const after: ResourceRender[] = [];
-  for (const record of following) {
+  // Resources render RESOURCES_IN_FLIGHT at a time, each diffed as its two sides are done, in the fleet's order.
+  const diffs = new DiffStream();
+  let rendered = 0;
+  const sides = pMapIterable(following, async (record) => {
     const last = await ports.store.lastSucceeded(record.key);
-    if (!last) continue;
+    if (!last) return undefined;
     const current = { ...record, inputs: last.inputs };
-    if (base) before.push((await renderWith(current, base, deployed, ports)).render);
-    after.push((await renderWith(current, head, deployed, ports)).render);
+    const [before, after] = await Promise.all([base && renderWith(current, base, deployed, ports), renderWith(current, head, deployed, ports)]);
+    return { before: before?.render, after: after.render };
+  }, { concurrency: RESOURCES_IN_FLIGHT });
+  for await (const side of sides) {
+    if (!side) continue;
+    rendered++;
+    if (side.before) diffs.base(side.before);
+    diffs.head(side.after);
   }
-  return after.length ? diffRenders(before, after) : undefined;
+  diffs.baseDone();
+  return rendered ? diffs.result() : undefined;
 }
+
+/** Resources of a fleet rendered at once: full batches for the sandbox, a bounded number of registry reads under way. */
+const RESOURCES_IN_FLIGHT = 64;
 
 /** Each recorded instance with the inputs of its last successful deployment; never-deployed ones are left out. */
 async function deployedInstances(records: readonly ResourceRecord[], ports: FleetPorts): Promise<ResourceRecord[]> {
-  const out: ResourceRecord[] = [];
-  for (const r of records.filter((r) => r.kind === "service_instance")) {
+  const instances = await pMap(records.filter((r) => r.kind === "service_instance"), async (r) => {
     const last = await ports.store.lastSucceeded(r.key);
-    if (last) out.push({ ...r, inputs: last.inputs });
-  }
-  return out;
+    return last ? { ...r, inputs: last.inputs } : pMapSkip;
+  }, { concurrency: RESOURCES_IN_FLIGHT });
+  return instances;
 }
 
 async function render(side: Side, peers: readonly ResourceRecord[], ports: InventoryReviewPorts): Promise<{ render: ResourceRender; diagnostics: Diagnostic[] }> {
