@@ -2,7 +2,7 @@
 // owner-specific (a version store, a GitHub client) is derived per job from these.
 import { resolve } from "node:path";
 import { createArtifactStore } from "../adapters/artifacts/index.js";
-import { createProtonPublisher, type ProtonMirrorSettings } from "../adapters/proton/index.js";
+import type { ProtonMirrorSettings } from "../adapters/proton/index.js";
 import { protonMirror } from "../adapters/proton/version-mirror.js";
 import { createQueue, type QueueLogger } from "../adapters/queue/index.js";
 import { createRegistry, DEFAULT_DATA_DIR } from "../adapters/registry/index.js";
@@ -52,15 +52,15 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
     ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
   }));
   if (!given.registry) owned.push(() => registry.close());
-  const queue = given.queue ?? createQueue({ ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(logger ? { logger } : {}) });
+  const queue = given.queue ?? await createQueue({ ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(logger ? { logger } : {}) });
   if (!given.queue) owned.push(() => queue.close());
   const renderer = given.renderer ?? createRenderPool({ engine: settings.renderEngine });
   if (!given.renderer) owned.push(() => renderer.close());
   // A caller's own renderer serves forks too, unless it gives one for them.
   const forkRenderer = given.forkRenderer ?? (given.renderer ? renderer : createRenderPool({ engine: "quickjs" }));
   if (!given.forkRenderer && !given.renderer) owned.push(() => forkRenderer.close());
-  const artifacts = given.artifacts ?? createArtifactStore(settings.artifacts);
-  const mirror = given.mirror ?? (settings.proton ? protonMirrorOf(settings.proton) : undefined);
+  const artifacts = given.artifacts ?? await createArtifactStore(settings.artifacts);
+  const mirror = given.mirror ?? (settings.proton ? await protonMirrorOf(settings.proton) : undefined);
   const provisioner = given.provisioner ?? provisionerRegistry({ env: process.env });
   const verifier = given.verifier ?? createVerifier();
 
@@ -82,6 +82,8 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
   };
 }
 
-function protonMirrorOf({ owner, ...options }: ProtonMirrorSettings): VersionMirror {
+/** The AWS SDK's Proton and S3 clients are loaded only when the mirror is configured. */
+async function protonMirrorOf({ owner, ...options }: ProtonMirrorSettings): Promise<VersionMirror> {
+  const { createProtonPublisher } = await import("../adapters/proton/index.js");
   return protonMirror(createProtonPublisher(options), owner);
 }

@@ -1,7 +1,7 @@
 // Provisioners by kind: a deployment names its provisioner and carries the
 // settings the config gave it; this builds (once per settings) the adapter of
 // that kind. A kind missing here is refused with a reason, never faked.
-import { cloudFormationProvisioner } from "../adapters/provisioners/cloudformation.js";
+import { parseCloudFormationConfig } from "../adapters/provisioners/cloudformation-config.js";
 import { commandProvisioner } from "../adapters/provisioners/command.js";
 import type { CallbackSettings } from "../adapters/provisioners/pull-request-callback.js";
 import { pullRequestProvisioner, type PullRequestProvisionerOptions } from "../adapters/provisioners/pull-request.js";
@@ -24,11 +24,25 @@ type Factory = (settings: ProvisionerSettings, name: string, context: Provisione
 const FACTORIES: Partial<Record<ProvisionerKind, Factory>> = {
   command: (settings, name, context) => commandProvisioner(settings, { name, env: context.env, ...(context.workRoot ? { workRoot: context.workRoot } : {}) }),
   // Credentials and endpoints come from the SDK's own chain (AWS_PROFILE, AWS_ENDPOINT_URL_CLOUDFORMATION, ...).
-  cloudformation: (settings, name) => cloudFormationProvisioner(settings, { name }),
+  cloudformation: (settings, name) => {
+    parseCloudFormationConfig(settings, name); // refused now, at the config's line, not at the first deployment
+    return loadedOnFirstUse(async () => (await import("../adapters/provisioners/cloudformation.js")).cloudFormationProvisioner(settings, { name }));
+  },
   "pull-request": (settings, name, context) => pullRequestProvisioner(settings, {
     name, ...(context.github ? { github: context.github } : {}), ...(context.callback ? { callback: context.callback } : {}),
   }),
 };
+
+/** A provisioner whose module (the AWS SDK's, for CloudFormation) loads when it first has work: terminal commands that deploy nothing do not pay for it. */
+function loadedOnFirstUse(load: () => Promise<Provisioner>): Provisioner {
+  let loaded: Promise<Provisioner> | undefined;
+  const provisioner = () => (loaded ??= load());
+  return {
+    deploy: async (request, signal) => (await provisioner()).deploy(request, signal),
+    status: async (request, handle) => (await provisioner()).status(request, handle),
+    destroy: async (request, signal) => (await provisioner()).destroy(request, signal),
+  };
+}
 
 /** `(name, settings) → Provisioner`, each built once for the same settings. Throws ProvisionerConfigError. */
 export function provisionerRegistry(context: ProvisionerContext): (name: string, settings: ProvisionerSettings) => Provisioner {

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { artifactStoreConfigFromEnv, createArtifactStore, S3ArtifactStore, sha256Hex } from "../../src/adapters/artifacts/index.js";
+import { artifactStoreConfigFromEnv, createArtifactStore, sha256Hex } from "../../src/adapters/artifacts/index.js";
+import { S3ArtifactStore } from "../../src/adapters/artifacts/s3.js";
 
 describe("createArtifactStore", () => {
   it("keeps bundles in a local folder unless a bucket is configured", async () => {
     const dir = await mkdtemp(join(tmpdir(), "baryon-artifacts-"));
     try {
-      const store = createArtifactStore({ dir });
+      const store = await createArtifactStore({ dir });
       const bytes = new TextEncoder().encode("local");
       const { location } = await store.put(sha256Hex(bytes), bytes);
       expect(fileURLToPath(location).startsWith(dir)).toBe(true);
@@ -20,8 +21,8 @@ describe("createArtifactStore", () => {
     }
   });
 
-  it("uses S3 when a bucket is configured", () => {
-    const store = createArtifactStore({ s3: { bucket: "b", prefix: "p", region: "eu-west-1" }, dir: "ignored" });
+  it("uses S3 when a bucket is configured", async () => {
+    const store = await createArtifactStore({ s3: { bucket: "b", prefix: "p", region: "eu-west-1" }, dir: "ignored" });
     expect(store).toBeInstanceOf(S3ArtifactStore);
     expect((store as S3ArtifactStore).keyOf("a".repeat(64))).toBe(`p/bundles/sha256/${"a".repeat(64)}.tar.gz`);
   });

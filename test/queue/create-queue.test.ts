@@ -7,14 +7,14 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 describe("createQueue", () => {
   it("runs jobs in-process when no Redis URL is configured", async () => {
-    const queue = createQueue({ logger: recordingLogger() });
+    const queue = await createQueue({ logger: recordingLogger() });
     expect(queue.constructor.name).toBe("InProcessQueue");
     await queue.close();
   });
 
   it("uses BullMQ on Redis when a Redis URL is configured", async () => {
     const prefix = `baryon-test-${process.pid}-factory-${Date.now()}`;
-    const queue = createQueue({ redisUrl: REDIS_URL, prefix, logger: recordingLogger() });
+    const queue = await createQueue({ redisUrl: REDIS_URL, prefix, logger: recordingLogger() });
     const redis = new Redis(REDIS_URL);
     try {
       expect(queue.constructor.name).toBe("BullmqQueue");

@@ -1,13 +1,13 @@
 // The composition root's way in: S3 when a bucket is configured, a local directory otherwise.
 import { createLocalArtifactStore, DEFAULT_ARTIFACT_DIR } from "./local.js";
-import { createS3ArtifactStore, type S3ArtifactConfig } from "./s3.js";
+import type { S3ArtifactConfig } from "./s3.js";
 import type { ArtifactStore } from "../../ports/artifact-store.js";
 
 export * from "../../ports/artifact-store.js";
 export { BundleArchiveError, packBundle, sha256Hex, unpackBundle, type PackedBundle, type UnpackOptions } from "../../bundle/archive/archive.js";
 export { DEFAULT_MAX_TAR_BYTES } from "./stored-form.js";
 export { createLocalArtifactStore, DEFAULT_ARTIFACT_DIR, type LocalArtifactStoreOptions } from "./local.js";
-export { createS3ArtifactStore, createS3Client, S3ArtifactStore, type S3ArtifactConfig, type S3ArtifactStoreOptions } from "./s3.js";
+export type { S3ArtifactConfig, S3ArtifactStoreOptions } from "./s3.js";
 
 export interface ArtifactStoreConfig {
   /** Store bundles in this bucket; when absent, in `dir`. */
@@ -16,8 +16,11 @@ export interface ArtifactStoreConfig {
   dir?: string;
 }
 
-export function createArtifactStore(config: ArtifactStoreConfig = {}): ArtifactStore {
-  return config.s3 ? createS3ArtifactStore(config.s3) : createLocalArtifactStore({ dir: config.dir ?? DEFAULT_ARTIFACT_DIR });
+/** S3's SDK is loaded only when a bucket is configured: a terminal command on the local store does not pay for it. */
+export async function createArtifactStore(config: ArtifactStoreConfig = {}): Promise<ArtifactStore> {
+  if (!config.s3) return createLocalArtifactStore({ dir: config.dir ?? DEFAULT_ARTIFACT_DIR });
+  const { createS3ArtifactStore } = await import("./s3.js");
+  return createS3ArtifactStore(config.s3);
 }
 
 /**

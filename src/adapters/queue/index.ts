@@ -1,10 +1,9 @@
 // The composition root's way in: BullMQ when Redis is configured, in-process otherwise.
-import { createBullmqQueue } from "./bullmq.js";
 import { createInProcessQueue } from "./in-process.js";
 import type { JobQueue, QueueLogger } from "../../ports/job-queue.js";
 
 export * from "../../ports/job-queue.js";
-export { createBullmqQueue, type BullmqQueueOptions } from "./bullmq.js";
+export type { BullmqQueueOptions } from "./bullmq.js";
 export { createInProcessQueue, type InProcessQueueOptions } from "./in-process.js";
 export type { Retention } from "./job-options.js";
 
@@ -16,7 +15,10 @@ export interface QueueConfig {
   logger?: QueueLogger;
 }
 
-export function createQueue(config: QueueConfig): JobQueue {
+/** BullMQ (and Redis' client) are loaded only when Redis is configured. */
+export async function createQueue(config: QueueConfig): Promise<JobQueue> {
   const { redisUrl, prefix, logger } = config;
-  return redisUrl ? createBullmqQueue({ connection: redisUrl, prefix, logger }) : createInProcessQueue({ logger });
+  if (!redisUrl) return createInProcessQueue({ logger });
+  const { createBullmqQueue } = await import("./bullmq.js");
+  return createBullmqQueue({ connection: redisUrl, prefix, logger });
 }
