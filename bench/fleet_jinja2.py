@@ -2,7 +2,8 @@
 Baryon made (base and head of every resource), rendered with Jinja2 and each
 pair diffed with difflib.
 
-Reads {"requests": [{"name", "source", "context"}]} as JSON on stdin; requests
+Reads {"sources": [...], "requests": [{"name", "source", "context"}]} as JSON on
+stdin, each request's source an index into sources; requests
 with the same name and context are one resource's two sides. Prints
 {"seconds": ..., "renders": ..., "changed": ...}: the time to compile each
 distinct source once, render every request and diff every pair (reading the
@@ -23,7 +24,8 @@ def _empty_block(value, raw=True):
 
 
 def main():
-    requests = json.load(sys.stdin)["requests"]
+    given = json.load(sys.stdin)
+    sources, requests = given["sources"], given["requests"]
     start = time.perf_counter()
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     for name in ("proton_cfn_iam_policy_arns", "proton_cfn_ecs_task_definition_formatted_env_vars",
@@ -32,7 +34,7 @@ def main():
     compiled = {}
     sides = {}
     for request in requests:
-        source = request["source"]
+        source = sources[request["source"]]
         template = compiled.get(source)
         if template is None:
             template = compiled[source] = env.from_string(source)

@@ -4,7 +4,7 @@
 // the rollout bench at issue 11's 10,000 instances (about 20 minutes), and the
 // fleet preview at issue 12's 10,000 instances.
 import { availableParallelism, cpus } from "node:os";
-import { FLEET_FULL, fleetBench } from "./fleet.js";
+import { FLEET_FULL, fleetBench, fleetRss } from "./fleet.js";
 import { githubBench } from "./github.js";
 import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
 import { renderBench } from "./render.js";
@@ -14,6 +14,11 @@ import { printResults, type BenchResult } from "./stats.js";
 
 const args = process.argv.slice(2);
 const full = args.includes("--full");
+const rssOnly = args.find((a) => a.startsWith("--fleet-rss="));
+if (rssOnly) {
+  await fleetRss(Number(rssOnly.slice("--fleet-rss=".length)));
+  process.exit(0);
+}
 const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]> = {
   render: ["Rendering (issue: bundle engine)", renderBench],
   fleet: [`Fleet preview (issue 12${full ? "" : "; --full for 10,000 instances"})`, () => fleetBench(full ? FLEET_FULL : undefined)],
