@@ -183,6 +183,16 @@ program
   });
 
 program
+  .command("ui")
+  .description("serve the web console on 127.0.0.1 — templates, the versions each resource runs, deployments — and print a one-time sign-in link")
+  .option("--dir <repo-dir>", "repository whose registry to show", ".")
+  .option("--port <port>", "port to listen on (default: any free port)")
+  .action(async (opts: { dir: string; port?: string }) => {
+    const { runUi } = await import("./cli/ui-command.js");
+    process.exitCode = await runUi(opts, stdout());
+  });
+
+program
   .command("render")
   .description("render one Jinja file with --context, or a version folder with --spec")
   .argument("<path>", "a template file, or a bundle folder (<template>/v<MAJOR>, or any folder with --template)")

@@ -125,6 +125,8 @@ export interface VersionStore extends VersionCatalog {
   latestMinor(template: string, major: number): Promise<number | undefined>;
   /** Every version of a template, ordered by major then minor. */
   listVersions(template: string): Promise<VersionRecord[]>;
+  /** The names of this owner's templates (those with a recorded version), sorted. */
+  templates(): Promise<string[]>;
   getVersion(template: string, major: number, minor: number): Promise<VersionRecord | undefined>;
   /** Publishing a draft sets publishedAt; back to draft clears it. Throws VersionNotFoundError. */
   setVersionStatus(template: string, major: number, minor: number, status: VersionStatus): Promise<VersionRecord>;

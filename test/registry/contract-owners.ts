@@ -44,6 +44,9 @@ export function describeOwnerScope(target: RegistryTarget): void {
 
       expect(await acme.listVersions("vpc")).toEqual([acmeFirst.version, acmeSecond.version]);
       expect(await globex.listVersions("vpc")).toEqual([globexFirst.version]);
+      await acme.recordVersion(newVersion({ template: "app-svc", bundle: "acme-app" }));
+      expect(await acme.templates()).toEqual(["app-svc", "vpc"]);
+      expect(await globex.templates()).toEqual(["vpc"]);
       expect(await acme.latestMinor("vpc", 1)).toBe(1);
       expect(await globex.latestMinor("vpc", 1)).toBe(0);
       expect(await globex.getVersion("vpc", 1, 1)).toBeUndefined();

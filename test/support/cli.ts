@@ -10,9 +10,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function baryon(args: string[], options: { cwd?: string } = {}): Promise<CliResult> {
+export function baryon(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`${ROOT}/bin/baryon.js`, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [`${ROOT}/bin/baryon.js`, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: "1", ...options.env } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });

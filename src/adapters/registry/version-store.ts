@@ -120,6 +120,12 @@ export function createSqlVersionStore(db: Db, owner: Owner): VersionStore {
         return rows.map(toRecord);
       }),
 
+    templates: () =>
+      guard("templates", async () => {
+        const rows = await db.query<{ name: string }>("SELECT name FROM templates WHERE owner = $1 ORDER BY name", [key]);
+        return rows.map((r) => r.name);
+      }),
+
     getVersion: (template, major, minor) =>
       guard("getVersion", async () => {
         const [row] = await db.query<VersionRow>(

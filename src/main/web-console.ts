@@ -1,0 +1,126 @@
+// The web console's HTTP server: read-only fleet pages for one owner.
+// `baryon ui` serves it on 127.0.0.1 with a one-time token in the URL it prints;
+// the token buys a session cookie, signed with a key that lives as long as the
+// process. No page serves data without a session except /health.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fleetDashboard } from "../flows/fleet-dashboard.js";
+import type { Owner, Registry } from "../ports/registry.js";
+import { dashboardPage, templatePage } from "../present/web/dashboard.js";
+import { html, page } from "../present/web/html.js";
+
+export interface ConsoleOptions {
+  registry: Registry;
+  owner: Owner;
+  /** 0 (default) for any free port. */
+  port?: number;
+  /** How long a session lasts (default 12 hours). */
+  sessionMs?: number;
+}
+
+export interface RunningConsole {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** The URL to open once: it carries the one-time token. */
+  loginUrl: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = "baryon_session";
+const HEADERS = {
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  // The login URL carries the token: never in a Referer.
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
+export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
+  const key = randomBytes(32);
+  let token: string | undefined = randomBytes(24).toString("base64url");
+  const sessionMs = options.sessionMs ?? 12 * 60 * 60 * 1000;
+  const sessions = new SessionCookies(key, sessionMs);
+  const owner = options.owner.login;
+
+  const server = createServer((request, response) => {
+    void handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, page("Error", owner, html`<h1>Something went wrong</h1><p>${(error as Error).message}</p>`));
+      else response.destroy();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (request.method !== "GET" && request.method !== "HEAD") return send(response, 405, "only GET: this console reads\n", { allow: "GET, HEAD" }, "text/plain");
+    if (url.pathname === "/health") return send(response, 200, "ok\n", {}, "text/plain");
+    if (url.pathname === "/login") {
+      const given = url.searchParams.get("token") ?? "";
+      if (token === undefined || !sameSecret(given, token)) return send(response, 401, signInPage(owner, "This sign-in link was used already or is wrong."));
+      token = undefined; // one time
+      return send(response, 303, "", { location: "/", "set-cookie": sessions.issue(owner) }, "text/plain");
+    }
+    if (!sessions.valid(request.headers.cookie, owner)) return send(response, 401, signInPage(owner, "Sign in with the link `baryon ui` printed."));
+    const ports = { versions: options.registry.versions(options.owner), deployments: options.registry.deployments(options.owner) };
+    if (url.pathname === "/") return send(response, 200, dashboardPage(owner, await fleetDashboard(ports)));
+    const template = /^\/templates\/([^/]+)$/.exec(url.pathname);
+    if (template) {
+      const name = decodeURIComponent(template[1]!);
+      const found = (await fleetDashboard(ports)).templates.find((t) => t.name === name);
+      if (found) return send(response, 200, templatePage(owner, found));
+    }
+    return send(response, 404, page("Not found", owner, html`<h1>Not found</h1><p>No page at ${url.pathname}. <a href="/">The fleet</a>.</p>`));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    loginUrl: `${url}/login?token=${token}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}, type = "text/html"): void {
+  response.writeHead(status, { ...HEADERS, "content-type": `${type}; charset=utf-8`, ...headers });
+  response.end(response.req.method === "HEAD" ? undefined : body);
+}
+
+function signInPage(owner: string, why: string): string {
+  return page("Sign in", owner, html`<h1>Sign in</h1><p>${why}</p><p>Run <code>baryon ui</code> again for a new link.</p>`);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Sessions as signed cookies: `<owner>.<expiry>.<HMAC of both>`, HttpOnly and SameSite=Strict. */
+class SessionCookies {
+  constructor(private readonly key: Buffer, private readonly lifetimeMs: number) {}
+
+  issue(owner: string): string {
+    const value = this.sign(`${encodeURIComponent(owner)}.${Date.now() + this.lifetimeMs}`);
+    return `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.lifetimeMs / 1000)}`;
+  }
+
+  valid(header: string | undefined, owner: string): boolean {
+    const value = header?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const parts = value?.split(".");
+    if (!parts || parts.length !== 3) return false;
+    const [who, expiry] = parts as [string, string, string];
+    return sameSecret(value!, this.sign(`${who}.${expiry}`)) && decodeURIComponent(who) === owner && Number(expiry) > Date.now();
+  }
+
+  private sign(payload: string): string {
+    return `${payload}.${createHmac("sha256", this.key).update(payload).digest("base64url")}`;
+  }
+}

@@ -1,0 +1,63 @@
+// The web console's fleet pages: the dashboard (each template, the versions
+// its resources run by stage, every resource) and a template's versions.
+// Plain HTML: every page reads without JavaScript.
+import type { FleetDashboard, TemplateOverview } from "../../flows/fleet-dashboard.js";
+import { versionText } from "../../inventory/model.js";
+import type { ResourceStatus } from "../../flows/fleet-status.js";
+import { html, page, type Markup } from "./html.js";
+
+const PALETTE = 6;
+
+export function dashboardPage(owner: string, fleet: FleetDashboard): string {
+  const stages = stageOrder(fleet);
+  const body = html`<h1>Fleet</h1>
+${fleet.templates.length === 0 ? html`<p>Nothing is published yet: <code>baryon publish</code> records a repository's templates.</p>` : ""}
+${fleet.templates.map((t) => templateSection(t, stages))}
+${resourcesTable(fleet.resources)}`;
+  return page("Fleet", owner, body);
+}
+
+export function templatePage(owner: string, template: TemplateOverview): string {
+  const body = html`<h1>${template.name}</h1>
+<table><caption>Versions, newest first</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Recorded</th></tr></thead>
+<tbody>${template.versions.map((v) => html`<tr><td>${versionText(v)}${versionText(v) === template.recommended ? html`<span class="tag">recommended</span>` : ""}</td>
+<td>${v.status}</td><td>${v.source.repository}${v.source.pullRequest ? html` #${v.source.pullRequest}` : ""} <code>${v.source.commit.slice(0, 7)}</code></td>
+<td>${v.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td></tr>`)}</tbody></table>`;
+  return page(template.name, owner, body);
+}
+
+/** Every stage on the page, in a stable order, so a stage keeps its colour from template to template. */
+function stageOrder(fleet: FleetDashboard): string[] {
+  return [...new Set(fleet.templates.flatMap((t) => t.running.flatMap((r) => Object.keys(r.stages))))].sort();
+}
+
+function templateSection(template: TemplateOverview, stages: readonly string[]): Markup {
+  const most = Math.max(1, ...template.running.map((r) => r.total));
+  const stageName = (stage: string) => stage || "no stage";
+  return html`<section aria-labelledby="t-${template.name}">
+<h2 id="t-${template.name}"><a href="/templates/${encodeURIComponent(template.name)}">${template.name}</a>
+${template.recommended ? html`<span class="tag">recommended ${template.recommended}</span>` : ""}</h2>
+${template.running.length === 0 ? html`<p>No resource uses this template yet.</p>` : html`<table>
+<caption>Resources by the version they run</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Resources</th><th scope="col">By stage</th></tr></thead>
+<tbody>${template.running.map((r) => {
+    const parts = Object.entries(r.stages).sort(([a], [b]) => stages.indexOf(a) - stages.indexOf(b));
+    const words = parts.map(([stage, n]) => `${stageName(stage)} ${n}`).join(", ");
+    return html`<tr><th scope="row">${r.version}</th><td>${r.total}</td>
+<td><div class="bar" role="img" aria-label="${words}" style="width: ${(20 * r.total) / most}rem">${parts.map(([stage, n]) =>
+      html`<span class="stage-${stages.indexOf(stage) % PALETTE}" style="width: ${(100 * n) / r.total}%"></span>`)}</div>
+${parts.map(([stage, n]) => html`<span><span class="key stage-${stages.indexOf(stage) % PALETTE}"></span>${stageName(stage)} ${n}</span> `)}</td></tr>`;
+  })}</tbody></table>`}
+</section>`;
+}
+
+function resourcesTable(resources: readonly ResourceStatus[]): Markup {
+  if (resources.length === 0) return html`<p>No resources yet: <code>baryon apply</code> deploys the inventory.</p>`;
+  return html`<table><caption>Resources</caption>
+<thead><tr><th scope="col">Resource</th><th scope="col">Kind</th><th scope="col">Stage</th><th scope="col">Template</th>
+<th scope="col">Running</th><th scope="col">Last deployment</th></tr></thead>
+<tbody>${resources.map(({ resource, running, latest }) => html`<tr><th scope="row">${resource.key}</th><td>${resource.kind.replace("service_", "")}</td>
+<td>${resource.stage ?? ""}</td><td>${resource.template.name}</td><td>${running ? versionText(running) : "none"}</td>
+<td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? `${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
+}

@@ -1,0 +1,157 @@
+// The web console in a real browser (playwright-core driving Debian's chromium),
+// served by a real `baryon ui` process on a registry filled by real commands:
+// publish, apply, a new minor deployed to the test stage only.
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baryon, ROOT } from "../support/cli.js";
+import { gitRepo } from "../support/git-repo.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = join(ROOT, "test-results/screenshots");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+/** The issue's size for screenshots; CSP bypassed only so that the test can inject axe-core. */
+const VIEW = { viewport: { width: 1280, height: 800 }, bypassCSP: true };
+
+/** A template repository of `owner` laid out like this one, its registry in `dataDir`. */
+function fleetRepo(owner: string) {
+  const repo = gitRepo();
+  for (const dir of ["examples/templates", "examples/inventory", ".github"]) cpSync(join(ROOT, dir), join(repo.dir, dir), { recursive: true });
+  repo.git("remote", "add", "origin", `https://github.com/${owner}/templates.git`);
+  repo.commit("Templates and inventory");
+  return repo;
+}
+
+/** `baryon ui` running, and the sign-in link it printed. */
+async function startUi(dir: string, env: Record<string, string>): Promise<{ child: ChildProcess; loginUrl: string }> {
+  const child = spawn(process.execPath, [join(ROOT, "bin/baryon.js"), "ui", "--dir", dir], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr!.on("data", (d) => (err += d));
+  const loginUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const link = /https?:\/\/127\.0\.0\.1:\d+\/login\?token=\S+/.exec(out)?.[0];
+      if (link) resolve(link);
+    });
+    child.once("exit", (code) => reject(new Error(`baryon ui exited ${code} before printing its link: ${err}`)));
+  });
+  return { child, loginUrl };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  return exited;
+}
+
+/** axe-core's serious and critical findings on the page, as "rule: target" lines. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run()).violations);
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+describe("the web console (baryon ui)", () => {
+  const shared = mkdtempSync(join(tmpdir(), "baryon-ui-"));
+  const env = { BARYON_DATA_DIR: join(shared, "registry") };
+  let browser: Browser;
+  let ui: { child: ChildProcess; loginUrl: string };
+  let signedIn: BrowserContext;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+    // acme publishes 1.0 of everything, applies its inventory, then publishes fargate-env 1.1 and deploys it to test only.
+    const repo = fleetRepo("acme");
+    expect((await baryon(["publish", repo.dir], { env })).code).toBe(0);
+    expect((await baryon(["apply", repo.dir], { env })).code).toBe(0);
+    const template = join(repo.dir, "examples/templates/fargate-env/v1/infrastructure/cloudformation.yaml");
+    writeFileSync(template, `${readFileSync(template, "utf8")}\n# tagged\n`);
+    repo.commit("fargate-env: a comment");
+    expect((await baryon(["publish", repo.dir], { env })).stdout).toContain("fargate-env 1.1");
+    expect((await baryon(["deploy", "test", "--version", "1.1", "--dir", repo.dir], { env })).code).toBe(0);
+    ui = await startUi(repo.dir, env);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    signedIn = await browser.newContext(VIEW);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (ui) expect(await stop(ui.child)).toBe(0);
+  });
+
+  it("shows nothing without signing in, and its sign-in link works once", async () => {
+    const stranger = await browser.newPage(VIEW);
+    const origin = new URL(ui.loginUrl).origin;
+    const refused = await stranger.goto(`${origin}/`);
+    expect(refused!.status()).toBe(401);
+    expect(await stranger.textContent("body")).not.toContain("fargate-env");
+    expect((await stranger.goto(`${origin}/templates/fargate-env`))!.status()).toBe(401);
+    await shoot(stranger, "sign-in");
+    expect(await accessibilityProblems(stranger)).toEqual([]);
+    expect(await (await fetch(`${origin}/health`)).text()).toBe("ok\n");
+
+    const page = await signedIn.newPage();
+    const landed = await page.goto(ui.loginUrl);
+    expect(landed!.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe("/");
+    // Used once: the same link signs nobody else in.
+    expect((await stranger.goto(ui.loginUrl))!.status()).toBe(401);
+    expect((await stranger.goto(`${origin}/`))!.status()).toBe(401);
+    // A forged cookie is refused too.
+    await stranger.context().addCookies([{ name: "baryon_session", value: `acme.${Date.now() + 60_000}.forged`, url: origin }]);
+    expect((await stranger.goto(`${origin}/`))!.status()).toBe(401);
+  });
+
+  it("shows each template's versions in use by stage, and every resource with the version it runs", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/", ui.loginUrl).href);
+    expect(await page.textContent("h1")).toBe("Fleet");
+    const env = page.locator("section", { has: page.locator("h2", { hasText: "fargate-env" }) });
+    await expect.poll(() => env.locator("h2").textContent()).toContain("recommended 1.1");
+    const rows = await env.locator("tbody tr").allInnerTexts();
+    expect(rows.map((r) => r.replace(/\s+/g, " ").trim())).toEqual(["1.1 1 test 1", "1.0 1 prod 1"]);
+    const service = page.locator("section", { has: page.locator("h2", { hasText: "load-balanced-fargate-svc" }) });
+    expect((await service.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim())).toEqual(["1.0 3 no stage 1 prod 1 test 1"]);
+    const resources = page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr");
+    expect(await resources.count()).toBe(5);
+    expect((await resources.filter({ has: page.getByRole("rowheader", { name: "test", exact: true }) }).innerText()).replace(/\s+/g, " ")).toContain("test environment test fargate-env 1.1 succeeded (1.1)");
+    await shoot(page, "dashboard");
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.click("text=fargate-env");
+    expect(new URL(page.url()).pathname).toBe("/templates/fargate-env");
+    const versions = (await page.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
+    expect(versions).toHaveLength(2);
+    expect(versions[0]).toMatch(/^1\.1recommended published acme\/templates [0-9a-f]{7} \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(versions[1]).toMatch(/^1\.0 published acme\/templates/);
+    await shoot(page, "template");
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect((await page.goto(new URL("/templates/nope", ui.loginUrl).href))!.status()).toBe(404);
+  });
+
+  it("shows another owner nothing of acme's, on the same registry", async () => {
+    const other = fleetRepo("globex");
+    const theirs = await startUi(other.dir, env);
+    try {
+      const page = await browser.newPage(VIEW);
+      await page.goto(theirs.loginUrl);
+      const body = await page.textContent("main");
+      expect(body).toContain("Nothing is published yet");
+      expect(body).not.toContain("fargate-env");
+      expect(body).toContain("No resources yet");
+    } finally {
+      expect(await stop(theirs.child)).toBe(0);
+    }
+  });
+});
