@@ -4,6 +4,7 @@
 // the rollout bench at issue 11's 10,000 instances (about 20 minutes), and the
 // fleet preview at issue 12's 10,000 instances.
 import { availableParallelism, cpus } from "node:os";
+import { CONSOLE_FULL, CONSOLE_QUICK, consoleBench } from "./console.js";
 import { FLEET_FULL, fleetBench, fleetRss } from "./fleet.js";
 import { githubBench } from "./github.js";
 import { FULL_SIZE, QUICK_SIZE, reconcileBench } from "./reconcile.js";
@@ -25,6 +26,7 @@ const BENCHES: Record<string, [title: string, run: () => Promise<BenchResult[]>]
   github: ["GitHub App (issue: GitHub App)", githubBench],
   reconcile: [`Reconcile and deploy (issue 10${full ? "" : "; --full for 1,000 environments and 5,000 instances"})`, () => reconcileBench(full ? FULL_SIZE : QUICK_SIZE)],
   startup: ["CLI startup (issue 12, goal 4)", startupBench],
+  console: [`Web console (issue 13${full ? "" : "; --full for 1,000 environments and 10,000 instances"})`, () => consoleBench(full ? CONSOLE_FULL : CONSOLE_QUICK)],
   rollout: [`Rollout (issue 11${full ? "" : "; --full for 10,000 instances"})`, () => rolloutBench(full ? ROLLOUT_FULL : ROLLOUT_QUICK)],
 };
 const selected = args.filter((a) => !a.startsWith("--"));

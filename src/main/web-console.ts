@@ -5,13 +5,18 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fleetDashboard } from "../flows/fleet-dashboard.js";
+import { fleetDashboard, templateOverview } from "../flows/fleet-dashboard.js";
+import type { ArtifactStore } from "../ports/artifact-store.js";
 import type { Owner, Registry } from "../ports/registry.js";
 import { dashboardPage, templatePage } from "../present/web/dashboard.js";
+import { deploymentPage, rolloutPage, rolloutsPage } from "../present/web/rollouts.js";
 import { html, page } from "../present/web/html.js";
+import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../present/web/live.js";
 
 export interface ConsoleOptions {
   registry: Registry;
+  /** Where deployment logs are kept. */
+  artifacts: ArtifactStore;
   owner: Owner;
   /** 0 (default) for any free port. */
   port?: number;
@@ -29,7 +34,8 @@ export interface RunningConsole {
 
 const COOKIE = "baryon_session";
 const HEADERS = {
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  // One script, our own (live.ts); it fetches pages of this origin.
+  "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",
   // The login URL carries the token: never in a Referer.
   "referrer-policy": "no-referrer",
@@ -54,6 +60,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const url = new URL(request.url ?? "/", "http://localhost");
     if (request.method !== "GET" && request.method !== "HEAD") return send(response, 405, "only GET: this console reads\n", { allow: "GET, HEAD" }, "text/plain");
     if (url.pathname === "/health") return send(response, 200, "ok\n", {}, "text/plain");
+    if (url.pathname === LIVE_SCRIPT_PATH) return send(response, 200, LIVE_SCRIPT, {}, "text/javascript");
     if (url.pathname === "/login") {
       const given = url.searchParams.get("token") ?? "";
       if (token === undefined || !sameSecret(given, token)) return send(response, 401, signInPage(owner, "This sign-in link was used already or is wrong."));
@@ -61,15 +68,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return send(response, 303, "", { location: "/", "set-cookie": sessions.issue(owner) }, "text/plain");
     }
     if (!sessions.valid(request.headers.cookie, owner)) return send(response, 401, signInPage(owner, "Sign in with the link `baryon ui` printed."));
-    const ports = { versions: options.registry.versions(options.owner), deployments: options.registry.deployments(options.owner) };
-    if (url.pathname === "/") return send(response, 200, dashboardPage(owner, await fleetDashboard(ports)));
-    const template = /^\/templates\/([^/]+)$/.exec(url.pathname);
-    if (template) {
-      const name = decodeURIComponent(template[1]!);
-      const found = (await fleetDashboard(ports)).templates.find((t) => t.name === name);
-      if (found) return send(response, 200, templatePage(owner, found));
-    }
-    return send(response, 404, page("Not found", owner, html`<h1>Not found</h1><p>No page at ${url.pathname}. <a href="/">The fleet</a>.</p>`));
+    const found = await route(url, options);
+    if (found) return send(response, 200, found);
+    return send(response, 404, page("Not found", owner, html`<h1>Not found</h1><p>Nothing at ${url.pathname}. <a href="/">The fleet</a>.</p>`));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +87,46 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       server.closeAllConnections();
     }),
   };
+}
+
+/** The page at `url` for the console's owner, or undefined for none. */
+async function route(url: URL, { registry, owner, artifacts }: ConsoleOptions): Promise<string | undefined> {
+  const login = owner.login;
+  const ports = { versions: registry.versions(owner), deployments: registry.deployments(owner), rollouts: registry.rollouts(owner) };
+  const parts = pathParts(url.pathname);
+  if (!parts || parts.length > 3) return undefined;
+  const [, section, id] = parts;
+  if (url.pathname === "/") {
+    // An empty choice in the filter form is no filter.
+    const filter = { template: url.searchParams.get("template") || undefined, stage: url.searchParams.get("stage") || undefined };
+    const offset = Math.max(0, Math.floor(Number(url.searchParams.get("from") ?? 0)) || 0);
+    return dashboardPage(login, await fleetDashboard(ports, filter, offset), filter);
+  }
+  if (section === "templates" && id) {
+    const template = await templateOverview(ports, id);
+    return template && templatePage(login, template);
+  }
+  const { rollouts } = ports;
+  if (section === "rollouts" && id === undefined) return rolloutsPage(login, await rollouts.rollouts({ limit: 50 }));
+  if (section === "rollouts" && id) {
+    const rollout = await rollouts.getRollout(id);
+    return rollout && rolloutPage(login, { rollout, targets: await rollouts.targets(id), now: new Date() });
+  }
+  if (section === "deployments" && id) {
+    const deployment = await ports.deployments.getDeployment(id);
+    const log = deployment?.log ? new TextDecoder().decode(await artifacts.get(deployment.log)) : undefined;
+    return deployment && deploymentPage(login, deployment, log);
+  }
+  return undefined;
+}
+
+/** The path's segments, decoded; undefined for one that does not decode. */
+function pathParts(path: string): string[] | undefined {
+  try {
+    return path.split("/").map((p) => decodeURIComponent(p));
+  } catch {
+    return undefined;
+  }
 }
 
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}, type = "text/html"): void {

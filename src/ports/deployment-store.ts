@@ -10,6 +10,27 @@ import type { Declared, TemplateRef } from "../inventory/model.js";
 import type { DeploymentOutputs, ResourceKind } from "./provisioner.js";
 import type { Owner } from "./registry.js";
 
+/** Resources of one template, of one stage. */
+export interface ResourceFilter {
+  template?: string | undefined;
+  stage?: string | undefined;
+}
+
+/** Resources of a template and stage (undefined: a pipeline) that run a version (undefined: none has succeeded yet). */
+export interface VersionCount {
+  template: string;
+  stage?: string;
+  version?: { major: number; minor: number };
+  count: number;
+}
+
+/** A resource with the deployment that runs (its last success) and its latest, whatever the outcome. */
+export interface ResourceStatus {
+  resource: ResourceRecord;
+  running?: DeploymentRecord;
+  latest?: DeploymentRecord;
+}
+
 /** A resource as reconciled from the inventory: what it should be. */
 export interface ResourceRecord {
   /** Unique within the owner: `payments-prod`, `checkout/checkout-prod`, `checkout/pipeline`. */
@@ -131,6 +152,12 @@ export interface DeploymentStore {
   lastSucceeded(resource: string): Promise<DeploymentRecord | undefined>;
   /** The same for every resource of the owner at once, by resource key (one query for a whole plan). */
   lastSucceededAll(): Promise<Map<string, DeploymentRecord>>;
+  /** The latest deployment of every resource of the owner, whatever its outcome, by resource key (one query for a dashboard). */
+  latestAll(): Promise<Map<string, DeploymentRecord>>;
+  /** How many resources run each version of each template, by stage, counted in the registry (a fleet of 10,000 is not read to count it). */
+  versionCounts(filter?: ResourceFilter): Promise<VersionCount[]>;
+  /** One page of resources, sorted by key, each with its running and latest deployment, and how many the filter leaves in all. */
+  statusPage(page: ResourceFilter & { offset: number; limit: number }): Promise<{ statuses: ResourceStatus[]; total: number }>;
   /** Unfinished deployments (pending or in progress), oldest first: what the resync re-enqueues. */
   unfinished(limit?: number): Promise<DeploymentRecord[]>;
 }

@@ -10,7 +10,7 @@ export interface RolloutView {
   now: Date;
 }
 
-interface Row {
+export interface StageRow {
   stage: string;
   progress: StageProgress;
   soak: string;
@@ -40,7 +40,7 @@ export function haltReply({ rollout, targets }: RolloutView): string {
 
 export function rolloutMarkdown(view: RolloutView): string {
   const { rollout } = view;
-  const rows = rowsOf(view);
+  const rows = stageRows(view);
   const lines = [
     ROLLOUT_MARKER(rollout.id),
     `### Rollout of ${rollout.template} ${rollout.major}.${rollout.minor}: ${rollout.status.replace("_", " ")}`,
@@ -59,7 +59,7 @@ export function rolloutMarkdown(view: RolloutView): string {
 
 export function rolloutText(view: RolloutView): string {
   const { rollout } = view;
-  const rows = rowsOf(view);
+  const rows = stageRows(view);
   const table = [["STAGE", "DONE", "FAILED", "IN FLIGHT", "PENDING", "SOAK", "GATE"],
     ...rows.map((r) => [r.stage, `${r.progress.done}/${r.progress.total}`, String(r.progress.failed), String(r.progress.inFlight), String(pending(r.progress)), r.soak, r.gate.replaceAll("`", "")])];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -87,7 +87,8 @@ export function nextStep({ rollout, targets, now }: RolloutView): string {
   }
 }
 
-function rowsOf({ rollout, targets, now }: RolloutView): Row[] {
+/** One row per stage: its progress, soak and gate, as every view of a rollout shows them. */
+export function stageRows({ rollout, targets, now }: RolloutView): StageRow[] {
   return rollout.plan.stages.map((stage) => {
     const progress = stageProgress(stage, targets);
     const approval = rollout.approvals.find((a) => a.stage === stage.name);
@@ -105,7 +106,7 @@ function soakLeft(stage: PlannedStage, targets: ReadonlyMap<string, TargetState>
   return soakEndsAt && soakEndsAt > now ? duration(soakEndsAt.getTime() - now.getTime()) : undefined;
 }
 
-const pending = (p: StageProgress) => p.total - p.done - p.failed - p.inFlight;
+export const pending = (p: StageProgress) => p.total - p.done - p.failed - p.inFlight;
 
 /** `1h 5m`, `4m 30s`, `12s`: rounded up to the second. */
 export function duration(ms: number): string {

@@ -112,6 +112,56 @@ export function describeDeployments(target: RegistryTarget): void {
       const all = await acme.lastSucceededAll();
       expect([...all.keys()].sort()).toEqual(["dev", "qa"]);
       expect(all.get("dev")).toEqual(await acme.lastSucceeded("dev"));
+      // The latest of each, whatever its outcome: the two succeeded, the four still pending.
+      const latest = await acme.latestAll();
+      expect([...latest.keys()].sort()).toEqual(asked.map((r) => r.key).sort());
+      expect(latest.get("shop/a")).toEqual((await acme.deploymentsOf("shop/a", 1))[0]);
+      expect(latest.get("qa")!.status).toBe("succeeded");
+      expect(latest.get("blog/c")!.status).toBe("pending");
+    });
+
+    it("counts the versions resources run by template and stage, and pages through resources with their deployments", async () => {
+      const { registry, acme, globex } = await setup();
+      await registry.versions(ACME).recordVersion(newVersion({ bundle: "b" })); // fargate-svc 1.1
+      const envs = ["a", "b", "c", "d", "e"].map((k, i) => resource(`env-${k}`, { stage: i < 3 ? "test" : "prod" }));
+      const pipeline = resource("shop/pipeline", { kind: "service_pipeline", name: "shop", service: "shop" });
+      delete (pipeline as Partial<ResourceRecord>).stage;
+      const finish = async (r: ResourceRecord, minor: number, status: "succeeded" | "failed") => {
+        const { deployment } = await acme.requestDeployment(r, deploy(r.key, { minor }));
+        await acme.startDeployment(deployment.id, "d");
+        await acme.finishDeployment(deployment.id, status === "succeeded" ? { status, outputs: {} } : { status, reason: "boom" });
+      };
+      // a, b at 1.1; c at 1.0 then a failed 1.1; d at 1.0; e never succeeded; the pipeline at 1.0.
+      await finish(envs[0]!, 1, "succeeded");
+      await finish(envs[1]!, 1, "succeeded");
+      await finish(envs[2]!, 0, "succeeded");
+      await finish(envs[2]!, 1, "failed");
+      await finish(envs[3]!, 0, "succeeded");
+      await finish(envs[4]!, 0, "failed");
+      await finish(pipeline, 0, "succeeded");
+      const v = (minor: number) => ({ major: 1, minor });
+      expect(await acme.versionCounts()).toEqual([
+        { template: "fargate-svc", stage: "test", version: v(1), count: 2 },
+        { template: "fargate-svc", version: v(0), count: 1 },
+        { template: "fargate-svc", stage: "prod", version: v(0), count: 1 },
+        { template: "fargate-svc", stage: "test", version: v(0), count: 1 },
+        { template: "fargate-svc", stage: "prod", count: 1 },
+      ]);
+      expect(await acme.versionCounts({ stage: "prod" })).toEqual([
+        { template: "fargate-svc", stage: "prod", version: v(0), count: 1 }, { template: "fargate-svc", stage: "prod", count: 1 },
+      ]);
+      expect(await globex.versionCounts()).toEqual([]);
+
+      const first = await acme.statusPage({ offset: 0, limit: 4 });
+      expect(first.total).toBe(6);
+      expect(first.statuses.map((s) => [s.resource.key, s.running && `1.${s.running.minor}`, s.latest?.status])).toEqual([
+        ["env-a", "1.1", "succeeded"], ["env-b", "1.1", "succeeded"], ["env-c", "1.0", "failed"], ["env-d", "1.0", "succeeded"],
+      ]);
+      expect(first.statuses[2]).toEqual({ resource: envs[2], running: await acme.lastSucceeded("env-c"), latest: (await acme.deploymentsOf("env-c", 1))[0] });
+      const rest = await acme.statusPage({ offset: 4, limit: 4 });
+      expect(rest.statuses.map((s) => [s.resource.key, s.running?.minor, s.latest?.status])).toEqual([["env-e", undefined, "failed"], ["shop/pipeline", 0, "succeeded"]]);
+      expect((await acme.statusPage({ offset: 0, limit: 10, stage: "prod", template: "fargate-svc" })).statuses.map((s) => s.resource.key)).toEqual(["env-d", "env-e"]);
+      expect(await globex.statusPage({ offset: 0, limit: 10 })).toEqual({ statuses: [], total: 0 });
     });
 
     it("refuses a deployment of a version the owner does not have", async () => {

@@ -2,13 +2,15 @@
 // served by a real `baryon ui` process on a registry filled by real commands:
 // publish, apply, a new minor deployed to the test stage only.
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { baryon, ROOT } from "../support/cli.js";
+import { DATABASE_URL } from "../support/registry.js";
 import { gitRepo } from "../support/git-repo.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -50,6 +52,16 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+async function sql(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /** axe-core's serious and critical findings on the page, as "rule: target" lines. */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
@@ -63,16 +75,20 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 describe("the web console (baryon ui)", () => {
-  const shared = mkdtempSync(join(tmpdir(), "baryon-ui-"));
-  const env = { BARYON_DATA_DIR: join(shared, "registry") };
+  // Postgres, in a schema of its own: the console reads while other commands write (PGlite is one process's).
+  const schema = `ui_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const env = { DATABASE_URL: `${DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
   let browser: Browser;
   let ui: { child: ChildProcess; loginUrl: string };
   let signedIn: BrowserContext;
+  let acme: ReturnType<typeof fleetRepo>;
 
   beforeAll(async () => {
+    await sql(`CREATE SCHEMA ${schema}`);
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
     // acme publishes 1.0 of everything, applies its inventory, then publishes fargate-env 1.1 and deploys it to test only.
-    const repo = fleetRepo("acme");
+    acme = fleetRepo("acme");
+    const repo = acme;
     expect((await baryon(["publish", repo.dir], { env })).code).toBe(0);
     expect((await baryon(["apply", repo.dir], { env })).code).toBe(0);
     const template = join(repo.dir, "examples/templates/fargate-env/v1/infrastructure/cloudformation.yaml");
@@ -88,6 +104,7 @@ describe("the web console (baryon ui)", () => {
   afterAll(async () => {
     await browser?.close();
     if (ui) expect(await stop(ui.child)).toBe(0);
+    await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   });
 
   it("shows nothing without signing in, and its sign-in link works once", async () => {
@@ -125,11 +142,12 @@ describe("the web console (baryon ui)", () => {
     expect((await service.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim())).toEqual(["1.0 3 no stage 1 prod 1 test 1"]);
     const resources = page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr");
     expect(await resources.count()).toBe(5);
-    expect((await resources.filter({ has: page.getByRole("rowheader", { name: "test", exact: true }) }).innerText()).replace(/\s+/g, " ")).toContain("test environment test fargate-env 1.1 succeeded (1.1)");
+    const testRow = resources.filter({ has: page.getByRole("rowheader", { name: "test", exact: true }) });
+    expect((await testRow.innerText()).replace(/\s+/g, " ")).toMatch(/^test environment test fargate-env 1\.1 #\d+ succeeded \(1\.1\)$/);
     await shoot(page, "dashboard");
     expect(await accessibilityProblems(page)).toEqual([]);
 
-    await page.click("text=fargate-env");
+    await page.getByRole("link", { name: "fargate-env", exact: true }).click();
     expect(new URL(page.url()).pathname).toBe("/templates/fargate-env");
     const versions = (await page.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
     expect(versions).toHaveLength(2);
@@ -138,6 +156,50 @@ describe("the web console (baryon ui)", () => {
     await shoot(page, "template");
     expect(await accessibilityProblems(page)).toEqual([]);
     expect((await page.goto(new URL("/templates/nope", ui.loginUrl).href))!.status()).toBe(404);
+    expect((await page.goto(new URL("/templates/%E0%A4%A", ui.loginUrl).href))!.status()).toBe(404);
+  });
+
+  it("filters by stage and template with a plain form, each filter a URL of its own", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/", ui.loginUrl).href);
+    await page.getByLabel("Stage", { exact: true }).selectOption("prod");
+    await Promise.all([page.waitForURL(/stage=prod/), page.getByRole("button", { name: "Show" }).click()]);
+    const rowsOf = async (template: string) => (await page.locator("section", { has: page.locator("h2", { hasText: template }) }).locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
+    expect(await rowsOf("fargate-env")).toEqual(["1.0 1 prod 1"]);
+    expect(await page.getByRole("table", { name: "Resources", exact: true }).locator("tbody th").allInnerTexts()).toEqual(["frontend/frontend-prod", "prod"]);
+    await page.goto(new URL("/?template=load-balanced-fargate-svc", ui.loginUrl).href);
+    expect(await page.locator("section h2").allInnerTexts()).toEqual([expect.stringContaining("load-balanced-fargate-svc")]);
+    expect(await page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr").count()).toBe(3);
+    await shoot(page, "dashboard-filtered");
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  it("shows a rollout waiting at its gate, and follows it live to the end when the gate opens", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/", ui.loginUrl).href);
+    await page.locator("section", { has: page.locator("h2", { hasText: "fargate-env" }) }).getByRole("link", { name: /^1\.1, waiting$/ }).click();
+    expect(new URL(page.url()).pathname).toMatch(/^\/rollouts\/[\w-]+$/);
+    const stages = async () => (await page.getByRole("table", { name: "Stages" }).locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
+    expect(await page.locator("#status").innerText()).toBe("waiting");
+    expect((await stages()).find((r) => r.startsWith("prod"))).toMatch(/^prod 0\/1 0 0 1 .* waiting for \/rollout prod$/);
+    await shoot(page, "rollout-waiting");
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    // Another process opens the gate; the page, left open, follows the rollout to its end by itself.
+    const approved = await baryon(["rollout", "approve", "prod", "fargate-env", "--dir", acme.dir], { env });
+    expect(approved.code).toBe(0);
+    await expect.poll(() => page.locator("#status").innerText(), { timeout: 30_000, interval: 500 }).toBe("succeeded");
+    expect((await stages()).find((r) => r.startsWith("prod"))).toMatch(/^prod 1\/1 0 0 0 .* approved by @/);
+    expect(await page.getByRole("table", { name: "Gates opened" }).locator("tbody th").allInnerTexts()).toEqual(["prod"]);
+
+    // Its prod deployment's page: what, why, and the log.
+    await page.getByRole("table", { name: "Resources" }).locator("tr", { has: page.getByRole("rowheader", { name: "prod", exact: true }) }).getByRole("link").click();
+    expect(new URL(page.url()).pathname).toMatch(/^\/deployments\/\d+$/);
+    expect(await page.locator("#status").innerText()).toBe("succeeded");
+    expect(await page.locator("main").innerText()).toMatch(/deploy fargate-env 1\.1/);
+    expect(await page.locator("pre").innerText()).toContain("fargate-env 1.1");
+    await shoot(page, "deployment");
+    expect(await accessibilityProblems(page)).toEqual([]);
   });
 
   it("shows another owner nothing of acme's, on the same registry", async () => {

@@ -151,6 +151,52 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
       return new Map(rows.map((row) => [row.resource, toDeployment(row)]));
     }),
 
+    latestAll: () => guard("latestAll", async () => {
+      const rows = await db.query<DeploymentRow>(
+        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 ORDER BY resource, id DESC`, [key],
+      );
+      return new Map(rows.map((row) => [row.resource, toDeployment(row)]));
+    }),
+
+    versionCounts: (filter = {}) => guard("versionCounts", async () => {
+      const rows = await db.query<{ template: string; stage: string | null; major: number | null; minor: number | null; count: number }>(
+        `SELECT r.template, r.stage, d.major, d.minor, count(*)::int AS count
+         FROM resources r
+         LEFT JOIN LATERAL (SELECT major, minor FROM deployments
+                            WHERE owner = r.owner AND resource = r.key AND status = 'succeeded' ORDER BY id DESC LIMIT 1) d ON true
+         WHERE r.owner = $1 AND ($2::text IS NULL OR r.template = $2) AND ($3::text IS NULL OR r.stage = $3)
+         GROUP BY r.template, r.stage, d.major, d.minor
+         ORDER BY r.template, d.major DESC NULLS LAST, d.minor DESC NULLS LAST, r.stage NULLS FIRST`,
+        [key, filter.template ?? null, filter.stage ?? null],
+      );
+      return rows.map((r) => ({
+        template: r.template, count: r.count, ...(r.stage !== null ? { stage: r.stage } : {}),
+        ...(r.major !== null && r.minor !== null ? { version: { major: r.major, minor: r.minor } } : {}),
+      }));
+    }),
+
+    statusPage: ({ offset, limit, ...filter }) => guard("statusPage", async () => {
+      const where = "owner = $1 AND ($2::text IS NULL OR template = $2) AND ($3::text IS NULL OR stage = $3)";
+      const params = [key, filter.template ?? null, filter.stage ?? null];
+      const [resources, [counted]] = await Promise.all([
+        db.query<ResourceRow>(`SELECT ${RESOURCE_READ} FROM resources WHERE ${where} ORDER BY key LIMIT $4 OFFSET $5`, [...params, limit, offset]),
+        db.query<{ total: number }>(`SELECT count(*)::int AS total FROM resources WHERE ${where}`, params),
+      ]);
+      const keys = resources.map((r) => r.key);
+      const latestOf = async (only: string) => new Map((await db.query<DeploymentRow>(
+        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND resource = ANY($2::text[]) ${only} ORDER BY resource, id DESC`,
+        [key, keys],
+      )).map((row) => [row.resource, toDeployment(row)]));
+      const [latest, running] = await Promise.all([latestOf(""), latestOf("AND status = 'succeeded'")]);
+      return {
+        total: counted?.total ?? 0,
+        statuses: resources.map(toResource).map((resource) => {
+          const [l, r] = [latest.get(resource.key), running.get(resource.key)];
+          return { resource, ...(r ? { running: r } : {}), ...(l ? { latest: l } : {}) };
+        }),
+      };
+    }),
+
     unfinished: (limit = 100) => guard("unfinished", () => deployments(db, `status IN ${UNFINISHED}`, [limit], "ORDER BY id LIMIT $2")),
   };
 }

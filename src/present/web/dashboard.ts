@@ -1,19 +1,20 @@
 // The web console's fleet pages: the dashboard (each template, the versions
 // its resources run by stage, every resource) and a template's versions.
 // Plain HTML: every page reads without JavaScript.
-import type { FleetDashboard, TemplateOverview } from "../../flows/fleet-dashboard.js";
+import type { DashboardFilter, FleetDashboard, TemplateOverview } from "../../flows/fleet-dashboard.js";
 import { versionText } from "../../inventory/model.js";
 import type { ResourceStatus } from "../../flows/fleet-status.js";
 import { html, page, type Markup } from "./html.js";
 
 const PALETTE = 6;
 
-export function dashboardPage(owner: string, fleet: FleetDashboard): string {
+export function dashboardPage(owner: string, fleet: FleetDashboard, filter: DashboardFilter = {}): string {
   const stages = stageOrder(fleet);
   const body = html`<h1>Fleet</h1>
-${fleet.templates.length === 0 ? html`<p>Nothing is published yet: <code>baryon publish</code> records a repository's templates.</p>` : ""}
+${fleet.choices.templates.length === 0 ? html`<p>Nothing is published yet: <code>baryon publish</code> records a repository's templates.</p>` : filterForm(fleet, filter)}
 ${fleet.templates.map((t) => templateSection(t, stages))}
-${resourcesTable(fleet.resources)}`;
+${resourcesTable(fleet.resources)}
+${pager(fleet.page, filter)}`;
   return page("Fleet", owner, body);
 }
 
@@ -27,6 +28,14 @@ export function templatePage(owner: string, template: TemplateOverview): string 
   return page(template.name, owner, body);
 }
 
+/** A plain GET form: the filtered page has a URL of its own. */
+function filterForm(fleet: FleetDashboard, filter: DashboardFilter): Markup {
+  const select = (name: string, label: string, choices: readonly string[], chosen: string | undefined) => html`<p><label for="filter-${name}">${label}</label>
+<select id="filter-${name}" name="${name}"><option value="">all</option>${choices.map((c) => html`<option${c === chosen ? html` selected` : ""}>${c}</option>`)}</select></p>`;
+  return html`<form method="get" action="/" aria-label="Filter">${select("template", "Template", fleet.choices.templates, filter.template)}
+${select("stage", "Stage", fleet.choices.stages, filter.stage)} <button type="submit">Show</button></form>`;
+}
+
 /** Every stage on the page, in a stable order, so a stage keeps its colour from template to template. */
 function stageOrder(fleet: FleetDashboard): string[] {
   return [...new Set(fleet.templates.flatMap((t) => t.running.flatMap((r) => Object.keys(r.stages))))].sort();
@@ -38,6 +47,7 @@ function templateSection(template: TemplateOverview, stages: readonly string[]):
   return html`<section aria-labelledby="t-${template.name}">
 <h2 id="t-${template.name}"><a href="/templates/${encodeURIComponent(template.name)}">${template.name}</a>
 ${template.recommended ? html`<span class="tag">recommended ${template.recommended}</span>` : ""}</h2>
+${template.rollout ? html`<p>Latest rollout: <a href="/rollouts/${template.rollout.id}">${template.rollout.version}, ${template.rollout.status.replace("_", " ")}</a></p>` : ""}
 ${template.running.length === 0 ? html`<p>No resource uses this template yet.</p>` : html`<table>
 <caption>Resources by the version they run</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Resources</th><th scope="col">By stage</th></tr></thead>
@@ -52,6 +62,18 @@ ${parts.map(([stage, n]) => html`<span><span class="key stage-${stages.indexOf(s
 </section>`;
 }
 
+/** Where this page of resources sits, with links to the pages either side (the filter kept). */
+function pager(at: FleetDashboard["page"], filter: DashboardFilter): Markup {
+  if (at.total <= at.limit && at.offset === 0) return html``;
+  const link = (from: number, text: string) => {
+    const query = new URLSearchParams({ ...(filter.template ? { template: filter.template } : {}), ...(filter.stage ? { stage: filter.stage } : {}), from: String(from) });
+    return html`<a href="/?${query.toString()}">${text}</a>`;
+  };
+  const last = Math.min(at.offset + at.limit, at.total);
+  return html`<nav aria-label="Pages of resources"><p>Resources ${at.total === 0 ? 0 : at.offset + 1}–${last} of ${at.total.toLocaleString("en-US")}
+${at.offset > 0 ? link(Math.max(0, at.offset - at.limit), "previous") : ""} ${last < at.total ? link(last, "next") : ""}</p></nav>`;
+}
+
 function resourcesTable(resources: readonly ResourceStatus[]): Markup {
   if (resources.length === 0) return html`<p>No resources yet: <code>baryon apply</code> deploys the inventory.</p>`;
   return html`<table><caption>Resources</caption>
@@ -59,5 +81,5 @@ function resourcesTable(resources: readonly ResourceStatus[]): Markup {
 <th scope="col">Running</th><th scope="col">Last deployment</th></tr></thead>
 <tbody>${resources.map(({ resource, running, latest }) => html`<tr><th scope="row">${resource.key}</th><td>${resource.kind.replace("service_", "")}</td>
 <td>${resource.stage ?? ""}</td><td>${resource.template.name}</td><td>${running ? versionText(running) : "none"}</td>
-<td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? `${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
+<td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? html`<a href="/deployments/${latest.id}">#${latest.id}</a> ${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
 }

@@ -1,3 +1,5 @@
+import { LIVE_SCRIPT_PATH } from "./live.js";
+
 // HTML for the web console, written as strings: every value passes through
 // `html` (escaped) unless it is already markup (`Markup`), so nothing a
 // template, a spec or a login says can become markup.
@@ -36,7 +38,8 @@ const STYLE = `
 :root { font-family: system-ui, sans-serif; color: #1b1f24; background: #fff; }
 body { margin: 0; }
 header { background: #1b1f24; color: #fff; padding: 0.75rem 1.5rem; display: flex; gap: 1.5rem; align-items: baseline; }
-header a { color: #fff; }
+header a { color: #fff; margin-right: 1rem; }
+pre { background: #f6f8fa; padding: 0.75rem; overflow-x: auto; font-size: 0.85rem; }
 main { padding: 1rem 1.5rem 3rem; max-width: 72rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
@@ -48,13 +51,17 @@ th, td { text-align: left; padding: 0.3rem 0.75rem 0.3rem 0; border-bottom: 1px 
 .key { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: -0.1rem; }
 .tag { font-size: 0.8rem; padding: 0 0.4rem; border-radius: 1rem; border: 1px solid #57606a; margin-left: 0.4rem; }
 .failed { color: #a40e26; }
+form { margin: 0.5rem 0 1rem; display: flex; gap: 1rem; align-items: end; }
+form p { margin: 0; display: flex; flex-direction: column; gap: 0.2rem; }
+label { font-size: 0.85rem; }
 `;
 
-/** A whole page: one <main>, the header naming the owner, a stable title. */
-export function page(title: string, owner: string, body: Markup): string {
+/** A whole page: one <main>, the header naming the owner, a stable title; `refreshSeconds` for a page of something still moving (live.ts). */
+export function page(title: string, owner: string, body: Markup, refreshSeconds?: number): string {
   return `<!doctype html>\n${html`<html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+${refreshSeconds ? html`<script src="${LIVE_SCRIPT_PATH}" defer></script>` : ""}
 <title>${title} · Baryon</title><style>${new Markup(STYLE)}</style></head>
-<body><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a></nav></header>
+<body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a> <a href="/rollouts">Rollouts</a></nav></header>
 <main>${body}</main></body></html>`.text}\n`;
 }
