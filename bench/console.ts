@@ -11,6 +11,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createLocalArtifactStore } from "../src/adapters/artifacts/local.js";
 import { pgliteDb } from "../src/adapters/registry/pglite.js";
 import { openSqlRegistry } from "../src/adapters/registry/sql-registry.js";
+import { createRenderPool } from "../src/jinja/pool.js";
 import { startConsole } from "../src/main/web-console.js";
 import type { DeploymentStore, NewDeployment, ResourceRecord } from "../src/ports/deployment-store.js";
 import type { NewVersion, Owner, VersionStore } from "../src/ports/registry.js";
@@ -33,7 +34,9 @@ export async function consoleBench(size: ConsoleBenchSize): Promise<BenchResult[
   const registry = await openSqlRegistry(pgliteDb(pg, { owned: true }), {});
   try {
     const resources = await seedForBench(registry.versions(OWNER), registry.deployments(OWNER), size);
-    const web = await startConsole({ registry, artifacts: createLocalArtifactStore({ dir }), owner: OWNER });
+    // The catalog's previews are not measured here: the pool starts no child until a render.
+    const renderer = createRenderPool({ engine: "v8" });
+    const web = await startConsole({ registry, artifacts: createLocalArtifactStore({ dir }), renderer, owner: OWNER });
     try {
       const signIn = await fetch(web.loginUrl, { redirect: "manual" });
       const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
@@ -55,6 +58,7 @@ export async function consoleBench(size: ConsoleBenchSize): Promise<BenchResult[
       }));
     } finally {
       await web.close();
+      await renderer.close();
     }
   } finally {
     await registry.close();

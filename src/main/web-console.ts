@@ -1,4 +1,4 @@
-// The web console's HTTP server: read-only fleet pages for one owner.
+// The web console's HTTP server: fleet pages and the catalog for one owner.
 // `baryon ui` serves it on 127.0.0.1 with a one-time token in the URL it prints;
 // the token buys a session cookie, signed with a key that lives as long as the
 // process. No page serves data without a session except /health.
@@ -12,11 +12,19 @@ import { dashboardPage, templatePage } from "../present/web/dashboard.js";
 import { deploymentPage, rolloutPage, rolloutsPage } from "../present/web/rollouts.js";
 import { html, page } from "../present/web/html.js";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../present/web/live.js";
+import type { Renderer } from "../ports/renderer.js";
+import { readBody } from "./read-body.js";
+import { catalogRoute } from "./web-catalog.js";
+
+/** A form is small: a larger body is refused rather than read. */
+const MAX_FORM_BYTES = 64 * 1024;
 
 export interface ConsoleOptions {
   registry: Registry;
-  /** Where deployment logs are kept. */
+  /** Where deployment logs and bundles are kept. */
   artifacts: ArtifactStore;
+  /** Renders the catalog's previews (the sandbox). */
+  renderer: Renderer;
   owner: Owner;
   /** 0 (default) for any free port. */
   port?: number;
@@ -37,8 +45,9 @@ const HEADERS = {
   // One script, our own (live.ts); it fetches pages of this origin.
   "content-security-policy": "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",
-  // The login URL carries the token: never in a Referer.
-  "referrer-policy": "no-referrer",
+  // The login URL carries the token: never in a Referer to another site. (With no-referrer
+  // at all, a browser sends `Origin: null` on the console's own forms.)
+  "referrer-policy": "same-origin",
   "cache-control": "no-store",
 };
 
@@ -58,7 +67,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
-    if (request.method !== "GET" && request.method !== "HEAD") return send(response, 405, "only GET: this console reads\n", { allow: "GET, HEAD" }, "text/plain");
+    const parts = pathParts(url.pathname);
+    const catalog = parts?.[1] === "catalog";
+    const writes = request.method === "POST" && catalog;
+    if (request.method !== "GET" && request.method !== "HEAD" && !writes) return send(response, 405, "this page only reads\n", { allow: "GET, HEAD" }, "text/plain");
     if (url.pathname === "/health") return send(response, 200, "ok\n", {}, "text/plain");
     if (url.pathname === LIVE_SCRIPT_PATH) return send(response, 200, LIVE_SCRIPT, {}, "text/javascript");
     if (url.pathname === "/login") {
@@ -68,6 +80,23 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return send(response, 303, "", { location: "/", "set-cookie": sessions.issue(owner) }, "text/plain");
     }
     if (!sessions.valid(request.headers.cookie, owner)) return send(response, 401, signInPage(owner, "Sign in with the link `baryon ui` printed."));
+    const csrf = sessions.csrf(request.headers.cookie);
+    let form: Record<string, string> | undefined;
+    if (writes) {
+      const body = await readBody(request, MAX_FORM_BYTES);
+      if (!body) return send(response, 413, "a form is at most 64 KB\n", {}, "text/plain");
+      form = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
+      // The token comes in the form; a form on another site cannot know it (and its Origin says where it is).
+      const origin = request.headers.origin;
+      if ((origin !== undefined && origin !== `http://${request.headers.host}`) || typeof form.csrf !== "string" || !sameSecret(form.csrf, csrf)) {
+        return send(response, 403, page("Refused", owner, html`<h1>Refused</h1><p>This form was not sent from this console (its CSRF token is missing or wrong). Open the page again and send it from there.</p>`));
+      }
+    }
+    if (catalog && parts) {
+      const answered = await catalogRoute(parts, { registry: options.registry, artifacts: options.artifacts, renderer: options.renderer, owner: options.owner, csrf }, form);
+      if (answered) return send(response, answered.status, answered.body);
+      return send(response, 404, page("Not found", owner, html`<h1>Not found</h1><p>No published version at ${url.pathname}. <a href="/catalog">The catalog</a>.</p>`));
+    }
     const found = await route(url, options);
     if (found) return send(response, 200, found);
     return send(response, 404, page("Not found", owner, html`<h1>Not found</h1><p>Nothing at ${url.pathname}. <a href="/">The fleet</a>.</p>`));
@@ -144,6 +173,10 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+function cookieValue(header: string | undefined): string | undefined {
+  return header?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+}
+
 /** Sessions as signed cookies: `<owner>.<expiry>.<HMAC of both>`, HttpOnly and SameSite=Strict. */
 class SessionCookies {
   constructor(private readonly key: Buffer, private readonly lifetimeMs: number) {}
@@ -153,8 +186,13 @@ class SessionCookies {
     return `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.lifetimeMs / 1000)}`;
   }
 
+  /** The session's CSRF token: derived from its cookie, so it needs no storage and dies with it. */
+  csrf(header: string | undefined): string {
+    return createHmac("sha256", this.key).update(`csrf.${cookieValue(header) ?? ""}`).digest("base64url");
+  }
+
   valid(header: string | undefined, owner: string): boolean {
-    const value = header?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+    const value = cookieValue(header);
     const parts = value?.split(".");
     if (!parts || parts.length !== 3) return false;
     const [who, expiry] = parts as [string, string, string];

@@ -202,6 +202,66 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 
+  it("offers a template version as a form from its schema, refuses a bad value with the schema's message, and previews a good one", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/catalog", ui.loginUrl).href);
+    await page.getByRole("link", { name: "fargate-env", exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe("/catalog/fargate-env/1.1");
+    const inputs = page.getByRole("group", { name: "Inputs" });
+    expect(await inputs.locator("label").allInnerTexts()).toEqual(["vpc_cidr", "subnet_one_cidr", "subnet_two_cidr", "container_insights"]);
+    expect(await inputs.locator(".hint").first().innerText()).toBe('The CIDR range for your VPC; default "10.0.0.0/16"');
+    expect(await page.getByLabel("container_insights").isChecked()).toBe(false);
+    await shoot(page, "catalog-form");
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.getByLabel("Environment name").fill("staging");
+    await page.getByLabel("Stage (optional)").fill("staging");
+    await page.getByLabel("vpc_cidr", { exact: true }).fill("10.9.0.0/15");
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Preview" }).click()]);
+    expect(refused.status()).toBe(422);
+    await page.waitForLoadState();
+    expect(await page.getByRole("alert").innerText()).toBe("The request has 1 problem; each is shown at its field.");
+    const vpc = page.getByLabel("vpc_cidr", { exact: true });
+    expect(await vpc.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#e-f-inputs-vpc_cidr").innerText()).toBe('vpc_cidr must match pattern "([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|24))"');
+    expect(await page.getByLabel("Environment name").inputValue()).toBe("staging");
+    expect(await page.locator("#spec-file").count()).toBe(0);
+    await shoot(page, "catalog-refused");
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await vpc.fill("10.9.0.0/16");
+    await page.getByLabel("container_insights").check();
+    const [answered] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Preview" }).click()]);
+    expect(answered.status()).toBe(200);
+    await page.waitForLoadState();
+    expect(await page.locator("#spec-file").innerText()).toBe([
+      "# Requested in Baryon's catalog: fargate-env 1.x", "proton: EnvironmentSpec", "template: fargate-env@1", "stage: staging", "spec:",
+      "  vpc_cidr: 10.9.0.0/16", "  container_insights: true", "",
+    ].join("\n"));
+    const rendered = page.locator("details", { hasText: "environment/infrastructure/cloudformation.yaml" });
+    await rendered.locator("summary").click();
+    expect(await rendered.locator("pre").innerText()).toMatch(/VPC:\n +CIDR: '10\.9\.0\.0\/16'\n/);
+    await shoot(page, "catalog-preview");
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  it("refuses a catalog request without the session's CSRF token, or from another origin", async () => {
+    const url = new URL("/catalog/fargate-env/1.1", ui.loginUrl).href;
+    const page = await signedIn.newPage();
+    await page.goto(url);
+    const csrf = await page.locator("input[name=csrf]").inputValue();
+    const form = { name: "staging", "inputs.vpc_cidr": "10.9.0.0/16" };
+    expect((await signedIn.request.post(url, { form })).status()).toBe(403);
+    expect((await signedIn.request.post(url, { form: { ...form, csrf: `${csrf}x` } })).status()).toBe(403);
+    expect((await signedIn.request.post(url, { form: { ...form, csrf }, headers: { origin: "http://evil.example" } })).status()).toBe(403);
+    expect((await signedIn.request.post(url, { form: { ...form, csrf } })).status()).toBe(200);
+    // Without a session there is no form to post to at all; and nothing else takes a POST.
+    const stranger = await browser.newContext();
+    expect((await stranger.request.post(url, { form: { ...form, csrf } })).status()).toBe(401);
+    expect((await signedIn.request.post(new URL("/", ui.loginUrl).href, { form: { csrf } })).status()).toBe(405);
+    await stranger.close();
+  });
+
   it("shows another owner nothing of acme's, on the same registry", async () => {
     const other = fleetRepo("globex");
     const theirs = await startUi(other.dir, env);

@@ -13,7 +13,7 @@ export async function runUi(options: { dir: string; port?: string }, out: Out, s
   const top = await topOf(options.dir);
   const adapters = await openState(top);
   try {
-    const web = await startConsole({ registry: adapters.registry, artifacts: adapters.artifacts, owner: await checkoutOwner(top), port });
+    const web = await startConsole({ registry: adapters.registry, artifacts: adapters.artifacts, renderer: adapters.renderer, owner: await checkoutOwner(top), port });
     out.write(`Baryon's console for this registry, on this machine only. Open once to sign in:\n  ${web.loginUrl}\n`);
     await stop;
     await web.close();

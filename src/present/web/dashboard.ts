@@ -32,7 +32,7 @@ export function templatePage(owner: string, template: TemplateOverview): string 
 function filterForm(fleet: FleetDashboard, filter: DashboardFilter): Markup {
   const select = (name: string, label: string, choices: readonly string[], chosen: string | undefined) => html`<p><label for="filter-${name}">${label}</label>
 <select id="filter-${name}" name="${name}"><option value="">all</option>${choices.map((c) => html`<option${c === chosen ? html` selected` : ""}>${c}</option>`)}</select></p>`;
-  return html`<form method="get" action="/" aria-label="Filter">${select("template", "Template", fleet.choices.templates, filter.template)}
+  return html`<form class="filter" method="get" action="/" aria-label="Filter">${select("template", "Template", fleet.choices.templates, filter.template)}
 ${select("stage", "Stage", fleet.choices.stages, filter.stage)} <button type="submit">Show</button></form>`;
 }
 

@@ -51,9 +51,13 @@ th, td { text-align: left; padding: 0.3rem 0.75rem 0.3rem 0; border-bottom: 1px 
 .key { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: -0.1rem; }
 .tag { font-size: 0.8rem; padding: 0 0.4rem; border-radius: 1rem; border: 1px solid #57606a; margin-left: 0.4rem; }
 .failed { color: #a40e26; }
-form { margin: 0.5rem 0 1rem; display: flex; gap: 1rem; align-items: end; }
-form p { margin: 0; display: flex; flex-direction: column; gap: 0.2rem; }
+form.filter { margin: 0.5rem 0 1rem; display: flex; gap: 1rem; align-items: end; }
+form.filter p { margin: 0; display: flex; flex-direction: column; gap: 0.2rem; }
 label { font-size: 0.85rem; }
+fieldset { border: 1px solid #d0d7de; margin: 0 0 1rem; padding: 0.5rem 1rem; max-width: 40rem; }
+fieldset p { display: flex; flex-direction: column; align-items: flex-start; gap: 0.2rem; margin: 0.5rem 0; }
+fieldset input:not([type=checkbox]), fieldset select { width: 100%; max-width: 30rem; }
+.hint { font-size: 0.8rem; color: #57606a; }
 `;
 
 /** A whole page: one <main>, the header naming the owner, a stable title; `refreshSeconds` for a page of something still moving (live.ts). */
@@ -62,6 +66,6 @@ export function page(title: string, owner: string, body: Markup, refreshSeconds?
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${refreshSeconds ? html`<script src="${LIVE_SCRIPT_PATH}" defer></script>` : ""}
 <title>${title} · Baryon</title><style>${new Markup(STYLE)}</style></head>
-<body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a> <a href="/rollouts">Rollouts</a></nav></header>
+<body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a> <a href="/rollouts">Rollouts</a> <a href="/catalog">Catalog</a></nav></header>
 <main>${body}</main></body></html>`.text}\n`;
 }

@@ -1,0 +1,68 @@
+// A request from the self-service catalog: a template version, who the new
+// resource is, and the values typed into the form. Checked with the same rules
+// as every spec (the version's input schema, compiled by Baryon's validator),
+// then rendered by the sandbox for a preview, and written as the inventory file
+// a pull request would add. Nothing is recorded or deployed here.
+import { compileInputType } from "../bundle/check/input-schema.js";
+import type { Diagnostic } from "../bundle/diagnostics.js";
+import type { Bundle, Spec } from "../bundle/model.js";
+import { renderBundle, type RenderedFile } from "../bundle/render/render-bundle.js";
+import { formFields, formValues, inventoryFile, requestType, type FormField, type RequestedResource } from "../inventory/catalog-form.js";
+import type { Renderer } from "../ports/renderer.js";
+import type { VersionRecord } from "../ports/registry.js";
+
+export interface CatalogPorts {
+  bundleOf(version: VersionRecord): Promise<Bundle>;
+  renderer: Renderer;
+}
+
+export interface CatalogRequest {
+  version: VersionRecord;
+  who: RequestedResource;
+  /** The form's fields as posted (`inputs.<name>`). */
+  form: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CatalogAnswer {
+  fields: FormField[];
+  /** Problems by field: `name`, `instance`, `environment` or `inputs.<name>`; empty when the request is valid. */
+  problems: Record<string, string>;
+  /** Valid requests: the file a pull request would add, and what it renders. */
+  file?: { path: string; text: string };
+  rendered?: RenderedFile[];
+  renderProblems?: Diagnostic[];
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
+
+export function catalogFields(version: VersionRecord): FormField[] {
+  return formFields(requestType(version.schema, version.kind));
+}
+
+export async function answerCatalogRequest(request: CatalogRequest, ports: CatalogPorts): Promise<CatalogAnswer> {
+  const { version, who } = request;
+  const type = requestType(version.schema, version.kind);
+  const fields = formFields(type);
+  const problems: Record<string, string> = {};
+  const names: [keyof RequestedResource, string | undefined][] = version.kind === "environment"
+    ? [["name", who.name]]
+    : [["name", who.name], ["instance", who.instance], ["environment", who.environment]];
+  for (const [field, value] of names) {
+    if (!value || !NAME.test(value)) problems[field] = "letters, digits and hyphens, starting with a letter or digit (at most 100)";
+  }
+  const inputs = formValues(fields, request.form);
+  for (const problem of type ? compileInputType(type).check(inputs) : []) {
+    const missing = /^required input "(.+)" is missing$/.exec(problem.message)?.[1];
+    const field = `inputs.${missing ?? String(problem.path[0] ?? "")}`;
+    problems[field] ??= problem.message;
+  }
+  if (Object.keys(problems).length) return { fields, problems };
+
+  const file = inventoryFile({ name: version.template, kind: version.kind, major: version.major, pipeline: Boolean(version.schema?.pipelineInputType) }, who, inputs);
+  const spec: Spec = version.kind === "environment"
+    ? { file: file.path, kind: "EnvironmentSpec", spec: inputs, lines: {} }
+    : { file: file.path, kind: "ServiceSpec", instances: [{ name: who.instance!, environment: who.environment!, spec: inputs }], pipeline: {}, lines: {} };
+  const bundle = await ports.bundleOf(version);
+  const rendered = await renderBundle(bundle, spec, ports.renderer, { name: who.name });
+  return { fields, problems, file, rendered: rendered.files, renderProblems: rendered.diagnostics };
+}

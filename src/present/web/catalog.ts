@@ -1,0 +1,84 @@
+// The self-service catalog's pages: the templates a developer may ask for, and
+// per template version a form generated from its input schema, answered with
+// the schema's own messages at each field, or with the inventory file the
+// request makes and what it renders.
+import type { CatalogAnswer } from "../../flows/catalog-request.js";
+import type { FormField, RequestedResource } from "../../inventory/catalog-form.js";
+import { versionText } from "../../inventory/model.js";
+import type { VersionRecord } from "../../ports/registry.js";
+import { html, page, type Markup } from "./html.js";
+
+export const catalogPath = (v: { template: string; major: number; minor: number }) => `/catalog/${encodeURIComponent(v.template)}/${versionText(v)}`;
+
+export function catalogIndexPage(owner: string, versions: readonly VersionRecord[]): string {
+  const body = html`<h1>Catalog</h1>
+${versions.length === 0 ? html`<p>Nothing is published yet.</p>` : html`<table><caption>Templates, at their recommended version</caption>
+<thead><tr><th scope="col">Template</th><th scope="col">Kind</th><th scope="col">Version</th></tr></thead>
+<tbody>${versions.map((v) => html`<tr><th scope="row"><a href="${catalogPath(v)}">${v.template}</a></th><td>${v.kind}</td><td>${versionText(v)}</td></tr>`)}</tbody></table>`}`;
+  return page("Catalog", owner, body);
+}
+
+export interface CatalogPageInput {
+  version: VersionRecord;
+  fields: readonly FormField[];
+  csrf: string;
+  /** What was posted, to show again. */
+  who?: RequestedResource;
+  form?: Readonly<Record<string, string | undefined>>;
+  answer?: CatalogAnswer;
+}
+
+export function catalogPage(owner: string, input: CatalogPageInput): string {
+  const { version, fields, answer } = input;
+  const problems = answer?.problems ?? {};
+  const failed = Object.keys(problems).length > 0;
+  const who = version.kind === "environment"
+    ? [text("name", "Environment name", input.who?.name, problems), text("stage", "Stage (optional)", input.who?.stage, problems)]
+    : [text("name", "Service name", input.who?.name, problems), text("instance", "Instance name", input.who?.instance, problems), text("environment", "Environment", input.who?.environment, problems)];
+  const body = html`<h1>New ${version.kind === "environment" ? "environment" : "service"} from ${version.template} ${versionText(version)}</h1>
+${failed ? html`<p class="failed" role="alert">The request has ${Object.keys(problems).length} problem${Object.keys(problems).length === 1 ? "" : "s"}; each is shown at its field.</p>` : ""}
+<form method="post" action="${catalogPath(version)}">
+<input type="hidden" name="csrf" value="${input.csrf}">
+<fieldset><legend>Who</legend>${who}</fieldset>
+<fieldset><legend>Inputs</legend>${fields.length ? fields.map((f) => field(f, input.form?.[`inputs.${f.name}`], problems[`inputs.${f.name}`])) : html`<p>This template takes no inputs.</p>`}</fieldset>
+<p><button type="submit">Preview</button></p>
+</form>
+${answer?.file ? preview(answer) : ""}`;
+  return page(`Catalog: ${version.template}`, owner, body);
+}
+
+function text(name: string, label: string, value: string | undefined, problems: Record<string, string>): Markup {
+  const problem = problems[name];
+  return html`<p><label for="f-${name}">${label}</label>
+<input id="f-${name}" name="${name}" value="${value ?? ""}"${problem ? html` aria-invalid="true" aria-describedby="e-${name}"` : ""}>
+${problem ? html`<span id="e-${name}" class="failed">${problem}</span>` : ""}</p>`;
+}
+
+/** One input; the schema checks it on the server, so the browser adds no rules of its own that would say it differently. */
+function field(f: FormField, value: string | undefined, problem: string | undefined): Markup {
+  const id = `f-inputs-${f.name}`;
+  const hint = [f.description, f.required ? "required" : undefined, f.default !== undefined ? `default ${JSON.stringify(f.default)}` : undefined,
+    f.minimum !== undefined ? `at least ${f.minimum}` : undefined, f.maximum !== undefined ? `at most ${f.maximum}` : undefined,
+    f.minLength !== undefined ? `${f.minLength}+ characters` : undefined, f.maxLength !== undefined ? `at most ${f.maxLength} characters` : undefined,
+    f.control === "list" ? "comma-separated" : undefined].filter(Boolean).join("; ");
+  const described = [hint ? `h-${id}` : "", problem ? `e-${id}` : ""].filter(Boolean).join(" ");
+  const aria = html`${described ? html` aria-describedby="${described}"` : ""}${problem ? html` aria-invalid="true"` : ""}`;
+  const name = `inputs.${f.name}`;
+  const control = f.control === "select"
+    ? html`<select id="${id}" name="${name}"${aria}><option value="">${f.default !== undefined ? `(default: ${String(f.default)})` : "(choose)"}</option>${(f.options ?? []).map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`
+    : f.control === "checkbox"
+      ? html`<input type="checkbox" id="${id}" name="${name}"${value === "on" || (value === undefined && f.default === true) ? html` checked` : ""}${aria}>`
+      : html`<input id="${id}" name="${name}" value="${value ?? ""}"${f.control === "number" ? html` inputmode="decimal"` : ""}${aria}>`;
+  return html`<p><label for="${id}">${f.label}</label>${control}
+${hint ? html`<span id="h-${id}" class="hint">${hint}</span>` : ""}${problem ? html`<span id="e-${id}" class="failed">${problem}</span>` : ""}</p>`;
+}
+
+function preview(answer: CatalogAnswer): Markup {
+  const problems = answer.renderProblems ?? [];
+  return html`<section aria-labelledby="preview"><h2 id="preview">Preview</h2>
+<p>The inventory file this request adds, <code>${answer.file!.path}</code>:</p>
+<pre id="spec-file">${answer.file!.text}</pre>
+${problems.length ? html`<ul class="failed">${problems.map((d) => html`<li>${d.file}:${d.line ?? 1}: ${d.message}</li>`)}</ul>` : ""}
+${(answer.rendered ?? []).map((f) => html`<details><summary>${f.path}</summary><pre>${f.content}</pre></details>`)}
+</section>`;
+}
