@@ -1,0 +1,28 @@
+// The console's pages as HTML: what a person reads, escaped, with links that keep the filter.
+import { describe, expect, it } from "vitest";
+import type { FleetDashboard } from "../../src/flows/fleet-dashboard.js";
+import { dashboardPage } from "../../src/present/web/dashboard.js";
+
+const fleet = (over: Partial<FleetDashboard> = {}): FleetDashboard => ({
+  templates: [], resources: [], page: { offset: 0, limit: 100, total: 0 }, choices: { templates: ["net"], stages: ["prod"] }, ...over,
+});
+
+describe("the dashboard page", () => {
+  it("pages through resources with links that keep the filter", () => {
+    const html = dashboardPage("acme", fleet({ page: { offset: 100, limit: 100, total: 250 } }), { stage: "prod" });
+    expect(html).toContain("Resources 101–200 of 250");
+    expect(html).toContain('<a href="/?stage=prod&amp;from=0">previous</a>');
+    expect(html).toContain('<a href="/?stage=prod&amp;from=200">next</a>');
+    expect(dashboardPage("acme", fleet({ page: { offset: 0, limit: 100, total: 40 } }))).not.toContain("previous");
+  });
+
+  it("escapes every name it shows, so no template, stage or owner becomes markup", () => {
+    const evil = '<img src=x onerror="alert(1)">';
+    const html = dashboardPage(evil, fleet({
+      templates: [{ name: evil, versions: [], running: [{ version: "1.0", stages: { [evil]: 1 }, total: 1 }] }],
+      choices: { templates: [evil], stages: [evil] },
+    }));
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+});
