@@ -12,6 +12,7 @@ import { dashboardPage, templatePage } from "../present/web/dashboard.js";
 import { deploymentPage, rolloutPage, rolloutsPage } from "../present/web/rollouts.js";
 import { html, page } from "../present/web/html.js";
 import { LIVE_SCRIPT, LIVE_SCRIPT_PATH } from "../present/web/live.js";
+import { CATALOG_SCRIPT, CATALOG_SCRIPT_PATH } from "../present/web/catalog-script.js";
 import type { Renderer } from "../ports/renderer.js";
 import { readBody } from "./read-body.js";
 import { catalogRoute } from "./web-catalog.js";
@@ -73,6 +74,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (request.method !== "GET" && request.method !== "HEAD" && !writes) return send(response, 405, "this page only reads\n", { allow: "GET, HEAD" }, "text/plain");
     if (url.pathname === "/health") return send(response, 200, "ok\n", {}, "text/plain");
     if (url.pathname === LIVE_SCRIPT_PATH) return send(response, 200, LIVE_SCRIPT, {}, "text/javascript");
+    if (url.pathname === CATALOG_SCRIPT_PATH) return send(response, 200, CATALOG_SCRIPT, {}, "text/javascript");
     if (url.pathname === "/login") {
       const given = url.searchParams.get("token") ?? "";
       if (token === undefined || !sameSecret(given, token)) return send(response, 401, signInPage(owner, "This sign-in link was used already or is wrong."));

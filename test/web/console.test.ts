@@ -245,6 +245,30 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 
+  it("checks the catalog form as it is typed, with the server's messages, and previews it without a click", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/catalog/fargate-env/1.1", ui.loginUrl).href);
+    await page.getByLabel("Environment name").fill("qa");
+    const vpc = page.getByLabel("vpc_cidr", { exact: true });
+    await vpc.pressSequentially("10.9.0.0/15");
+    const error = page.locator("#e-f-inputs-vpc_cidr");
+    await expect.poll(() => error.count(), { timeout: 10_000 }).toBe(1);
+    expect(await error.innerText()).toBe('vpc_cidr must match pattern "([0-9]{1,3}\\.){3}[0-9]{1,3}($|/(16|24))"');
+    expect(await vpc.getAttribute("aria-invalid")).toBe("true");
+    // What was being typed is left alone: the field keeps its value and the focus.
+    expect(await vpc.inputValue()).toBe("10.9.0.0/15");
+    expect(await vpc.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(new URL(page.url()).pathname).toBe("/catalog/fargate-env/1.1");
+
+    await vpc.press("Backspace");
+    await vpc.pressSequentially("6");
+    await expect.poll(() => page.locator("#spec-file").count(), { timeout: 10_000 }).toBe(1);
+    expect(await error.count()).toBe(0);
+    expect(await vpc.getAttribute("aria-invalid")).toBeNull();
+    expect(await page.locator("#spec-file").innerText()).toContain("vpc_cidr: 10.9.0.0/16");
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
   it("refuses a catalog request without the session's CSRF token, or from another origin", async () => {
     const url = new URL("/catalog/fargate-env/1.1", ui.loginUrl).href;
     const page = await signedIn.newPage();

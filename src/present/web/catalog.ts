@@ -6,6 +6,7 @@ import type { CatalogAnswer } from "../../flows/catalog-request.js";
 import type { FormField, RequestedResource } from "../../inventory/catalog-form.js";
 import { versionText } from "../../inventory/model.js";
 import type { VersionRecord } from "../../ports/registry.js";
+import { CATALOG_SCRIPT_PATH } from "./catalog-script.js";
 import { html, page, type Markup } from "./html.js";
 
 export const catalogPath = (v: { template: string; major: number; minor: number }) => `/catalog/${encodeURIComponent(v.template)}/${versionText(v)}`;
@@ -36,15 +37,15 @@ export function catalogPage(owner: string, input: CatalogPageInput): string {
     ? [text("name", "Environment name", input.who?.name, problems), text("stage", "Stage (optional)", input.who?.stage, problems)]
     : [text("name", "Service name", input.who?.name, problems), text("instance", "Instance name", input.who?.instance, problems), text("environment", "Environment", input.who?.environment, problems)];
   const body = html`<h1>New ${version.kind === "environment" ? "environment" : "service"} from ${version.template} ${versionText(version)}</h1>
-${failed ? html`<p class="failed" role="alert">The request has ${Object.keys(problems).length} problem${Object.keys(problems).length === 1 ? "" : "s"}; each is shown at its field.</p>` : ""}
-<form method="post" action="${catalogPath(version)}">
+<div id="answer" aria-live="polite">${failed ? html`<p class="failed" role="alert">The request has ${Object.keys(problems).length} problem${Object.keys(problems).length === 1 ? "" : "s"}; each is shown at its field.</p>` : ""}</div>
+<form method="post" action="${catalogPath(version)}" data-catalog>
 <input type="hidden" name="csrf" value="${input.csrf}">
 <fieldset><legend>Who</legend>${who}</fieldset>
 <fieldset><legend>Inputs</legend>${fields.length ? fields.map((f) => field(f, input.form?.[`inputs.${f.name}`], problems[`inputs.${f.name}`])) : html`<p>This template takes no inputs.</p>`}</fieldset>
 <p><button type="submit">Preview</button></p>
 </form>
-${answer?.file ? preview(answer) : ""}`;
-  return page(`Catalog: ${version.template}`, owner, body);
+<div id="preview-section">${answer?.file ? preview(answer) : ""}</div>`;
+  return page(`Catalog: ${version.template}`, owner, body, { scripts: [CATALOG_SCRIPT_PATH] });
 }
 
 function text(name: string, label: string, value: string | undefined, problems: Record<string, string>): Markup {

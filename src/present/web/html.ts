@@ -60,11 +60,20 @@ fieldset input:not([type=checkbox]), fieldset select { width: 100%; max-width: 3
 .hint { font-size: 0.8rem; color: #57606a; }
 `;
 
-/** A whole page: one <main>, the header naming the owner, a stable title; `refreshSeconds` for a page of something still moving (live.ts). */
-export function page(title: string, owner: string, body: Markup, refreshSeconds?: number): string {
+export interface PageOptions {
+  /** A page of something still moving reloads its content this often (live.ts). */
+  refreshSeconds?: number;
+  /** The console's own scripts the page uses. */
+  scripts?: string[];
+}
+
+/** A whole page: one <main>, the header naming the owner, a stable title. */
+export function page(title: string, owner: string, body: Markup, options: PageOptions = {}): string {
+  const { refreshSeconds } = options;
+  const scripts = [...(refreshSeconds ? [LIVE_SCRIPT_PATH] : []), ...(options.scripts ?? [])];
   return `<!doctype html>\n${html`<html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${refreshSeconds ? html`<script src="${LIVE_SCRIPT_PATH}" defer></script>` : ""}
+${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 <title>${title} · Baryon</title><style>${new Markup(STYLE)}</style></head>
 <body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a> <a href="/rollouts">Rollouts</a> <a href="/catalog">Catalog</a></nav></header>
 <main>${body}</main></body></html>`.text}\n`;

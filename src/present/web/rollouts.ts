@@ -44,7 +44,7 @@ ${approvals(rollout)}
 <td>${target?.verification ? `${target.verification.verdict}: ${target.verification.detail}` : ""}</td></tr>`;
   })}</tbody></table>
 ${rollout.plan.skipped.length ? html`<table><caption>Skipped</caption><tbody>${rollout.plan.skipped.map((s) => html`<tr><th scope="row">${s.resource}</th><td>${s.why}</td></tr>`)}</tbody></table>` : ""}`;
-  return page(`Rollout ${rollout.id}`, owner, body, live ? REFRESH_SECONDS : undefined);
+  return page(`Rollout ${rollout.id}`, owner, body, live ? { refreshSeconds: REFRESH_SECONDS } : {});
 }
 
 function approvals(rollout: RolloutRecord): Markup {
@@ -70,5 +70,5 @@ export function deploymentPage(owner: string, deployment: DeploymentRecord, log:
 ${outputs.length ? html`<table><caption>Outputs</caption><tbody>${outputs.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${v}</code></td></tr>`)}</tbody></table>` : ""}
 <h2>Log</h2>
 ${log === undefined ? html`<p>No log yet.</p>` : html`<pre>${log}</pre>`}`;
-  return page(`Deployment ${deployment.id}`, owner, body, live ? REFRESH_SECONDS : undefined);
+  return page(`Deployment ${deployment.id}`, owner, body, live ? { refreshSeconds: REFRESH_SECONDS } : {});
 }
