@@ -6,6 +6,7 @@
 // each) is applied with the `command` provisioner, and `baryon status` shows it.
 // Last, a change to the service is published as 1.2 and rolled out: test at
 // once, prod after `baryon rollout approve prod` (the terminal's `/rollout prod`).
+// With --keep the repository stays, to browse with `baryon ui --dir <it>`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const repo = mkdtempSync(join(tmpdir(), "baryon-demo-"));
+const keep = process.argv.includes("--keep");
 const format = process.argv.includes("--markdown") ? "markdown" : process.argv.includes("--json") ? "json" : "text";
 const git = (...args) => execFileSync("git", args, {
   cwd: repo,
@@ -71,6 +73,9 @@ try {
   baryon("rollout", "approve", "prod", "--dir", repo);
   console.log();
   baryon("status", "--dir", repo);
+  console.log(keep
+    ? `\nKept ${repo}: \`npx baryon ui --dir ${repo}\` shows it in a browser (the fleet, the rollout, the catalog).`
+    : "\n`npm run demo -- --keep` keeps the repository, to browse it with `baryon ui`.");
 } finally {
-  rmSync(repo, { recursive: true, force: true });
+  if (!keep) rmSync(repo, { recursive: true, force: true });
 }
