@@ -36,7 +36,11 @@ const FACTORIES: Partial<Record<ProvisionerKind, Factory>> = {
 /** A provisioner whose module (the AWS SDK's, for CloudFormation) loads when it first has work: terminal commands that deploy nothing do not pay for it. */
 function loadedOnFirstUse(load: () => Promise<Provisioner>): Provisioner {
   let loaded: Promise<Provisioner> | undefined;
-  const provisioner = () => (loaded ??= load());
+  // A failed load is not kept: the next deployment tries again.
+  const provisioner = () => (loaded ??= load().catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  }));
   return {
     deploy: async (request, signal) => (await provisioner()).deploy(request, signal),
     status: async (request, handle) => (await provisioner()).status(request, handle),

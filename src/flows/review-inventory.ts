@@ -116,6 +116,8 @@ export async function fleetDiff(template: string, major: number, base: Bundle | 
   const deployed = following.some((r) => r.kind === "service_pipeline") ? await deployedInstances(records, ports) : [];
   // Resources render RESOURCES_IN_FLIGHT at a time, each diffed as its two sides are done, in the fleet's order.
   const diffs = new DiffStream();
+  // A new major has no base side: each head is new as soon as it renders.
+  if (!base) diffs.baseDone();
   let rendered = 0;
   const sides = pMapIterable(following, async (record) => {
     const last = await ports.store.lastSucceeded(record.key);
@@ -130,7 +132,7 @@ export async function fleetDiff(template: string, major: number, base: Bundle | 
     if (side.before) diffs.base(side.before);
     diffs.head(side.after);
   }
-  diffs.baseDone();
+  if (base) diffs.baseDone();
   return rendered ? diffs.result() : undefined;
 }
 

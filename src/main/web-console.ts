@@ -76,6 +76,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     if (url.pathname === LIVE_SCRIPT_PATH) return send(response, 200, LIVE_SCRIPT, {}, "text/javascript");
     if (url.pathname === CATALOG_SCRIPT_PATH) return send(response, 200, CATALOG_SCRIPT, {}, "text/javascript");
     if (url.pathname === "/login") {
+      // Only a GET signs in: a link preview's HEAD must not use the link up.
+      if (request.method !== "GET") return send(response, 405, "open the link in a browser\n", { allow: "GET" }, "text/plain");
       const given = url.searchParams.get("token") ?? "";
       if (token === undefined || !sameSecret(given, token)) return send(response, 401, signInPage(owner, "This sign-in link was used already or is wrong."));
       token = undefined; // one time
@@ -130,7 +132,8 @@ async function route(url: URL, { registry, owner, artifacts }: ConsoleOptions): 
   if (url.pathname === "/") {
     // An empty choice in the filter form is no filter.
     const filter = { template: url.searchParams.get("template") || undefined, stage: url.searchParams.get("stage") || undefined };
-    const offset = Math.max(0, Math.floor(Number(url.searchParams.get("from") ?? 0)) || 0);
+    const from = Number(url.searchParams.get("from") ?? 0);
+    const offset = Number.isSafeInteger(from) && from > 0 ? Math.min(from, 1e9) : 0;
     return dashboardPage(login, await fleetDashboard(ports, filter, offset), filter);
   }
   if (section === "templates" && id) {
@@ -179,12 +182,12 @@ function cookieValue(header: string | undefined): string | undefined {
   return header?.split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
 }
 
-/** Sessions as signed cookies: `<owner>.<expiry>.<HMAC of both>`, HttpOnly and SameSite=Strict. */
+/** Sessions as signed cookies: `<owner, base64url>.<expiry>.<HMAC of both>`, HttpOnly and SameSite=Strict. */
 class SessionCookies {
   constructor(private readonly key: Buffer, private readonly lifetimeMs: number) {}
 
   issue(owner: string): string {
-    const value = this.sign(`${encodeURIComponent(owner)}.${Date.now() + this.lifetimeMs}`);
+    const value = this.sign(`${Buffer.from(owner).toString("base64url")}.${Date.now() + this.lifetimeMs}`);
     return `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(this.lifetimeMs / 1000)}`;
   }
 
@@ -198,7 +201,7 @@ class SessionCookies {
     const parts = value?.split(".");
     if (!parts || parts.length !== 3) return false;
     const [who, expiry] = parts as [string, string, string];
-    return sameSecret(value!, this.sign(`${who}.${expiry}`)) && decodeURIComponent(who) === owner && Number(expiry) > Date.now();
+    return sameSecret(value!, this.sign(`${who}.${expiry}`)) && Buffer.from(who, "base64url").toString() === owner && Number(expiry) > Date.now();
   }
 
   private sign(payload: string): string {

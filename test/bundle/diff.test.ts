@@ -57,6 +57,15 @@ describe("DiffStream", () => {
     expect(results[2]).toEqual(results[0]);
   });
 
+  it("diffs two head resources that share a label against their base, whenever it comes", () => {
+    const stream = new DiffStream();
+    stream.head({ label: "twin", files: [file("a: 2\n")] });
+    stream.head({ label: "twin", files: [file("a: 3\n")] });
+    stream.base({ label: "twin", files: [file("a: 1\n")] });
+    stream.baseDone();
+    expect(stream.result()).toMatchObject({ total: 2, changed: 2 });
+  });
+
   it("diffs a head resource without a base as new once the base side is done, and leaves out a base without a head", () => {
     const stream = new DiffStream();
     const told: string[] = [];

@@ -118,6 +118,8 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(stranger)).toEqual([]);
     expect(await (await fetch(`${origin}/health`)).text()).toBe("ok\n");
 
+    // A link preview's HEAD does not use the link up.
+    expect((await fetch(ui.loginUrl, { method: "HEAD" })).status).toBe(405);
     const page = await signedIn.newPage();
     const landed = await page.goto(ui.loginUrl);
     expect(landed!.status()).toBe(200);
@@ -171,6 +173,7 @@ describe("the web console (baryon ui)", () => {
     expect(await page.locator("section h2").allInnerTexts()).toEqual([expect.stringContaining("load-balanced-fargate-svc")]);
     expect(await page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr").count()).toBe(3);
     await shoot(page, "dashboard-filtered");
+    expect((await page.goto(new URL("/?from=1e400", ui.loginUrl).href))!.status()).toBe(200);
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 

@@ -25,12 +25,13 @@ export async function plantSeed(dataDir: string, path: string): Promise<void> {
     // Written synchronously: a thousand small files through the thread pool, one after
     // another, took most of a second; this runs once, when a registry is created.
     const write = (make: () => void) => {
+      let failed: Error | undefined;
       try {
         make();
-        next();
       } catch (error) {
-        next(error as Error);
+        failed = error as Error;
       }
+      next(failed);
     };
     if (header.type === "directory") {
       stream.resume();

@@ -85,28 +85,31 @@ export class DiffStream {
   private readonly bases = new Map<string, ResourceRender>();
   /** Head resources in the order given, the first ones perhaps waiting for their base. */
   private readonly queue: { head: ResourceRender; base?: ResourceRender; ready: boolean }[] = [];
-  private readonly waiting = new Map<string, { base?: ResourceRender; ready: boolean }>();
+  /** Heads waiting for their base, by label (a list: two resources may share one). */
+  private readonly waiting = new Map<string, { base?: ResourceRender; ready: boolean }[]>();
   private basesDone = false;
 
   /** `firstOfGroup` is told of the resource that starts each group of changes, with its base. */
   constructor(private readonly firstOfGroup?: (base: ResourceRender | undefined, head: ResourceRender) => void) {}
 
   base(resource: ResourceRender): void {
-    const entry = this.waiting.get(resource.label);
-    if (!entry) {
+    const entries = this.waiting.get(resource.label);
+    if (!entries) {
       this.bases.set(resource.label, resource);
       return;
     }
     this.waiting.delete(resource.label);
-    entry.base = resource;
-    entry.ready = true;
+    for (const entry of entries) {
+      entry.base = resource;
+      entry.ready = true;
+    }
     this.drain();
   }
 
   /** Every base resource has been given. */
   baseDone(): void {
     this.basesDone = true;
-    for (const entry of this.waiting.values()) entry.ready = true;
+    for (const entries of this.waiting.values()) for (const entry of entries) entry.ready = true;
     this.waiting.clear();
     this.drain();
   }
@@ -116,7 +119,7 @@ export class DiffStream {
     this.bases.delete(resource.label);
     const entry = { head: resource, ...(base ? { base } : {}), ready: base !== undefined || this.basesDone };
     this.queue.push(entry);
-    if (!entry.ready) this.waiting.set(resource.label, entry);
+    if (!entry.ready) this.waiting.set(resource.label, [...(this.waiting.get(resource.label) ?? []), entry]);
     this.drain();
   }
 

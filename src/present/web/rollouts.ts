@@ -51,7 +51,7 @@ function approvals(rollout: RolloutRecord): Markup {
   if (rollout.approvals.length === 0) return html``;
   return html`<table><caption>Gates opened</caption>
 <thead><tr><th scope="col">Stage</th><th scope="col">By</th><th scope="col">At</th></tr></thead>
-<tbody>${rollout.approvals.map((a) => html`<tr><th scope="row">${a.stage}</th><td>${a.commentUrl ? html`<a href="${a.commentUrl}">@${a.by}</a>` : `@${a.by}`}</td><td>${when(a.at)}</td></tr>`)}</tbody></table>`;
+<tbody>${rollout.approvals.map((a) => html`<tr><th scope="row">${a.stage}</th><td>${a.commentUrl?.startsWith("https://") ? html`<a href="${a.commentUrl}">@${a.by}</a>` : `@${a.by}`}</td><td>${when(a.at)}</td></tr>`)}</tbody></table>`;
 }
 
 export function deploymentPage(owner: string, deployment: DeploymentRecord, log: string | undefined): string {
