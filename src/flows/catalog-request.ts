@@ -5,9 +5,9 @@
 // a pull request would add. Nothing is recorded or deployed here.
 import { compileInputType } from "../bundle/check/input-schema.js";
 import type { Diagnostic } from "../bundle/diagnostics.js";
-import type { Bundle, Spec } from "../bundle/model.js";
+import type { Bundle, InputType, Spec } from "../bundle/model.js";
 import { renderBundle, type RenderedFile } from "../bundle/render/render-bundle.js";
-import { formFields, formValues, inventoryFile, requestType, type FormField, type RequestedResource } from "../inventory/catalog-form.js";
+import { formFields, formValues, inventoryFile, requestType, type FieldGroup, type FormField, type RequestedResource } from "../inventory/catalog-form.js";
 import type { Renderer } from "../ports/renderer.js";
 import type { VersionRecord } from "../ports/registry.js";
 
@@ -19,13 +19,13 @@ export interface CatalogPorts {
 export interface CatalogRequest {
   version: VersionRecord;
   who: RequestedResource;
-  /** The form's fields as posted (`inputs.<name>`). */
+  /** The form's fields as posted (`inputs.<name>`, `pipeline.<name>`). */
   form: Readonly<Record<string, string | undefined>>;
 }
 
 export interface CatalogAnswer {
   fields: FormField[];
-  /** Problems by field: `name`, `instance`, `environment` or `inputs.<name>`; empty when the request is valid. */
+  /** Problems by field: `name`, `instance`, `environment`, `inputs.<name>` or `pipeline.<name>`; empty when the request is valid. */
   problems: Record<string, string>;
   /** Valid requests: the file a pull request would add, and what it renders. */
   file?: { path: string; text: string };
@@ -36,13 +36,13 @@ export interface CatalogAnswer {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
 
 export function catalogFields(version: VersionRecord): FormField[] {
-  return formFields(requestType(version.schema, version.kind));
+  return [...formFields(requestType(version.schema, version.kind)), ...formFields(requestType(version.schema, version.kind, "pipeline"), "pipeline")];
 }
 
 export async function answerCatalogRequest(request: CatalogRequest, ports: CatalogPorts): Promise<CatalogAnswer> {
   const { version, who } = request;
-  const type = requestType(version.schema, version.kind);
-  const fields = formFields(type);
+  const fields = catalogFields(version);
+  const pipelineType = requestType(version.schema, version.kind, "pipeline");
   const problems: Record<string, string> = {};
   const names: [keyof RequestedResource, string | undefined][] = version.kind === "environment"
     ? [["name", who.name]]
@@ -50,18 +50,22 @@ export async function answerCatalogRequest(request: CatalogRequest, ports: Catal
   for (const [field, value] of names) {
     if (!value || !NAME.test(value)) problems[field] = "letters, digits and hyphens, starting with a letter or digit (at most 100)";
   }
-  const inputs = formValues(fields, request.form);
-  for (const problem of type ? compileInputType(type).check(inputs) : []) {
-    const missing = /^required input "(.+)" is missing$/.exec(problem.message)?.[1];
-    const field = `inputs.${missing ?? String(problem.path[0] ?? "")}`;
-    problems[field] ??= problem.message;
-  }
+  const check = (group: FieldGroup, type: InputType | undefined) => {
+    const values = formValues(fields, request.form, group);
+    for (const problem of type ? compileInputType(type).check(values) : []) {
+      const missing = /^required input "(.+)" is missing$/.exec(problem.message)?.[1];
+      problems[`${group}.${missing ?? String(problem.path[0] ?? "")}`] ??= problem.message;
+    }
+    return values;
+  };
+  const inputs = check("inputs", requestType(version.schema, version.kind));
+  const pipeline = pipelineType ? check("pipeline", pipelineType) : undefined;
   if (Object.keys(problems).length) return { fields, problems };
 
-  const file = inventoryFile({ name: version.template, kind: version.kind, major: version.major, pipeline: Boolean(version.schema?.pipelineInputType) }, who, inputs);
+  const file = inventoryFile({ name: version.template, kind: version.kind, major: version.major }, who, inputs, pipeline);
   const spec: Spec = version.kind === "environment"
     ? { file: file.path, kind: "EnvironmentSpec", spec: inputs, lines: {} }
-    : { file: file.path, kind: "ServiceSpec", instances: [{ name: who.instance!, environment: who.environment!, spec: inputs }], pipeline: {}, lines: {} };
+    : { file: file.path, kind: "ServiceSpec", instances: [{ name: who.instance!, environment: who.environment!, spec: inputs }], pipeline: pipeline ?? {}, lines: {} };
   const bundle = await ports.bundleOf(version);
   const rendered = await renderBundle(bundle, spec, ports.renderer, { name: who.name });
   return { fields, problems, file, rendered: rendered.files, renderProblems: rendered.diagnostics };

@@ -5,9 +5,13 @@
 import { stringify } from "yaml";
 import type { InputSchema, InputType, PropertySchema, TemplateKind } from "../bundle/model.js";
 
+/** Whose inputs a field is: the new resource's (an environment or service instance), or its service's pipeline. */
+export type FieldGroup = "inputs" | "pipeline";
+
 export interface FormField {
-  /** The input's name; the form's field is `inputs.<name>`. */
+  /** The input's name; the form's field is `<group>.<name>`. */
   name: string;
+  group: FieldGroup;
   label: string;
   description?: string;
   control: "text" | "number" | "checkbox" | "select" | "list";
@@ -23,16 +27,18 @@ export interface FormField {
   pattern?: string;
 }
 
-/** The input type a new resource of this template fills in: an environment's, or a service instance's. */
-export function requestType(schema: InputSchema | null, kind: TemplateKind): InputType | undefined {
-  const name = kind === "environment" ? schema?.environmentInputType : schema?.serviceInputType;
+/** The input type a group of a new resource fills in: an environment's or a service instance's, or the service pipeline's. */
+export function requestType(schema: InputSchema | null, kind: TemplateKind, group: FieldGroup = "inputs"): InputType | undefined {
+  const name = group === "pipeline" ? (kind === "service" ? schema?.pipelineInputType : undefined)
+    : kind === "environment" ? schema?.environmentInputType : schema?.serviceInputType;
   return name ? schema?.types[name] : undefined;
 }
 
-export function formFields(type: InputType | undefined): FormField[] {
+export function formFields(type: InputType | undefined, group: FieldGroup = "inputs"): FormField[] {
   const required = new Set(type?.required ?? []);
   return Object.entries(type?.properties ?? {}).map(([name, p]) => ({
     name,
+    group,
     label: p.title ?? name,
     control: controlOf(p),
     type: p.type ?? "string",
@@ -64,10 +70,10 @@ function numbers(p: PropertySchema): Partial<FormField> {
  * applies, or `required` says it is missing); a number that is no number stays
  * text, so the schema names the mistake.
  */
-export function formValues(fields: readonly FormField[], raw: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+export function formValues(fields: readonly FormField[], raw: Readonly<Record<string, string | undefined>>, group: FieldGroup = "inputs"): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const field of fields) {
-    const text = raw[`inputs.${field.name}`];
+  for (const field of fields.filter((f) => f.group === group)) {
+    const text = raw[`${field.group}.${field.name}`];
     if (field.control === "checkbox") {
       values[field.name] = text === "on";
       continue;
@@ -89,15 +95,15 @@ export interface RequestedResource {
 }
 
 /** The inventory file a request adds, with its path in the inventory folder. */
-export function inventoryFile(template: { name: string; kind: TemplateKind; major: number; pipeline: boolean }, who: RequestedResource, inputs: Record<string, unknown>): { path: string; text: string } {
+/** `pipeline`: the service pipeline's inputs, for a template with a pipeline. */
+export function inventoryFile(template: { name: string; kind: TemplateKind; major: number }, who: RequestedResource, inputs: Record<string, unknown>, pipeline?: Record<string, unknown>): { path: string; text: string } {
   const head = `# Requested in Baryon's catalog: ${template.name} ${template.major}.x\n`;
   if (template.kind === "environment") {
     const doc = { proton: "EnvironmentSpec", template: `${template.name}@${template.major}`, ...(who.stage ? { stage: who.stage } : {}), spec: inputs };
     return { path: `environments/${who.name}.yaml`, text: head + stringify(doc) };
   }
-  // A pipeline's inputs take their defaults; the file is the place to change them.
   const doc = {
-    proton: "ServiceSpec", template: `${template.name}@${template.major}`, ...(template.pipeline ? { pipeline: {} } : {}),
+    proton: "ServiceSpec", template: `${template.name}@${template.major}`, ...(pipeline ? { pipeline } : {}),
     instances: [{ name: who.instance, environment: who.environment, spec: inputs }],
   };
   return { path: `services/${who.name}.yaml`, text: head + stringify(doc) };

@@ -18,7 +18,7 @@ const SCHEMA: InputSchema = {
         subnets: { type: "array", items: { type: "string" } },
       },
     },
-    Pipe: { type: "object", properties: {} },
+    Pipe: { type: "object", required: ["branch"], properties: { branch: { type: "string" } } },
   },
 };
 
@@ -34,6 +34,8 @@ describe("the catalog's form", () => {
     expect(fields[1]).toMatchObject({ type: "integer", default: 80, minimum: 1, maximum: 65535 });
     expect(fields[2]!.options).toEqual(["small", "large"]);
     expect(requestType(SCHEMA, "environment")).toBeUndefined();
+    expect(formFields(requestType(SCHEMA, "service", "pipeline"), "pipeline")).toEqual([{ name: "branch", group: "pipeline", label: "branch", control: "text", type: "string", required: true }]);
+    expect(requestType(SCHEMA, "environment", "pipeline")).toBeUndefined();
   });
 
   it("reads what was typed as the schema's types, leaving empty fields to their defaults", () => {
@@ -42,15 +44,18 @@ describe("the catalog's form", () => {
     });
     // Not a number: kept as typed, so the schema says what is wrong with it.
     expect(formValues(fields, { "inputs.port": "eighty", "inputs.public": "on" })).toEqual({ port: "eighty", public: true });
+    // Each group reads its own fields.
+    const pipeline = formFields(requestType(SCHEMA, "service", "pipeline"), "pipeline");
+    expect(formValues([...fields, ...pipeline], { "pipeline.branch": "main", "inputs.image": "x" }, "pipeline")).toEqual({ branch: "main" });
   });
 
   it("writes the inventory file: Proton's spec with the template's major, a service with its first instance", () => {
-    const service = inventoryFile({ name: "api-svc", kind: "service", major: 2, pipeline: true }, { name: "checkout", instance: "checkout-dev", environment: "dev" }, { image: "nginx" });
+    const service = inventoryFile({ name: "api-svc", kind: "service", major: 2 }, { name: "checkout", instance: "checkout-dev", environment: "dev" }, { image: "nginx" }, { branch: "main" });
     expect(service.path).toBe("services/checkout.yaml");
     expect(parse(service.text)).toEqual({
-      proton: "ServiceSpec", template: "api-svc@2", pipeline: {}, instances: [{ name: "checkout-dev", environment: "dev", spec: { image: "nginx" } }],
+      proton: "ServiceSpec", template: "api-svc@2", pipeline: { branch: "main" }, instances: [{ name: "checkout-dev", environment: "dev", spec: { image: "nginx" } }],
     });
-    const environment = inventoryFile({ name: "net", kind: "environment", major: 1, pipeline: false }, { name: "qa", stage: "test" }, { cidr: "10.0.0.0/16" });
+    const environment = inventoryFile({ name: "net", kind: "environment", major: 1 }, { name: "qa", stage: "test" }, { cidr: "10.0.0.0/16" });
     expect(environment.path).toBe("environments/qa.yaml");
     expect(parse(environment.text)).toEqual({ proton: "EnvironmentSpec", template: "net@1", stage: "test", spec: { cidr: "10.0.0.0/16" } });
   });

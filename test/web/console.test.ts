@@ -248,6 +248,37 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 
+  it("asks for a service with its first instance and its pipeline's inputs, each group checked against its own type", async () => {
+    const page = await signedIn.newPage();
+    await page.goto(new URL("/catalog/load-balanced-fargate-svc/1.0", ui.loginUrl).href);
+    expect(await page.getByRole("group", { name: "Pipeline inputs" }).locator("label").allInnerTexts()).toEqual(["Dockerfile", "Unit test command"]);
+    await page.getByLabel("Service name").fill("orders");
+    await page.getByLabel("Instance name").fill("orders-test");
+    await page.getByLabel("Environment", { exact: true }).fill("test");
+    await page.getByLabel("Container port").fill("8080");
+    await page.getByLabel("Task size").selectOption("medium");
+    await page.getByLabel("Dockerfile").fill("");
+    await page.getByLabel("Health check path").fill("health");
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Preview" }).click()]);
+    expect(refused.status()).toBe(422);
+    await page.waitForLoadState();
+    expect(await page.locator("#e-f-inputs-health_check_path").innerText()).toBe('health_check_path must match pattern "^/"');
+    await page.getByLabel("Health check path").fill("/health");
+    await page.getByLabel("Dockerfile").fill("build/Dockerfile");
+    const [answered] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Preview" }).click()]);
+    expect(answered.status()).toBe(200);
+    await page.waitForLoadState();
+    expect(await page.locator("#spec-file").innerText()).toBe([
+      "# Requested in Baryon's catalog: load-balanced-fargate-svc 1.x", "proton: ServiceSpec", "template: load-balanced-fargate-svc@1", "pipeline:",
+      "  dockerfile: build/Dockerfile", "instances:", "  - name: orders-test", "    environment: test", "    spec:", "      port: 8080",
+      "      task_size: medium", "      health_check_path: /health", "",
+    ].join("\n"));
+    expect(await page.locator("details summary").allInnerTexts()).toEqual([
+      "orders-test/instance_infrastructure/cloudformation.yaml", "pipeline/pipeline_infrastructure/cloudformation.yaml",
+    ]);
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
   it("checks the catalog form as it is typed, with the server's messages, and previews it without a click", async () => {
     const page = await signedIn.newPage();
     await page.goto(new URL("/catalog/fargate-env/1.1", ui.loginUrl).href);

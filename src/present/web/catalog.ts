@@ -41,7 +41,8 @@ export function catalogPage(owner: string, input: CatalogPageInput): string {
 <form method="post" action="${catalogPath(version)}" data-catalog>
 <input type="hidden" name="csrf" value="${input.csrf}">
 <fieldset><legend>Who</legend>${who}</fieldset>
-<fieldset><legend>Inputs</legend>${fields.length ? fields.map((f) => field(f, input.form?.[`inputs.${f.name}`], problems[`inputs.${f.name}`])) : html`<p>This template takes no inputs.</p>`}</fieldset>
+${group("Inputs", fields.filter((f) => f.group === "inputs"), input.form, problems, true)}
+${group("Pipeline inputs", fields.filter((f) => f.group === "pipeline"), input.form, problems, false)}
 <p><button type="submit">Preview</button></p>
 </form>
 <div id="preview-section">${answer?.file ? preview(answer) : ""}</div>`;
@@ -55,16 +56,23 @@ function text(name: string, label: string, value: string | undefined, problems: 
 ${problem ? html`<span id="e-${name}" class="failed">${problem}</span>` : ""}</p>`;
 }
 
+function group(legend: string, fields: readonly FormField[], form: CatalogPageInput["form"], problems: Record<string, string>, always: boolean): Markup {
+  if (fields.length === 0 && !always) return html``;
+  return html`<fieldset><legend>${legend}</legend>${fields.length
+    ? fields.map((f) => field(f, form?.[`${f.group}.${f.name}`], problems[`${f.group}.${f.name}`]))
+    : html`<p>This template takes no inputs.</p>`}</fieldset>`;
+}
+
 /** One input; the schema checks it on the server, so the browser adds no rules of its own that would say it differently. */
 function field(f: FormField, value: string | undefined, problem: string | undefined): Markup {
-  const id = `f-inputs-${f.name}`;
+  const id = `f-${f.group}-${f.name}`;
   const hint = [f.description, f.required ? "required" : undefined, f.default !== undefined ? `default ${JSON.stringify(f.default)}` : undefined,
     f.minimum !== undefined ? `at least ${f.minimum}` : undefined, f.maximum !== undefined ? `at most ${f.maximum}` : undefined,
     f.minLength !== undefined ? `${f.minLength}+ characters` : undefined, f.maxLength !== undefined ? `at most ${f.maxLength} characters` : undefined,
     f.control === "list" ? "comma-separated" : undefined].filter(Boolean).join("; ");
   const described = [hint ? `h-${id}` : "", problem ? `e-${id}` : ""].filter(Boolean).join(" ");
   const aria = html`${described ? html` aria-describedby="${described}"` : ""}${problem ? html` aria-invalid="true"` : ""}`;
-  const name = `inputs.${f.name}`;
+  const name = `${f.group}.${f.name}`;
   const control = f.control === "select"
     ? html`<select id="${id}" name="${name}"${aria}><option value="">${f.default !== undefined ? `(default: ${String(f.default)})` : "(choose)"}</option>${(f.options ?? []).map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`
     : f.control === "checkbox"
