@@ -8,7 +8,7 @@
 import pMap, { pMapIterable, pMapSkip } from "p-map";
 import { errorAt, sortDiagnostics, warningAt, type Diagnostic } from "../bundle/diagnostics.js";
 import { textOf, type Snapshot } from "../bundle/files.js";
-import { DiffStream, diffRenders, type RenderedDiff, type ResourceRender } from "../bundle/diff/diff.js";
+import { DiffStream, type RenderedDiff, type ResourceRender } from "../bundle/diff/diff.js";
 import type { Outputs } from "../bundle/render/context.js";
 import { findInstanceOutputReferences, previewInstanceOutputs } from "../bundle/render/deployed-outputs.js";
 import { placeholderOutputs } from "../bundle/render/render-bundle.js";
@@ -70,26 +70,31 @@ export async function reviewInventory(input: InventoryReviewInput, ports: Invent
   const unchanged = new Set(outcome.plan.unchanged);
   const headRecords = [...planned, ...records.filter((r) => unchanged.has(r.key))];
 
-  let instances: ResourceRecord[] | undefined;
-  const targets: ResourceRender[] = [];
-  const deployed: ResourceRender[] = [];
-  for (const action of actions) {
-    if (action.action === "delete") continue;
+  // Each planned resource's two sides render RESOURCES_IN_FLIGHT at a time, diffed in the plan's order as they come.
+  let instances: Promise<ResourceRecord[]> | undefined;
+  const diffs = new DiffStream();
+  const sides = pMapIterable(actions.filter((a) => a.action !== "delete"), async (action) => {
     const record = resourceRecord(action.resource, input.repository);
-    const target = await render({ record, ...action.version }, headRecords, ports);
-    targets.push(target.render);
-    diagnostics.push(...target.diagnostics);
     const last = await ports.store.lastSucceeded(record.key);
     const current = last && recordedByKey.get(record.key);
-    if (last && current) {
-      const deployedRecords = record.kind === "service_pipeline" ? (instances ??= await deployedInstances(records, ports)) : [];
-      deployed.push((await render({ record: { ...current, inputs: last.inputs }, major: last.major, minor: last.minor }, deployedRecords, ports)).render);
-    }
+    const deployedSide = async () => {
+      if (!last || !current) return undefined;
+      const peers = record.kind === "service_pipeline" ? await (instances ??= deployedInstances(records, ports)) : [];
+      return (await render({ record: { ...current, inputs: last.inputs }, major: last.major, minor: last.minor }, peers, ports)).render;
+    };
+    const [target, deployed] = await Promise.all([render({ record, ...action.version }, headRecords, ports), deployedSide()]);
+    return { target, deployed };
+  }, { concurrency: RESOURCES_IN_FLIGHT });
+  for await (const { target, deployed } of sides) {
+    diagnostics.push(...target.diagnostics);
+    if (deployed) diffs.base(deployed);
+    diffs.head(target.render);
   }
+  diffs.baseDone();
   return {
     files, diagnostics: sortDiagnostics(diagnostics),
     plan: actions.map(planLine), unchanged: outcome.plan.unchanged.length,
-    diff: diffRenders(deployed, targets),
+    diff: diffs.result(),
   };
 }
 
