@@ -8,7 +8,9 @@ import type { Diagnostic } from "../bundle/diagnostics.js";
 import type { Bundle, InputType, Spec } from "../bundle/model.js";
 import { renderBundle, type RenderedFile } from "../bundle/render/render-bundle.js";
 import { formFields, formValues, inventoryFile, requestType, type FieldGroup, type FormField, type RequestedResource } from "../inventory/catalog-form.js";
+import { RESOURCE_NAME } from "../inventory/model.js";
 import type { Renderer } from "../ports/renderer.js";
+import { stageLabelProblem } from "../rollout/policy.js";
 import type { VersionRecord } from "../ports/registry.js";
 
 export interface CatalogPorts {
@@ -33,8 +35,6 @@ export interface CatalogAnswer {
   renderProblems?: Diagnostic[];
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
-
 export function catalogFields(version: VersionRecord): FormField[] {
   return [...formFields(requestType(version.schema, version.kind)), ...formFields(requestType(version.schema, version.kind, "pipeline"), "pipeline")];
 }
@@ -44,11 +44,16 @@ export async function answerCatalogRequest(request: CatalogRequest, ports: Catal
   const fields = catalogFields(version);
   const pipelineType = requestType(version.schema, version.kind, "pipeline");
   const problems: Record<string, string> = {};
+  // The inventory's own rules: the file this makes must pass `baryon apply`'s check.
   const names: [keyof RequestedResource, string | undefined][] = version.kind === "environment"
     ? [["name", who.name]]
     : [["name", who.name], ["instance", who.instance], ["environment", who.environment]];
   for (const [field, value] of names) {
-    if (!value || !NAME.test(value)) problems[field] = "letters, digits and hyphens, starting with a letter or digit (at most 100)";
+    if (!value || !RESOURCE_NAME.test(value)) problems[field] = `letters, digits, "-" or "_", starting with a letter or digit (at most 100)`;
+  }
+  if (version.kind === "environment") {
+    const stage = who.stage ? stageLabelProblem(who.stage) : "an environment needs the rollout stage it belongs to";
+    if (stage) problems.stage = stage;
   }
   const check = (group: FieldGroup, type: InputType | undefined) => {
     const values = formValues(fields, request.form, group);

@@ -1,9 +1,8 @@
 // What is deployed where: each resource with the version that runs (its last
 // successful deployment) and its latest deployment, whatever its outcome.
-// `baryon status` and, later, the web console read the fleet through this.
+// `baryon status` reads the fleet through this (the web console pages through
+// it with the store's statusPage instead).
 import type { DeploymentStore, ResourceStatus } from "../ports/deployment-store.js";
-
-export type { ResourceStatus };
 
 /** Every resource, or the one whose key or name is `only` (an ambiguous name gives them all). */
 export async function fleetStatus(store: DeploymentStore, only?: string): Promise<ResourceStatus[]> {

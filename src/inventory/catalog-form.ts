@@ -99,7 +99,7 @@ export interface RequestedResource {
 export function inventoryFile(template: { name: string; kind: TemplateKind; major: number }, who: RequestedResource, inputs: Record<string, unknown>, pipeline?: Record<string, unknown>): { path: string; text: string } {
   const head = `# Requested in Baryon's catalog: ${template.name} ${template.major}.x\n`;
   if (template.kind === "environment") {
-    const doc = { proton: "EnvironmentSpec", template: `${template.name}@${template.major}`, ...(who.stage ? { stage: who.stage } : {}), spec: inputs };
+    const doc = { proton: "EnvironmentSpec", template: `${template.name}@${template.major}`, stage: who.stage, spec: inputs };
     return { path: `environments/${who.name}.yaml`, text: head + stringify(doc) };
   }
   const doc = {

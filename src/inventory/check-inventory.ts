@@ -5,10 +5,10 @@ import { didYouMean } from "../bundle/check/suggest-name.js";
 import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Spec } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
-import { RESERVED_STAGE_NAMES, STAGE_NAME } from "../rollout/policy.js";
+import { stageLabelProblem } from "../rollout/policy.js";
 import { leftTodos } from "./upgrade.js";
 import {
-  instanceKey, pipelineKey, templateRefText, versionText,
+  instanceKey, pipelineKey, RESOURCE_NAME, templateRefText, versionText,
   type CatalogVersion, type EnvironmentResource, type InstanceResource, type Inventory,
   type PipelineResource, type Resource, type TemplateCatalog, type TemplateRef,
 } from "./model.js";
@@ -31,7 +31,6 @@ export interface CheckedInventory {
   diagnostics: Diagnostic[];
 }
 
-const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
 
 /** Checks every inventory file against the catalog and the config; a file with errors gives no resource. */
 export function checkInventory(files: readonly InventoryFile[], catalog: TemplateCatalog, settings: InventorySettings): CheckedInventory {
@@ -56,7 +55,7 @@ export function checkInventory(files: readonly InventoryFile[], catalog: Templat
     const lineOf = (path: string) => spec.lines[path] ?? 1;
     const fail = (path: string, message: string, code = "inventory-invalid") => diagnostics.push(errorAt(spec.file, code, message, { line: lineOf(path) }));
     const name = spec.name ?? fileStem(spec.file);
-    if (!NAME.test(name)) {
+    if (!RESOURCE_NAME.test(name)) {
       fail("proton", `the file name ${JSON.stringify(name)} is not a valid ${spec.kind === "EnvironmentSpec" ? "environment" : "service"} name (letters, digits, "-" or "_"): give one with \`name:\``);
       continue;
     }
@@ -168,12 +167,8 @@ function resolveStage(spec: Spec, settings: InventorySettings, fail: Fail): stri
   if (stages?.includes(spec.stage)) return spec.stage;
   if (stages) return void fail("stage", `stage "${spec.stage}" is not a rollout stage${didYouMean(spec.stage, stages)}; stages: ${stages.join(", ")}`, "inventory-stage");
   // Without `rollout:` the labels found make the stages (defaultRolloutPolicy): each must be one a `/rollout <stage>` can name.
-  if (!STAGE_NAME.test(spec.stage)) {
-    return void fail("stage", `stage "${spec.stage}" is not a valid stage label (lower-case letters, digits, "-" or "_", starting with a letter or digit)`, "inventory-stage");
-  }
-  if ((RESERVED_STAGE_NAMES as readonly string[]).includes(spec.stage)) {
-    return void fail("stage", `stage "${spec.stage}" is a word of \`/rollout ${spec.stage}\`, not a stage label (${RESERVED_STAGE_NAMES.join(", ")} are reserved)`, "inventory-stage");
-  }
+  const problem = stageLabelProblem(spec.stage);
+  if (problem) return void fail("stage", problem, "inventory-stage");
   return spec.stage;
 }
 

@@ -79,6 +79,9 @@ export interface Inventory {
 export const instanceKey = (service: string, instance: string): string => `${service}/${instance}`;
 export const pipelineKey = (service: string): string => `${service}/pipeline`;
 
+/** An environment's, a service's or an instance's name in the inventory. */
+export const RESOURCE_NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
+
 export const templateRefText = (ref: TemplateRef): string =>
   `${ref.name}@${ref.major}${ref.minor !== undefined ? `.${ref.minor}` : ""}`;
 export const versionText = (v: { major: number; minor: number }): string => `${v.major}.${v.minor}`;

@@ -1,6 +1,6 @@
 // `baryon status`: the fleet as a table for people and as JSON for scripts
 // (the JSON shape is an interface users rely on: see the README).
-import type { ResourceStatus } from "../flows/fleet-status.js";
+import type { ResourceStatus } from "../ports/deployment-store.js";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
 
 const version = (d: Pick<DeploymentRecord, "major" | "minor">) => `${d.major}.${d.minor}`;

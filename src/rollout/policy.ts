@@ -8,6 +8,15 @@ export const STAGE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /** Words of `/rollout <word>` that are commands, so no stage may be named after them. */
 export const RESERVED_STAGE_NAMES = ["status", "pause", "resume", "abort"] as const;
 
+/** Why an environment's `stage:` label cannot name a stage, or undefined when it can. */
+export function stageLabelProblem(stage: string): string | undefined {
+  if (!STAGE_NAME.test(stage)) return `stage "${stage}" is not a valid stage label (lower-case letters, digits, "-" or "_", starting with a letter or digit)`;
+  if ((RESERVED_STAGE_NAMES as readonly string[]).includes(stage)) {
+    return `stage "${stage}" is a word of \`/rollout ${stage}\`, not a stage label (${RESERVED_STAGE_NAMES.join(", ")} are reserved)`;
+  }
+  return undefined;
+}
+
 /** A number of resources, or a share of a stage's resources. */
 export type Amount = { count: number } | { percent: number };
 

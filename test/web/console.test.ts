@@ -218,7 +218,7 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByLabel("Environment name").fill("staging");
-    await page.getByLabel("Stage (optional)").fill("staging");
+    await page.getByLabel("Stage", { exact: true }).fill("staging");
     await page.getByLabel("vpc_cidr", { exact: true }).fill("10.9.0.0/15");
     const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Preview" }).click()]);
     expect(refused.status()).toBe(422);
@@ -283,6 +283,7 @@ describe("the web console (baryon ui)", () => {
     const page = await signedIn.newPage();
     await page.goto(new URL("/catalog/fargate-env/1.1", ui.loginUrl).href);
     await page.getByLabel("Environment name").fill("qa");
+    await page.getByLabel("Stage", { exact: true }).fill("test");
     const vpc = page.getByLabel("vpc_cidr", { exact: true });
     await vpc.pressSequentially("10.9.0.0/15");
     const error = page.locator("#e-f-inputs-vpc_cidr");
@@ -308,7 +309,7 @@ describe("the web console (baryon ui)", () => {
     const page = await signedIn.newPage();
     await page.goto(url);
     const csrf = await page.locator("input[name=csrf]").inputValue();
-    const form = { name: "staging", "inputs.vpc_cidr": "10.9.0.0/16" };
+    const form = { name: "staging", stage: "staging", "inputs.vpc_cidr": "10.9.0.0/16" };
     expect((await signedIn.request.post(url, { form })).status()).toBe(403);
     expect((await signedIn.request.post(url, { form: { ...form, csrf: `${csrf}x` } })).status()).toBe(403);
     expect((await signedIn.request.post(url, { form: { ...form, csrf }, headers: { origin: "http://evil.example" } })).status()).toBe(403);

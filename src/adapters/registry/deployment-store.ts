@@ -31,6 +31,10 @@ export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_
 
 export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
   const key = ownerKey(owner);
+  /** Each resource's newest deployment of those `where` leaves (parameters from $2), by resource key, in one query. */
+  const latestPerResource = async (where = "true", params: unknown[] = []) => new Map((await db.query<DeploymentRow>(
+    `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND ${where} ORDER BY resource, id DESC`, [key, ...params],
+  )).map((row) => [row.resource, toDeployment(row)]));
   const deployments = async (q: Queryable, where: string, params: unknown[], tail = "") =>
     (await q.query<DeploymentRow>(`SELECT ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND ${where} ${tail}`, [key, ...params])).map(toDeployment);
 
@@ -143,20 +147,9 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
     lastSucceeded: (resource) => guard("lastSucceeded", async () =>
       (await deployments(db, "resource = $2 AND status = 'succeeded'", [resource], "ORDER BY id DESC LIMIT 1"))[0]),
 
-    lastSucceededAll: () => guard("lastSucceededAll", async () => {
-      const rows = await db.query<DeploymentRow>(
-        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments
-         WHERE owner = $1 AND status = 'succeeded' ORDER BY resource, id DESC`, [key],
-      );
-      return new Map(rows.map((row) => [row.resource, toDeployment(row)]));
-    }),
+    lastSucceededAll: () => guard("lastSucceededAll", () => latestPerResource("status = 'succeeded'")),
 
-    latestAll: () => guard("latestAll", async () => {
-      const rows = await db.query<DeploymentRow>(
-        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 ORDER BY resource, id DESC`, [key],
-      );
-      return new Map(rows.map((row) => [row.resource, toDeployment(row)]));
-    }),
+    latestAll: () => guard("latestAll", () => latestPerResource()),
 
     versionCounts: (filter = {}) => guard("versionCounts", async () => {
       const rows = await db.query<{ template: string; stage: string | null; major: number | null; minor: number | null; count: number }>(
@@ -183,11 +176,7 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
         db.query<{ total: number }>(`SELECT count(*)::int AS total FROM resources WHERE ${where}`, params),
       ]);
       const keys = resources.map((r) => r.key);
-      const latestOf = async (only: string) => new Map((await db.query<DeploymentRow>(
-        `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND resource = ANY($2::text[]) ${only} ORDER BY resource, id DESC`,
-        [key, keys],
-      )).map((row) => [row.resource, toDeployment(row)]));
-      const [latest, running] = await Promise.all([latestOf(""), latestOf("AND status = 'succeeded'")]);
+      const [latest, running] = await Promise.all([latestPerResource("resource = ANY($2::text[])", [keys]), latestPerResource("resource = ANY($2::text[]) AND status = 'succeeded'", [keys])]);
       return {
         total: counted?.total ?? 0,
         statuses: resources.map(toResource).map((resource) => {

@@ -34,7 +34,7 @@ export function catalogPage(owner: string, input: CatalogPageInput): string {
   const problems = answer?.problems ?? {};
   const failed = Object.keys(problems).length > 0;
   const who = version.kind === "environment"
-    ? [text("name", "Environment name", input.who?.name, problems), text("stage", "Stage (optional)", input.who?.stage, problems)]
+    ? [text("name", "Environment name", input.who?.name, problems), text("stage", "Stage", input.who?.stage, problems)]
     : [text("name", "Service name", input.who?.name, problems), text("instance", "Instance name", input.who?.instance, problems), text("environment", "Environment", input.who?.environment, problems)];
   const body = html`<h1>New ${version.kind === "environment" ? "environment" : "service"} from ${version.template} ${versionText(version)}</h1>
 <div id="answer" aria-live="polite">${failed ? html`<p class="failed" role="alert">The request has ${Object.keys(problems).length} problem${Object.keys(problems).length === 1 ? "" : "s"}; each is shown at its field.</p>` : ""}</div>

@@ -3,7 +3,7 @@
 // Plain HTML: every page reads without JavaScript.
 import type { DashboardFilter, FleetDashboard, TemplateOverview } from "../../flows/fleet-dashboard.js";
 import { versionText } from "../../inventory/model.js";
-import type { ResourceStatus } from "../../flows/fleet-status.js";
+import type { ResourceStatus } from "../../ports/deployment-store.js";
 import { html, page, type Markup } from "./html.js";
 
 const PALETTE = 6;
