@@ -1,9 +1,10 @@
 // Checks the Authorization header the way GitHub sorts callers: the app's JWT
-// for /app endpoints, an installation token the fake issued for the rest.
+// for /app endpoints, an installation or user-to-server token the fake issued for the rest.
 import type { IncomingHttpHeaders } from "node:http";
 import type { FakeState } from "./state.js";
 
-export type AuthResult = { ok: true; installationId?: number } | { ok: false; message: string };
+/** `installationId` for an installation token, `user` for a user-to-server token (the app acting for that user). */
+export type AuthResult = { ok: true; installationId?: number; user?: string } | { ok: false; message: string };
 
 function credentials(headers: IncomingHttpHeaders): { scheme: string; value: string } | undefined {
   const match = /^(\w+)\s+(\S+)$/.exec(String(headers.authorization ?? "").trim());
@@ -44,7 +45,12 @@ export function checkJwt(headers: IncomingHttpHeaders, appId: number): AuthResul
 export function checkToken(headers: IncomingHttpHeaders, state: FakeState): AuthResult {
   const given = credentials(headers);
   if (!given || (given.scheme !== "token" && given.scheme !== "bearer")) {
-    return { ok: false, message: "Requires authentication: send an installation token (`Authorization: token ghs_…`)" };
+    return { ok: false, message: "Requires authentication: send an installation or user token (`Authorization: token ghs_…`)" };
+  }
+  const user = state.userTokens.get(given.value);
+  if (user) {
+    if (Date.parse(user.expiresAt) <= Date.now()) return { ok: false, message: "Bad credentials: the user token has expired" };
+    return { ok: true, user: user.login };
   }
   const token = state.tokens.get(given.value);
   if (!token) {

@@ -13,6 +13,8 @@ export interface FakeRequest {
   url: URL;
   /** The installation whose token authenticated the request, if one did. */
   installationId?: number;
+  /** The user whose user-to-server token authenticated the request, if one did. */
+  user?: string;
 }
 
 export interface FakeResponse {
@@ -31,21 +33,23 @@ export interface HandlerCtx extends Ctx {
 export type Handler = (req: FakeRequest, ctx: HandlerCtx) => FakeResponse;
 
 export interface HandlerSpec {
-  /** `jwt`: the app's own endpoints; `token`: an installation token the fake issued. */
-  auth: "jwt" | "token";
+  /** `jwt`: the app's own endpoints; `token`: an installation or user token the fake issued; `user`: a user token only. */
+  auth: "jwt" | "token" | "user";
   handle: Handler;
 }
 
 /**
  * A request GitHub would refuse because the client got it wrong (too many
  * annotations, a body over the limit): answered like GitHub and recorded as
- * unexpected, since a correct app never sends it.
+ * unexpected, since a correct app never sends it. `recorded: false` is for a
+ * refusal a correct app meets too (a user without write access).
  */
 export class Rejection extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly errors: unknown[] = [],
+    readonly recorded = true,
   ) {
     super(message);
     this.name = "Rejection";
@@ -69,14 +73,32 @@ export function validationFailed(message: string, field?: string, code = "invali
   return new Rejection(422, "Validation Failed", [{ resource: "Request", ...(field ? { field } : {}), code, message }]);
 }
 
-/** The repository named by `owner` and `repo`, if it exists and the token's installation may see it. */
+const WRITE_ROLES = new Set(["write", "maintain", "admin"]);
+
+/**
+ * The repository named by `owner` and `repo`, if it exists and the token may see it:
+ * its installation's token, or a user token of someone who may read it (and write, for a write).
+ */
 export function repoOf(req: FakeRequest, ctx: HandlerCtx): RepoRecord | undefined {
   const repo = ctx.state.findRepo(String(req.params.owner), String(req.params.repo));
   if (repo && req.installationId !== undefined && repo.installationId !== req.installationId) {
     // GitHub answers 404 here; an app that reads the wrong installation's repo has a bug worth seeing.
     throw new Rejection(404, `Not Found (${repo.fullName} belongs to installation ${repo.installationId}, the token to ${req.installationId})`);
   }
+  if (repo && req.user !== undefined) {
+    const role = ctx.state.roleOf(repo, req.user);
+    if (role === "none") throw new Rejection(404, `Not Found (${req.user} cannot see ${repo.fullName})`);
+    // The app's permissions meet the user's: GitHub refuses the write, and an app cannot know beforehand.
+    if (req.operation.method !== "GET" && req.operation.method !== "HEAD" && !WRITE_ROLES.has(role)) {
+      throw new Rejection(403, "Resource not accessible by integration", [], false);
+    }
+  }
   return repo;
+}
+
+/** Who a write is attributed to: the user for a user token, else the app's bot. */
+export function actor(req: FakeRequest, ctx: HandlerCtx): string {
+  return req.user ?? ctx.state.botLogin;
 }
 
 /** One page of a list, with GitHub's `link` header (per_page defaults to 30, at most 100). */

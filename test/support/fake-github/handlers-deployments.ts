@@ -1,7 +1,7 @@
 // Deployments and their statuses, with the rules GitHub applies beyond the schema:
 // the ref must resolve, required status contexts must be green, a status description
 // is at most 140 characters, and a success marks earlier successes inactive (`auto_inactive`).
-import { notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
+import { actor, notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
 import { deploymentJson, deploymentStatusJson } from "./objects-deployments.js";
 import type { DeploymentRecord, DeploymentStatusRecord, RepoRecord } from "./state.js";
 
@@ -64,7 +64,7 @@ export const deploymentHandlers: Record<string, HandlerSpec> = {
       const now = ctx.state.now();
       const deployment: DeploymentRecord = {
         id: ctx.state.id(), repo, sha, ref: body.ref, task: body.task ?? "deploy", environment,
-        description: body.description ?? "", payload: body.payload ?? {}, creator: ctx.state.botLogin,
+        description: body.description ?? "", payload: body.payload ?? {}, creator: actor(req, ctx),
         productionEnvironment: body.production_environment ?? environment === "production",
         transientEnvironment: body.transient_environment ?? false,
         createdAt: now, updatedAt: now, statuses: [],
@@ -101,14 +101,14 @@ export const deploymentHandlers: Record<string, HandlerSpec> = {
         throw validationFailed(`description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`, "description");
       }
       const status = addStatus(ctx, deployment, {
-        state: body.state, description, environment: body.environment ?? deployment.statuses.at(-1)?.environment ?? deployment.environment,
+        creator: actor(req, ctx), state: body.state, description, environment: body.environment ?? deployment.statuses.at(-1)?.environment ?? deployment.environment,
         logUrl: body.log_url ?? body.target_url ?? "", environmentUrl: body.environment_url ?? "", automatic: false,
       });
       if (body.state === "success" && body.auto_inactive !== false) {
         // Earlier successes in the same environment go inactive, unless they are production or transient ones.
         for (const other of ctx.state.deployments(repo, { environment: status.environment })) {
           if (other.id < deployment.id && !other.productionEnvironment && !other.transientEnvironment && latestState(other) === "success") {
-            addStatus(ctx, other, { state: "inactive", description: "", environment: status.environment, logUrl: "", environmentUrl: "", automatic: true });
+            addStatus(ctx, other, { creator: ctx.state.botLogin, state: "inactive", description: "", environment: status.environment, logUrl: "", environmentUrl: "", automatic: true });
           }
         }
       }
@@ -130,8 +130,8 @@ export const deploymentHandlers: Record<string, HandlerSpec> = {
   },
 };
 
-function addStatus(ctx: HandlerCtx, deployment: DeploymentRecord, status: Omit<DeploymentStatusRecord, "id" | "creator" | "createdAt">): DeploymentStatusRecord {
-  const record: DeploymentStatusRecord = { id: ctx.state.id(), creator: ctx.state.botLogin, createdAt: ctx.state.now(), ...status };
+function addStatus(ctx: HandlerCtx, deployment: DeploymentRecord, status: Omit<DeploymentStatusRecord, "id" | "createdAt">): DeploymentStatusRecord {
+  const record: DeploymentStatusRecord = { id: ctx.state.id(), createdAt: ctx.state.now(), ...status };
   deployment.statuses.push(record);
   deployment.updatedAt = record.createdAt;
   return record;

@@ -1,6 +1,6 @@
 // The Git Data API's writes (trees, commits, refs), pull requests opened and
 // listed by an app, and commit statuses: what the pull-request provisioner uses.
-import { notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
+import { actor, notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
 import { pullJson } from "./objects-issues.js";
 import { installationJson, nodeId, repositoryJson } from "./objects-repos.js";
 import type { Commit } from "./git-store.js";
@@ -147,7 +147,7 @@ export const gitHandlers: Record<string, HandlerSpec> = {
         throw validationFailed(`A pull request already exists for ${repo.owner}:${headRef}.`);
       }
       const pull = ctx.state.openPullRequest(repo, {
-        base, head, headRef, baseRef: body.base, author: ctx.state.botLogin,
+        base, head, headRef, baseRef: body.base, author: actor(req, ctx),
         ...(body.title !== undefined ? { title: body.title } : {}), ...(body.body !== undefined ? { body: body.body } : {}),
       });
       return { status: 201, json: pullJson(ctx, pull) };

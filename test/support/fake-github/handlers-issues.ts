@@ -1,5 +1,5 @@
 // Pull requests, issue comments, reactions, collaborator permission and team membership.
-import { notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
+import { actor, notFound, paginate, Rejection, repoOf, validationFailed, type FakeRequest, type FakeResponse, type HandlerCtx, type HandlerSpec } from "./handler.js";
 import { commentJson, diffEntries, diffEntryJson, pullJson, reactionJson } from "./objects-issues.js";
 import { userJson } from "./objects-repos.js";
 import type { CommentRecord, Permission, PullRecord, RepoRecord } from "./state.js";
@@ -93,7 +93,7 @@ export const issueHandlers: Record<string, HandlerSpec> = {
       if (!issueExists(repo, ctx, number)) return notFound(req);
       const { body } = req.body as { body: string };
       checkBody(body);
-      const comment = ctx.state.addComment(repo, number, { author: ctx.state.botLogin, body });
+      const comment = ctx.state.addComment(repo, number, { author: actor(req, ctx), body });
       return { status: 201, json: commentJson(ctx, comment), headers: { location: `${ctx.api}/repos/${repo.fullName}/issues/comments/${comment.id}` } };
     },
   },
@@ -111,8 +111,8 @@ export const issueHandlers: Record<string, HandlerSpec> = {
     handle(req, ctx) {
       const comment = findComment(req, ctx);
       if ("status" in comment) return comment;
-      if (comment.author !== ctx.state.botLogin) {
-        // The app may only edit its own comments; editing a person's is a bug.
+      if (comment.author !== actor(req, ctx)) {
+        // The app may only edit its own comments (a user token, that user's); editing someone else's is a bug.
         throw new Rejection(403, `Resource not accessible by integration (comment ${comment.id} was written by ${comment.author})`);
       }
       const { body } = req.body as { body: string };
@@ -140,7 +140,7 @@ export const issueHandlers: Record<string, HandlerSpec> = {
       const comment = findComment(req, ctx);
       if ("status" in comment) return comment;
       const { content } = req.body as { content: string };
-      const user = ctx.state.botLogin;
+      const user = actor(req, ctx);
       const existing = comment.reactions.find((r) => r.user === user && r.content === content);
       if (existing) return { status: 200, json: reactionJson(ctx, existing) };
       const reaction = { id: ctx.state.id(), content, user, createdAt: ctx.state.now() };

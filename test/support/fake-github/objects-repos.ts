@@ -45,7 +45,7 @@ export function userJson(ctx: Ctx, login: string, type: "User" | "Organization" 
   };
 }
 
-export function ownerJson(ctx: Ctx, repo: RepoRecord): Record<string, unknown> {
+export function ownerJson(ctx: Ctx, repo: Pick<RepoRecord, "owner" | "ownerType">): Record<string, unknown> {
   return userJson(ctx, repo.owner, repo.ownerType);
 }
 
@@ -138,7 +138,7 @@ export function appJson(ctx: Ctx): Record<string, unknown> {
     id,
     slug,
     node_id: nodeId("App", id),
-    client_id: `Iv1.${id.toString(16).padStart(16, "0")}`,
+    client_id: ctx.state.app.clientId,
     owner: userJson(ctx, "baryon-dev", "Organization"),
     name: slug,
     description: null,
@@ -151,16 +151,18 @@ export function appJson(ctx: Ctx): Record<string, unknown> {
   };
 }
 
-export function installationJson(ctx: Ctx, repo: RepoRecord): Record<string, unknown> {
+/** The app's installation on an account: a repository's owner, or any account with the same fields. */
+export function installationJson(ctx: Ctx, repo: Pick<RepoRecord, "owner" | "ownerType" | "installationId">): Record<string, unknown> {
   const owner = ownerJson(ctx, repo);
+  const settings = repo.ownerType === "Organization" ? `${HTML}/organizations/${repo.owner}/settings` : `${HTML}/settings`;
   return {
     id: repo.installationId,
-    client_id: (appJson(ctx).client_id as string),
+    client_id: ctx.state.app.clientId,
     account: owner,
     repository_selection: "all",
     access_tokens_url: `${ctx.api}/app/installations/${repo.installationId}/access_tokens`,
     repositories_url: `${ctx.api}/installation/repositories`,
-    html_url: `${HTML}/organizations/${repo.owner}/settings/installations/${repo.installationId}`,
+    html_url: `${settings}/installations/${repo.installationId}`,
     app_id: ctx.state.app.id,
     app_slug: ctx.state.app.slug,
     target_id: owner.id,

@@ -12,6 +12,8 @@ import { deploymentHandlers } from "./handlers-deployments.js";
 import { gitHandlers } from "./handlers-git.js";
 import { issueHandlers } from "./handlers-issues.js";
 import { repoHandlers } from "./handlers-repos.js";
+import { userHandlers } from "./handlers-users.js";
+import { oauthPages } from "./oauth.js";
 import { loadOpenApi, type Operation } from "./openapi.js";
 import { precompile, validateBody, validateParameters, validateResponse, type Problem } from "./schema.js";
 import { FakeState } from "./state.js";
@@ -35,10 +37,10 @@ export interface Call {
   method: string;
   /** Path and query as requested. */
   path: string;
-  /** Absent for what is not an API operation (the codeload hop of a tarball, an unknown path). */
+  /** Absent for what is not an API operation (the codeload hop of a tarball, the OAuth pages, an unknown path). */
   operationId?: string;
   status: number;
-  /** True for a request to a REST API operation; false for the tarball download hop. */
+  /** True for a request to a REST API operation; false for the tarball download hop and the OAuth web flow. */
   api: boolean;
 }
 
@@ -66,7 +68,7 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...checkHandlers, ...gitHandlers, ...deploymentHandlers };
+const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...checkHandlers, ...gitHandlers, ...deploymentHandlers, ...userHandlers };
 
 /** The operations the fake implements (everything else answers 501 and is recorded). */
 export const IMPLEMENTED_OPERATIONS: readonly string[] = Object.keys(HANDLERS);
@@ -80,6 +82,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const downloads = new Map<string, { bytes: Uint8Array; contentType: string }>();
   const failures = new Map<string, { status: number; message?: string; times: number; headers?: Record<string, string> }>();
   let url = "";
+  const oauth = oauthPages(state);
 
   const ctx: HandlerCtx = {
     get api() {
@@ -117,6 +120,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return send(res, { method, path, status: answer.status, api: false }, answer, unexpectedReason);
     }
 
+    if (target.pathname.startsWith("/login/oauth/")) {
+      const page = oauth(method, target, raw, req.headers);
+      return send(res, { method, path, status: page.answer.status, api: false }, page.answer, page.unexpected);
+    }
+
     const matched = openapi.match(method, target.pathname);
     operation = matched?.operation;
     const spec = operation ? HANDLERS[operation.operationId] : undefined;
@@ -132,6 +140,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const failure = failures.get(operation.operationId);
       if (!auth.ok) {
         answer = reject(401, auth.message);
+      } else if (spec.auth === "user" && auth.user === undefined) {
+        answer = { status: 403, json: errorJson(operation, 403, "Resource not accessible by integration") };
+        unexpectedReason = `${operation.operationId} needs a user token, the request sent an installation token`;
       } else if (problems.length > 0) {
         answer = reject(422, `fake GitHub: ${operation.operationId} request does not match GitHub's description: ${describe(problems)}`, problems);
       } else if (failure) {
@@ -145,6 +156,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           headers: req.headers,
           url: target,
           ...(auth.installationId !== undefined ? { installationId: auth.installationId } : {}),
+          ...(auth.user !== undefined ? { user: auth.user } : {}),
         };
         try {
           answer = spec.handle(request, ctx);
@@ -156,7 +168,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           if (error instanceof Rejection) {
             answer = { status: error.status, json: errorJson(operation, error.status, error.message, error.errors) };
             const details = error.errors.map((e) => (e as { message?: string }).message).filter(Boolean);
-            unexpectedReason = [error.message, ...details].join(": ");
+            if (error.recorded) unexpectedReason = [error.message, ...details].join(": ");
           } else {
             answer = reject(500, `fake GitHub bug: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           }

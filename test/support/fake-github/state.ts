@@ -1,142 +1,16 @@
 // What the fake GitHub knows: repositories, their commits, pull requests, comments,
-// check runs, deployments, permissions and installations. Tests set it up with
-// the helpers below and read it back to assert what a user would see.
+// check runs, deployments, permissions, installations, users and their tokens.
+// Tests set it up with the helpers below and read it back to assert what a user would see.
 import { randomBytes } from "node:crypto";
 import { GitStore, type FileContent } from "./git-store.js";
+import type {
+  AppRecord, CheckRunRecord, CommentRecord, DeploymentRecord, Permission, PullRecord, RepoRecord, RepoRef, StatusRecord, TeamMembership, UserRecord, UserTokenRecord,
+} from "./records.js";
 
-export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
-export type RepoRef = string | RepoRecord;
+export type * from "./records.js";
 
-export interface RepoRecord {
-  id: number;
-  owner: string;
-  name: string;
-  fullName: string;
-  ownerType: "Organization" | "User";
-  defaultBranch: string;
-  private: boolean;
-  installationId: number;
-  branches: Map<string, string>;
-  permissions: Map<string, Permission>;
-  /** The repository this one was forked from. */
-  parent?: RepoRecord;
-  createdAt: string;
-}
-
-export interface PullRecord {
-  id: number;
-  number: number;
-  repo: RepoRecord;
-  headRepo: RepoRecord;
-  author: string;
-  title: string;
-  body: string | null;
-  baseRef: string;
-  baseSha: string;
-  headRef: string;
-  headSha: string;
-  state: "open" | "closed";
-  merged: boolean;
-  mergeCommitSha: string | null;
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
-export interface ReactionRecord {
-  id: number;
-  content: string;
-  user: string;
-  createdAt: string;
-}
-
-export interface CommentRecord {
-  id: number;
-  repo: RepoRecord;
-  issueNumber: number;
-  author: string;
-  body: string;
-  createdAt: string;
-  updatedAt: string;
-  reactions: ReactionRecord[];
-}
-
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: "notice" | "warning" | "failure";
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
-
-export interface CheckRunRecord {
-  id: number;
-  repo: RepoRecord;
-  name: string;
-  headSha: string;
-  status: "queued" | "in_progress" | "completed";
-  conclusion: string | null;
-  externalId: string | null;
-  detailsUrl: string | null;
-  startedAt: string;
-  completedAt: string | null;
-  output: { title: string | null; summary: string | null; text: string | null };
-  /** Every annotation sent, across the create and all updates, as GitHub keeps them. */
-  annotations: Annotation[];
-}
-
-/** A commit status another system (an infrastructure repository's CI) set. */
-export interface StatusRecord {
-  id: number;
-  repo: RepoRecord;
-  sha: string;
-  context: string;
-  state: "error" | "failure" | "pending" | "success";
-  description: string | null;
-  createdAt: string;
-}
-
-/** A deployment an app created (`repos/create-deployment`), with every status it was given, oldest first. */
-export interface DeploymentRecord {
-  id: number;
-  repo: RepoRecord;
-  sha: string;
-  /** The ref as the request named it (a branch, tag or SHA). */
-  ref: string;
-  task: string;
-  environment: string;
-  description: string | null;
-  payload: Record<string, unknown> | string;
-  /** Who created it: the app's bot for an installation token. */
-  creator: string;
-  productionEnvironment: boolean;
-  transientEnvironment: boolean;
-  createdAt: string;
-  updatedAt: string;
-  statuses: DeploymentStatusRecord[];
-}
-
-export interface DeploymentStatusRecord {
-  id: number;
-  state: "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
-  description: string;
-  environment: string;
-  logUrl: string;
-  environmentUrl: string;
-  creator: string;
-  /** An `inactive` GitHub added itself (`auto_inactive`) when a later deployment succeeded. */
-  automatic: boolean;
-  createdAt: string;
-}
-
-export interface TeamMembership {
-  role: "member" | "maintainer";
-  state: "active" | "pending";
-}
+/** A user token lives 8 hours, as GitHub's expiring user-to-server tokens do. */
+export const USER_TOKEN_SECONDS = 28_800;
 
 export class FakeState {
   readonly git = new GitStore();
@@ -148,14 +22,21 @@ export class FakeState {
   readonly deploymentList: DeploymentRecord[] = [];
   readonly teams = new Map<string, Map<string, TeamMembership>>();
   readonly tokens = new Map<string, { installationId: number; expiresAt: string }>();
+  readonly users = new Map<string, UserRecord>();
+  readonly userTokens = new Map<string, UserTokenRecord>();
+  readonly app: AppRecord;
+  /** Who is signed in to github.com in "the browser": the authorize page acts for them. */
+  signedIn: string | undefined;
   private readonly installationIds = new Map<string, number>();
   private readonly userIds = new Map<string, number>();
   private nextId: number;
   private clock = Date.UTC(2026, 0, 5, 9, 0, 0);
 
   /** `firstId` numbers this fake's objects (installations, comments, ...) apart from another fake's in the same process. */
-  constructor(readonly app: { id: number; slug: string }, firstId = 1000) {
+  constructor(app: { id: number; slug: string }, firstId = 1000) {
     this.nextId = firstId;
+    // A GitHub App's client id looks like `Iv23li` and 14 more characters; derived from the id so it is stable.
+    this.app = { ...app, clientId: `Iv23li${app.id.toString(16).padStart(14, "0")}`, clientSecret: randomBytes(20).toString("hex") };
   }
 
   /** The app's bot login, as it appears on what it writes. */
@@ -311,6 +192,48 @@ export class FakeState {
     const members = this.teams.get(key) ?? new Map<string, TeamMembership>();
     members.set(user.toLowerCase(), { role: membership.role ?? "member", state: membership.state ?? "active" });
     this.teams.set(key, members);
+  }
+
+  /** Records a user and organizations they belong to; adding one again adds the organizations. */
+  addUser(login: string, options: { orgs?: string[] } = {}): UserRecord {
+    const user = this.users.get(login.toLowerCase()) ?? { login, orgs: new Set<string>() };
+    for (const org of options.orgs ?? []) user.orgs.add(org.toLowerCase());
+    this.users.set(login.toLowerCase(), user);
+    return user;
+  }
+
+  user(login: string): UserRecord {
+    const user = this.users.get(login.toLowerCase());
+    if (!user) throw new Error(`fake GitHub: no user ${login} (add it with state.addUser)`);
+    return user;
+  }
+
+  signIn(login: string): void {
+    this.signedIn = this.user(login).login;
+  }
+
+  /** A member of an organization, directly or through one of its teams. */
+  isMember(login: string, org: string): boolean {
+    const key = org.toLowerCase();
+    if (this.users.get(login.toLowerCase())?.orgs.has(key)) return true;
+    return [...this.teams].some(([team, members]) => team.startsWith(`${key}/`) && members.get(login.toLowerCase())?.state === "active");
+  }
+
+  /** What a user may do in a repository: an owner is admin, a member of its organization reads, `none` hides it. */
+  roleOf(ref: RepoRef, login: string): Permission {
+    const repo = this.repo(ref);
+    if (repo.owner.toLowerCase() === login.toLowerCase()) return "admin";
+    const given = repo.permissions.get(login.toLowerCase());
+    if (given && given !== "none") return given;
+    return repo.ownerType === "Organization" && this.isMember(login, repo.owner) ? "read" : "none";
+  }
+
+  /** A user-to-server token without the web flow. */
+  issueUserToken(login: string): { token: string; expiresAt: string } {
+    const token = `ghu_${randomBytes(18).toString("hex")}`;
+    const expiresAt = new Date(Date.now() + USER_TOKEN_SECONDS * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    this.userTokens.set(token, { login: this.user(login).login, expiresAt });
+    return { token, expiresAt };
   }
 
   /** A comment someone wrote (a command such as `/rollout prod`), before its webhook is delivered. */
