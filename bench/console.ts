@@ -40,7 +40,7 @@ export async function consoleBench(size: ConsoleBenchSize): Promise<BenchResult[
     try {
       const signIn = await fetch(web.loginUrl, { redirect: "manual" });
       const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
-      const pages = ["/health", "/", "/?stage=prod", "/templates/svc", "/rollouts"];
+      const pages = ["/health", `/${OWNER.login}/`, `/${OWNER.login}/?stage=prod`, `/${OWNER.login}/templates/svc`, `/${OWNER.login}/rollouts`];
       const times = new Map(pages.map((p) => [p, [] as number[]]));
       for (let round = 0; round < ROUNDS + 1; round++) {
         for (const path of pages) {

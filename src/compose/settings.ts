@@ -24,6 +24,13 @@ export interface Settings {
   /** BARYON_PUBLIC_URL: Baryon's address as GitHub's users reach it (the log links of GitHub Deployments). */
   publicUrl?: string;
   /**
+   * The web console on `baryon serve`, signed into with the GitHub App's OAuth: GITHUB_CLIENT_ID and
+   * GITHUB_CLIENT_SECRET (the app's settings page, as Probot names them) with BARYON_PUBLIC_URL, where
+   * GitHub sends the browser back (`<url>/login/callback`, the app's callback URL). Its sessions are
+   * sealed with BARYON_SESSION_SECRET, or else a key derived from the client secret.
+   */
+  console?: { clientId: string; clientSecret: string; publicUrl: string; sessionSecret: string };
+  /**
    * BARYON_RENDER_ENGINE: what renders templates from the repositories' own branches,
    * "v8" (default) or "quickjs". Pull requests from forks always render on QuickJS.
    */
@@ -55,6 +62,12 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (callbackSecret && callbackSecret.length < 32) errors.push("BARYON_CALLBACK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
   if (callbackSecret && !publicUrl) errors.push("BARYON_CALLBACK_SECRET is set but BARYON_PUBLIC_URL is not: the callback needs the address the infrastructure repository's CI reaches Baryon at");
   if (publicUrl && !/^https?:\/\/[^\s/]+/.test(publicUrl)) errors.push(`BARYON_PUBLIC_URL must be an http(s) URL (got ${JSON.stringify(publicUrl)})`);
+  const clientId = env.GITHUB_CLIENT_ID?.trim();
+  const clientSecret = env.GITHUB_CLIENT_SECRET?.trim();
+  const sessionSecret = env.BARYON_SESSION_SECRET?.trim();
+  if (Boolean(clientId) !== Boolean(clientSecret)) errors.push("the web console needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's settings page), or neither");
+  if (clientId && !publicUrl) errors.push("GITHUB_CLIENT_ID is set but BARYON_PUBLIC_URL is not: GitHub sends the console's users back to <BARYON_PUBLIC_URL>/login/callback");
+  if (sessionSecret && sessionSecret.length < 32) errors.push("BARYON_SESSION_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
   const renderEngine = (env.BARYON_RENDER_ENGINE?.trim() || "v8") as RenderEngine;
   if (!RENDER_ENGINES.includes(renderEngine)) errors.push(`BARYON_RENDER_ENGINE must be one of ${RENDER_ENGINES.join(", ")} (got ${JSON.stringify(renderEngine)})`);
   if (errors.length) return { errors };
@@ -64,6 +77,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;
   if (proton.value) settings.proton = proton.value;
   if (publicUrl) settings.publicUrl = publicUrl;
+  if (clientId && clientSecret && publicUrl) settings.console = { clientId, clientSecret, publicUrl, sessionSecret: sessionSecret || clientSecret };
   if (callbackSecret && publicUrl) settings.callback = { secret: callbackSecret, url: publicUrl };
   return { settings, errors };
 }

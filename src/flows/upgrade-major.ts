@@ -85,7 +85,7 @@ export async function upgradeMajor(ports: UpgradePorts, input: UpgradeInput): Pr
     const moved = upgrade.files.flatMap((f) => files.get(f.file) ?? []).filter((r) => r.kind === "environment").map((r) => r.name);
     const blocked = await incompatibleInstances(ports, all, new Set(moved), { template, major });
     const body = upgradeBody({ template, major, label }, upgrade, files, blocked);
-    const opened = await ports.writer.openUpgrade(repository, upgradeBranch(template, major),
+    const opened = await ports.writer.proposeChange(repository, upgradeBranch(template, major),
       upgrade.files.map((f) => ({ path: f.file, text: f.text })), `Upgrade to ${template}@${major}`, body);
     if ("refused" in opened) done({ files: upgrade.files, skipped: upgrade.skipped, why: opened.refused });
     else done({ pullRequest: opened, files: upgrade.files, skipped: upgrade.skipped });

@@ -16,6 +16,11 @@ import type { JobQueue } from "../ports/job-queue.js";
 import { answerDeploymentCallback } from "./deployment-callback.js";
 import { answerDeploymentLog, deploymentLogUrl, LOG_PATH } from "./deployment-log.js";
 import { baryonApp } from "./webhooks.js";
+import { githubUserAccess } from "../adapters/github/user-sign-in.js";
+import type { Settings } from "../compose/settings.js";
+import { consoleHandler, type ConsoleHandler } from "./web-console.js";
+import { SessionCookies } from "./web-session.js";
+import { githubSignIn } from "./web-sign-in.js";
 import { readBody } from "./read-body.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -79,6 +84,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const logUrl = publicUrl ? (owner: string, id: string) => deploymentLogUrl(publicUrl, webhookSecret, owner, id) : undefined;
   await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}), ...(logUrl ? { logUrl } : {}) }, { resyncEveryMs: settings.resyncEveryMs });
 
+  // The web console, when the app's OAuth is configured: every path but the app's own.
+  const baseUrl = options.probot?.baseUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined);
+  const webConsole = settings.console && githubConsole(settings.console, adapters, baseUrl);
   const middleware = await createNodeMiddleware(baryonApp({ queue, registry, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -141,13 +149,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     if (req.method === "POST" && path === WEBHOOK_PATH && typeof delivery === "string") {
       forgetOnFailure(res, () => registry.forgetDelivery(delivery), (err) => probot.log.error({ err, delivery }, "could not forget a failed delivery: its redelivery will be ignored"));
     }
+    if (webConsole && (await webConsole(req, res))) return;
     await middleware(req, res, () => void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found" })));
   }
 
   const host = options.host ?? env.HOST ?? "0.0.0.0";
   await new Promise<void>((resolve) => server.listen(options.port ?? Number(env.PORT ?? 3000), host, resolve));
   const { port } = server.address() as AddressInfo;
-  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics, deployment logs at /api/deployments/:id/log${settings.callback ? ", deployment callbacks at /api/deployments/:id/status" : ""}); ${adapters.description}`);
+  probot.log.info({ port, host }, `Baryon listening on http://${host}:${port} (webhooks at ${WEBHOOK_PATH}, /health, /metrics, deployment logs at /api/deployments/:id/log${settings.callback ? ", deployment callbacks at /api/deployments/:id/status" : ""}${webConsole ? `, the web console at ${settings.console!.publicUrl}` : ", no web console (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET unset)"}); ${adapters.description}`);
   return {
     url: `http://127.0.0.1:${port}`,
     probot,
@@ -161,6 +170,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   };
 }
 
+
+/** The web console signed into with the GitHub App's OAuth; catalog requests open pull requests as the signed-in person. */
+function githubConsole(settings: NonNullable<Settings["console"]>, adapters: Adapters, baseUrl: string | undefined): ConsoleHandler {
+  const access = githubUserAccess({ clientId: settings.clientId, clientSecret: settings.clientSecret, ...(baseUrl ? { baseUrl } : {}) });
+  return consoleHandler({
+    registry: adapters.registry,
+    artifacts: adapters.artifacts,
+    renderer: adapters.renderer,
+    signIn: githubSignIn(access, settings.publicUrl),
+    sessions: new SessionCookies(settings.sessionSecret, settings.publicUrl.startsWith("https:")),
+    writerFor: (session) => (session.token ? access.writer(session.token) : undefined),
+  });
+}
 
 /**
  * Forgets the delivery before a failure is answered, not after: GitHub (or a person) may

@@ -1,5 +1,6 @@
 // The InventoryWriter port: read spec files from an owner's repository and
-// propose changes to them as a pull request (the upgrade to a new major).
+// propose changes to them as a pull request (the upgrade to a new major, a
+// catalog request).
 // No Octokit types here; the GitHub adapter is src/adapters/github/inventory-writer.ts.
 
 /** A file of a repository, by its repository-relative path. */
@@ -29,5 +30,5 @@ export interface InventoryWriter {
    * while one from that branch exists (open, merged or closed) no second is opened, and a branch that
    * someone else committed to is left as it is.
    */
-  openUpgrade(repository: string, branch: string, files: readonly RepositoryFile[], title: string, body: string): Promise<ProposedChange | Refused>;
+  proposeChange(repository: string, branch: string, files: readonly RepositoryFile[], title: string, body: string): Promise<ProposedChange | Refused>;
 }

@@ -17,6 +17,18 @@ describe("settingsFromEnv", () => {
     ]);
   });
 
+  it("serves the web console with the app's OAuth and a public URL, its sessions sealed with their own secret or the client's", () => {
+    const env = { GITHUB_CLIENT_ID: "Iv23liabc", GITHUB_CLIENT_SECRET: "c".repeat(40), BARYON_PUBLIC_URL: "https://baryon.example.com" };
+    expect(settingsFromEnv(env).settings?.console).toEqual({ clientId: "Iv23liabc", clientSecret: "c".repeat(40), publicUrl: "https://baryon.example.com", sessionSecret: "c".repeat(40) });
+    expect(settingsFromEnv({ ...env, BARYON_SESSION_SECRET: "s".repeat(32) }).settings?.console?.sessionSecret).toBe("s".repeat(32));
+    expect(settingsFromEnv({}).settings?.console).toBeUndefined();
+    expect(settingsFromEnv({ GITHUB_CLIENT_ID: "Iv23liabc", BARYON_SESSION_SECRET: "short" }).errors).toEqual([
+      "the web console needs both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (the GitHub App's settings page), or neither",
+      "GITHUB_CLIENT_ID is set but BARYON_PUBLIC_URL is not: GitHub sends the console's users back to <BARYON_PUBLIC_URL>/login/callback",
+      "BARYON_SESSION_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)",
+    ]);
+  });
+
   it("reads the registry, queue, data folder, resync interval, render engine and log level", () => {
     const { settings } = settingsFromEnv({
       REDIS_URL: "redis://redis:6379", DATABASE_URL: "postgres://db/baryon", BARYON_DATA_DIR: "/data/registry",

@@ -36,7 +36,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { queue?: JobQueue; renderer?: Renderer; forkRenderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  queue?: JobQueue; renderer?: Renderer; forkRenderer?: Renderer; latencyMs?: number; firstId?: number; mirror?: VersionMirror; githubThrottling?: boolean;
+  /** The app's environment; a function when it needs the fake GitHub (its app's OAuth client id). */
+  env?: Record<string, string> | ((fake: FakeGitHub) => Record<string, string>);
+  /** The app's port (default: any free one), for settings that name the app's own URL. */
+  port?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeGitHub({
     ...(options.latencyMs ? { latencyMs: options.latencyMs } : {}),
     ...(options.firstId ? { firstId: options.firstId } : {}),
@@ -48,9 +56,9 @@ export async function startHarness(options: { queue?: JobQueue; renderer?: Rende
   const artifactDir = mkdtempSync(join(tmpdir(), "baryon-artifacts-"));
   let queue = options.queue;
   const start = () => startServer({
-    port: 0,
+    port: options.port ?? 0,
     host: "127.0.0.1",
-    env: options.env ?? {},
+    env: typeof options.env === "function" ? options.env(fake) : (options.env ?? {}),
     probot: { appId: fake.state.app.id, privateKey, secret: SECRET, baseUrl: fake.url, log: pino({ level: "debug" }, sink) },
     adapters: {
       ...(queue ? { queue } : {}),

@@ -3,8 +3,7 @@
 // publish, apply, a new minor deployed to the test stage only.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,12 +11,7 @@ import pg from "pg";
 import { baryon, ROOT } from "../support/cli.js";
 import { DATABASE_URL } from "../support/registry.js";
 import { gitRepo } from "../support/git-repo.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = join(ROOT, "test-results/screenshots");
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-/** The issue's size for screenshots; CSP bypassed only so that the test can inject axe-core. */
-const VIEW = { viewport: { width: 1280, height: 800 }, bypassCSP: true };
+import { accessibilityProblems, CHROMIUM, shoot, VIEW } from "../support/browser.js";
 
 /** A template repository of `owner` laid out like this one, its registry in `dataDir`. */
 function fleetRepo(owner: string) {
@@ -60,18 +54,6 @@ async function sql(statement: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** axe-core's serious and critical findings on the page, as "rule: target" lines. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => (await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run()).violations);
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 describe("the web console (baryon ui)", () => {
@@ -123,7 +105,7 @@ describe("the web console (baryon ui)", () => {
     const page = await signedIn.newPage();
     const landed = await page.goto(ui.loginUrl);
     expect(landed!.status()).toBe(200);
-    expect(new URL(page.url()).pathname).toBe("/");
+    expect(new URL(page.url()).pathname).toBe("/acme/");
     // Used once: the same link signs nobody else in.
     expect((await stranger.goto(ui.loginUrl))!.status()).toBe(401);
     expect((await stranger.goto(`${origin}/`))!.status()).toBe(401);
@@ -134,7 +116,7 @@ describe("the web console (baryon ui)", () => {
 
   it("shows each template's versions in use by stage, and every resource with the version it runs", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/", ui.loginUrl).href);
+    await page.goto(new URL("/acme/", ui.loginUrl).href);
     expect(await page.textContent("h1")).toBe("Fleet");
     const env = page.locator("section", { has: page.locator("h2", { hasText: "fargate-env" }) });
     await expect.poll(() => env.locator("h2").textContent()).toContain("recommended 1.1");
@@ -150,38 +132,38 @@ describe("the web console (baryon ui)", () => {
     expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole("link", { name: "fargate-env", exact: true }).click();
-    expect(new URL(page.url()).pathname).toBe("/templates/fargate-env");
+    expect(new URL(page.url()).pathname).toBe("/acme/templates/fargate-env");
     const versions = (await page.locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
     expect(versions).toHaveLength(2);
     expect(versions[0]).toMatch(/^1\.1recommended published acme\/templates [0-9a-f]{7} \d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(versions[1]).toMatch(/^1\.0 published acme\/templates/);
     await shoot(page, "template");
     expect(await accessibilityProblems(page)).toEqual([]);
-    expect((await page.goto(new URL("/templates/nope", ui.loginUrl).href))!.status()).toBe(404);
-    expect((await page.goto(new URL("/templates/%E0%A4%A", ui.loginUrl).href))!.status()).toBe(404);
+    expect((await page.goto(new URL("/acme/templates/nope", ui.loginUrl).href))!.status()).toBe(404);
+    expect((await page.goto(new URL("/acme/templates/%E0%A4%A", ui.loginUrl).href))!.status()).toBe(404);
   });
 
   it("filters by stage and template with a plain form, each filter a URL of its own", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/", ui.loginUrl).href);
+    await page.goto(new URL("/acme/", ui.loginUrl).href);
     await page.getByLabel("Stage", { exact: true }).selectOption("prod");
     await Promise.all([page.waitForURL(/stage=prod/), page.getByRole("button", { name: "Show" }).click()]);
     const rowsOf = async (template: string) => (await page.locator("section", { has: page.locator("h2", { hasText: template }) }).locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
     expect(await rowsOf("fargate-env")).toEqual(["1.0 1 prod 1"]);
     expect(await page.getByRole("table", { name: "Resources", exact: true }).locator("tbody th").allInnerTexts()).toEqual(["frontend/frontend-prod", "prod"]);
-    await page.goto(new URL("/?template=load-balanced-fargate-svc", ui.loginUrl).href);
+    await page.goto(new URL("/acme/?template=load-balanced-fargate-svc", ui.loginUrl).href);
     expect(await page.locator("section h2").allInnerTexts()).toEqual([expect.stringContaining("load-balanced-fargate-svc")]);
     expect(await page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr").count()).toBe(3);
     await shoot(page, "dashboard-filtered");
-    expect((await page.goto(new URL("/?from=1e400", ui.loginUrl).href))!.status()).toBe(200);
+    expect((await page.goto(new URL("/acme/?from=1e400", ui.loginUrl).href))!.status()).toBe(200);
     expect(await accessibilityProblems(page)).toEqual([]);
   });
 
   it("shows a rollout waiting at its gate, and follows it live to the end when the gate opens", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/", ui.loginUrl).href);
+    await page.goto(new URL("/acme/", ui.loginUrl).href);
     await page.locator("section", { has: page.locator("h2", { hasText: "fargate-env" }) }).getByRole("link", { name: /^1\.1, waiting$/ }).click();
-    expect(new URL(page.url()).pathname).toMatch(/^\/rollouts\/[\w-]+$/);
+    expect(new URL(page.url()).pathname).toMatch(/^\/acme\/rollouts\/[\w-]+$/);
     const stages = async () => (await page.getByRole("table", { name: "Stages" }).locator("tbody tr").allInnerTexts()).map((r) => r.replace(/\s+/g, " ").trim());
     expect(await page.locator("#status").innerText()).toBe("waiting");
     expect((await stages()).find((r) => r.startsWith("prod"))).toMatch(/^prod 0\/1 0 0 1 .* waiting for \/rollout prod$/);
@@ -197,7 +179,7 @@ describe("the web console (baryon ui)", () => {
 
     // Its prod deployment's page: what, why, and the log.
     await page.getByRole("table", { name: "Resources" }).locator("tr", { has: page.getByRole("rowheader", { name: "prod", exact: true }) }).getByRole("link").click();
-    expect(new URL(page.url()).pathname).toMatch(/^\/deployments\/\d+$/);
+    expect(new URL(page.url()).pathname).toMatch(/^\/acme\/deployments\/\d+$/);
     expect(await page.locator("#status").innerText()).toBe("succeeded");
     expect(await page.locator("main").innerText()).toMatch(/deploy fargate-env 1\.1/);
     expect(await page.locator("pre").innerText()).toContain("fargate-env 1.1");
@@ -207,9 +189,9 @@ describe("the web console (baryon ui)", () => {
 
   it("offers a template version as a form from its schema, refuses a bad value with the schema's message, and previews a good one", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/catalog", ui.loginUrl).href);
+    await page.goto(new URL("/acme/catalog", ui.loginUrl).href);
     await page.getByRole("link", { name: "fargate-env", exact: true }).click();
-    expect(new URL(page.url()).pathname).toBe("/catalog/fargate-env/1.1");
+    expect(new URL(page.url()).pathname).toBe("/acme/catalog/fargate-env/1.1");
     const inputs = page.getByRole("group", { name: "Inputs" });
     expect(await inputs.locator("label").allInnerTexts()).toEqual(["vpc_cidr", "subnet_one_cidr", "subnet_two_cidr", "container_insights"]);
     expect(await inputs.locator(".hint").first().innerText()).toBe('The CIDR range for your VPC; default "10.0.0.0/16"');
@@ -250,7 +232,7 @@ describe("the web console (baryon ui)", () => {
 
   it("asks for a service with its first instance and its pipeline's inputs, each group checked against its own type", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/catalog/load-balanced-fargate-svc/1.0", ui.loginUrl).href);
+    await page.goto(new URL("/acme/catalog/load-balanced-fargate-svc/1.0", ui.loginUrl).href);
     expect(await page.getByRole("group", { name: "Pipeline inputs" }).locator("label").allInnerTexts()).toEqual(["Dockerfile", "Unit test command"]);
     await page.getByLabel("Service name").fill("orders");
     await page.getByLabel("Instance name").fill("orders-test");
@@ -281,7 +263,7 @@ describe("the web console (baryon ui)", () => {
 
   it("checks the catalog form as it is typed, with the server's messages, and previews it without a click", async () => {
     const page = await signedIn.newPage();
-    await page.goto(new URL("/catalog/fargate-env/1.1", ui.loginUrl).href);
+    await page.goto(new URL("/acme/catalog/fargate-env/1.1", ui.loginUrl).href);
     await page.getByLabel("Environment name").fill("qa");
     await page.getByLabel("Stage", { exact: true }).fill("test");
     const vpc = page.getByLabel("vpc_cidr", { exact: true });
@@ -293,7 +275,7 @@ describe("the web console (baryon ui)", () => {
     // What was being typed is left alone: the field keeps its value and the focus.
     expect(await vpc.inputValue()).toBe("10.9.0.0/15");
     expect(await vpc.evaluate((el) => el === document.activeElement)).toBe(true);
-    expect(new URL(page.url()).pathname).toBe("/catalog/fargate-env/1.1");
+    expect(new URL(page.url()).pathname).toBe("/acme/catalog/fargate-env/1.1");
 
     await vpc.press("Backspace");
     await vpc.pressSequentially("6");
@@ -305,7 +287,7 @@ describe("the web console (baryon ui)", () => {
   });
 
   it("refuses a catalog request without the session's CSRF token, or from another origin", async () => {
-    const url = new URL("/catalog/fargate-env/1.1", ui.loginUrl).href;
+    const url = new URL("/acme/catalog/fargate-env/1.1", ui.loginUrl).href;
     const page = await signedIn.newPage();
     await page.goto(url);
     const csrf = await page.locator("input[name=csrf]").inputValue();
@@ -317,7 +299,7 @@ describe("the web console (baryon ui)", () => {
     // Without a session there is no form to post to at all; and nothing else takes a POST.
     const stranger = await browser.newContext();
     expect((await stranger.request.post(url, { form: { ...form, csrf } })).status()).toBe(401);
-    expect((await signedIn.request.post(new URL("/", ui.loginUrl).href, { form: { csrf } })).status()).toBe(405);
+    expect((await signedIn.request.post(new URL("/acme/", ui.loginUrl).href, { form: { csrf } })).status()).toBe(405);
     await stranger.close();
   });
 
@@ -331,6 +313,14 @@ describe("the web console (baryon ui)", () => {
       expect(body).toContain("Nothing is published yet");
       expect(body).not.toContain("fargate-env");
       expect(body).toContain("No resources yet");
+      expect(new URL(page.url()).pathname).toBe("/globex/");
+      // acme's pages, asked for by name with globex's session: as if there were no acme.
+      for (const path of ["/acme/", "/acme/templates/fargate-env", "/acme/catalog/fargate-env/1.1"]) {
+        const response = (await page.goto(new URL(path, theirs.loginUrl).href))!;
+        expect(response.status()).toBe(404);
+        expect(await page.textContent("main h1")).toBe("Not found");
+        expect(await page.locator("main table, main form").count()).toBe(0);
+      }
     } finally {
       expect(await stop(theirs.child)).toBe(0);
     }

@@ -11,8 +11,8 @@ describe("the dashboard page", () => {
   it("pages through resources with links that keep the filter", () => {
     const html = dashboardPage("acme", fleet({ page: { offset: 100, limit: 100, total: 250 } }), { stage: "prod" });
     expect(html).toContain("Resources 101–200 of 250");
-    expect(html).toContain('<a href="/?stage=prod&amp;from=0">previous</a>');
-    expect(html).toContain('<a href="/?stage=prod&amp;from=200">next</a>');
+    expect(html).toContain('<a href="/acme/?stage=prod&amp;from=0">previous</a>');
+    expect(html).toContain('<a href="/acme/?stage=prod&amp;from=200">next</a>');
     expect(dashboardPage("acme", fleet({ page: { offset: 0, limit: 100, total: 40 } }))).not.toContain("previous");
   });
 

@@ -9,7 +9,7 @@ import type { InventoryWriter, Refused, RepositoryFile } from "../../ports/inven
 
 type Repo = { owner: string; repo: string };
 
-/** In the commit message: how Baryon knows a branch's head commit as its own. */
+/** In the commit message: how Baryon knows a branch's head commit as its own (named when upgrades were its only use: branches out there carry it). */
 const TRAILER = "Baryon-Upgrade:";
 
 export function githubInventoryWriter(octokit: ProbotOctokit): InventoryWriter {
@@ -25,7 +25,7 @@ export function githubInventoryWriter(octokit: ProbotOctokit): InventoryWriter {
       return files;
     }),
 
-    openUpgrade: (repository, branch, files, title, body) => refusedByGitHub(repository, async (repo) => {
+    proposeChange: (repository, branch, files, title, body) => refusedByGitHub(repository, async (repo) => {
       const existing = await findPull(octokit, repo, branch);
       const found = existing && { url: existing.html_url, number: existing.number, created: false };
       // Merged or closed: the owner has decided.

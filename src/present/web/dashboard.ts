@@ -4,17 +4,17 @@
 import type { DashboardFilter, FleetDashboard, TemplateOverview } from "../../flows/fleet-dashboard.js";
 import { versionText } from "../../inventory/model.js";
 import type { ResourceStatus } from "../../ports/deployment-store.js";
-import { html, page, type Markup } from "./html.js";
+import { html, ownerPath, page, type Markup } from "./html.js";
 
 const PALETTE = 6;
 
 export function dashboardPage(owner: string, fleet: FleetDashboard, filter: DashboardFilter = {}): string {
   const stages = stageOrder(fleet);
   const body = html`<h1>Fleet</h1>
-${fleet.choices.templates.length === 0 ? html`<p>Nothing is published yet: <code>baryon publish</code> records a repository's templates.</p>` : filterForm(fleet, filter)}
-${fleet.templates.map((t) => templateSection(t, stages))}
-${resourcesTable(fleet.resources)}
-${pager(fleet.page, filter)}`;
+${fleet.choices.templates.length === 0 ? html`<p>Nothing is published yet: <code>baryon publish</code> records a repository's templates.</p>` : filterForm(owner, fleet, filter)}
+${fleet.templates.map((t) => templateSection(owner, t, stages))}
+${resourcesTable(owner, fleet.resources)}
+${pager(owner, fleet.page, filter)}`;
   return page("Fleet", owner, body);
 }
 
@@ -29,10 +29,10 @@ export function templatePage(owner: string, template: TemplateOverview): string 
 }
 
 /** A plain GET form: the filtered page has a URL of its own. */
-function filterForm(fleet: FleetDashboard, filter: DashboardFilter): Markup {
+function filterForm(owner: string, fleet: FleetDashboard, filter: DashboardFilter): Markup {
   const select = (name: string, label: string, choices: readonly string[], chosen: string | undefined) => html`<p><label for="filter-${name}">${label}</label>
 <select id="filter-${name}" name="${name}"><option value="">all</option>${choices.map((c) => html`<option${c === chosen ? html` selected` : ""}>${c}</option>`)}</select></p>`;
-  return html`<form class="filter" method="get" action="/" aria-label="Filter">${select("template", "Template", fleet.choices.templates, filter.template)}
+  return html`<form class="filter" method="get" action="${ownerPath(owner, "/")}" aria-label="Filter">${select("template", "Template", fleet.choices.templates, filter.template)}
 ${select("stage", "Stage", fleet.choices.stages, filter.stage)} <button type="submit">Show</button></form>`;
 }
 
@@ -41,13 +41,13 @@ function stageOrder(fleet: FleetDashboard): string[] {
   return [...new Set(fleet.templates.flatMap((t) => t.running.flatMap((r) => Object.keys(r.stages))))].sort();
 }
 
-function templateSection(template: TemplateOverview, stages: readonly string[]): Markup {
+function templateSection(owner: string, template: TemplateOverview, stages: readonly string[]): Markup {
   const most = Math.max(1, ...template.running.map((r) => r.total));
   const stageName = (stage: string) => stage || "no stage";
   return html`<section aria-labelledby="t-${template.name}">
-<h2 id="t-${template.name}"><a href="/templates/${encodeURIComponent(template.name)}">${template.name}</a>
+<h2 id="t-${template.name}"><a href="${ownerPath(owner, `/templates/${encodeURIComponent(template.name)}`)}">${template.name}</a>
 ${template.recommended ? html`<span class="tag">recommended ${template.recommended}</span>` : ""}</h2>
-${template.rollout ? html`<p>Latest rollout: <a href="/rollouts/${template.rollout.id}">${template.rollout.version}, ${template.rollout.status.replace("_", " ")}</a></p>` : ""}
+${template.rollout ? html`<p>Latest rollout: <a href="${ownerPath(owner, `/rollouts/${template.rollout.id}`)}">${template.rollout.version}, ${template.rollout.status.replace("_", " ")}</a></p>` : ""}
 ${template.running.length === 0 ? html`<p>No resource uses this template yet.</p>` : html`<table>
 <caption>Resources by the version they run</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Resources</th><th scope="col">By stage</th></tr></thead>
@@ -63,23 +63,23 @@ ${parts.map(([stage, n]) => html`<span><span class="key stage-${stages.indexOf(s
 }
 
 /** Where this page of resources sits, with links to the pages either side (the filter kept). */
-function pager(at: FleetDashboard["page"], filter: DashboardFilter): Markup {
+function pager(owner: string, at: FleetDashboard["page"], filter: DashboardFilter): Markup {
   if (at.total <= at.limit && at.offset === 0) return html``;
   const link = (from: number, text: string) => {
     const query = new URLSearchParams({ ...(filter.template ? { template: filter.template } : {}), ...(filter.stage ? { stage: filter.stage } : {}), from: String(from) });
-    return html`<a href="/?${query.toString()}">${text}</a>`;
+    return html`<a href="${ownerPath(owner, `/?${query.toString()}`)}">${text}</a>`;
   };
   const last = Math.min(at.offset + at.limit, at.total);
   return html`<nav aria-label="Pages of resources"><p>Resources ${at.total === 0 ? 0 : at.offset + 1}–${last} of ${at.total.toLocaleString("en-US")}
 ${at.offset > 0 ? link(Math.max(0, at.offset - at.limit), "previous") : ""} ${last < at.total ? link(last, "next") : ""}</p></nav>`;
 }
 
-function resourcesTable(resources: readonly ResourceStatus[]): Markup {
+function resourcesTable(owner: string, resources: readonly ResourceStatus[]): Markup {
   if (resources.length === 0) return html`<p>No resources yet: <code>baryon apply</code> deploys the inventory.</p>`;
   return html`<table><caption>Resources</caption>
 <thead><tr><th scope="col">Resource</th><th scope="col">Kind</th><th scope="col">Stage</th><th scope="col">Template</th>
 <th scope="col">Running</th><th scope="col">Last deployment</th></tr></thead>
 <tbody>${resources.map(({ resource, running, latest }) => html`<tr><th scope="row">${resource.key}</th><td>${resource.kind.replace("service_", "")}</td>
 <td>${resource.stage ?? ""}</td><td>${resource.template.name}</td><td>${running ? versionText(running) : "none"}</td>
-<td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? html`<a href="/deployments/${latest.id}">#${latest.id}</a> ${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
+<td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? html`<a href="${ownerPath(owner, `/deployments/${latest.id}`)}">#${latest.id}</a> ${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
 }

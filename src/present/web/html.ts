@@ -67,7 +67,12 @@ export interface PageOptions {
   scripts?: string[];
 }
 
-/** A whole page: one <main>, the header naming the owner, a stable title. */
+/** An owner's page: every page of the console but the list of owners sits under `/<owner>`, so each URL names whose data it shows. */
+export function ownerPath(owner: string, path: string): string {
+  return `/${encodeURIComponent(owner)}${path}`;
+}
+
+/** A whole page: one <main>, the header naming the owner (none: a page of no owner's), a stable title. */
 export function page(title: string, owner: string, body: Markup, options: PageOptions = {}): string {
   const { refreshSeconds } = options;
   const scripts = [...(refreshSeconds ? [LIVE_SCRIPT_PATH] : []), ...(options.scripts ?? [])];
@@ -75,6 +80,6 @@ export function page(title: string, owner: string, body: Markup, options: PageOp
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
 <title>${title} · Baryon</title><style>${new Markup(STYLE)}</style></head>
-<body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong><span>${owner}</span><nav aria-label="Main"><a href="/">Fleet</a> <a href="/rollouts">Rollouts</a> <a href="/catalog">Catalog</a></nav></header>
+<body${refreshSeconds ? html` data-refresh="${refreshSeconds}"` : ""}><header><strong>Baryon</strong>${owner ? html`<span>${owner}</span><nav aria-label="Main"><a href="${ownerPath(owner, "/")}">Fleet</a> <a href="${ownerPath(owner, "/rollouts")}">Rollouts</a> <a href="${ownerPath(owner, "/catalog")}">Catalog</a> <a href="/">Owners</a></nav>` : ""}</header>
 <main>${body}</main></body></html>`.text}\n`;
 }

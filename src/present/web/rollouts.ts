@@ -7,7 +7,7 @@ import { isFinished } from "../../inventory/deployment-status.js";
 import type { DeploymentRecord } from "../../ports/deployment-store.js";
 import type { RolloutRecord } from "../../rollout/model.js";
 import { nextStep, pending, stageRows, type RolloutView } from "../rollout-progress.js";
-import { html, page, type Markup } from "./html.js";
+import { html, ownerPath, page, type Markup } from "./html.js";
 
 /** How often a page of a rollout or deployment still under way reloads itself. */
 export const REFRESH_SECONDS = 3;
@@ -19,7 +19,7 @@ export function rolloutsPage(owner: string, rollouts: readonly RolloutRecord[]):
   const body = html`<h1>Rollouts</h1>
 ${rollouts.length === 0 ? html`<p>No rollouts yet: publishing a new minor starts one.</p>` : html`<table><caption>Newest first</caption>
 <thead><tr><th scope="col">Rollout</th><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Stage</th><th scope="col">Started</th></tr></thead>
-<tbody>${rollouts.map((r) => html`<tr><th scope="row"><a href="/rollouts/${r.id}">${r.id}</a></th><td>${r.template} ${versionText(r)}</td>
+<tbody>${rollouts.map((r) => html`<tr><th scope="row"><a href="${ownerPath(owner, `/rollouts/${r.id}`)}">${r.id}</a></th><td>${r.template} ${versionText(r)}</td>
 <td>${r.status.replace("_", " ")}</td><td>${r.stage ?? ""}</td><td>${when(r.createdAt)}</td></tr>`)}</tbody></table>`}`;
   return page("Rollouts", owner, body);
 }
@@ -40,7 +40,7 @@ ${approvals(rollout)}
 <tbody>${[...stageOf].map(([resource, stage]) => {
     const target = targets.get(resource);
     return html`<tr><th scope="row">${resource}</th><td>${stage}</td><td>${target?.attempt ?? 0}</td>
-<td>${target?.deployment ? html`<a href="/deployments/${target.deployment.id}">#${target.deployment.id}</a> ${target.deployment.status}` : target?.nothingToDo ? "nothing to do" : "not yet"}</td>
+<td>${target?.deployment ? html`<a href="${ownerPath(owner, `/deployments/${target.deployment.id}`)}">#${target.deployment.id}</a> ${target.deployment.status}` : target?.nothingToDo ? "nothing to do" : "not yet"}</td>
 <td>${target?.verification ? `${target.verification.verdict}: ${target.verification.detail}` : ""}</td></tr>`;
   })}</tbody></table>
 ${rollout.plan.skipped.length ? html`<table><caption>Skipped</caption><tbody>${rollout.plan.skipped.map((s) => html`<tr><th scope="row">${s.resource}</th><td>${s.why}</td></tr>`)}</tbody></table>` : ""}`;
@@ -63,7 +63,7 @@ export function deploymentPage(owner: string, deployment: DeploymentRecord, log:
 <tr><th scope="row">Resource</th><td>${deployment.resource}</td></tr>
 <tr><th scope="row">Action</th><td>${deployment.action} ${deployment.template} ${versionText(deployment)}</td></tr>
 <tr><th scope="row">Status</th><td id="status">${deployment.status}${deployment.reason ? `: ${deployment.reason}` : ""}</td></tr>
-<tr><th scope="row">Asked by</th><td>${by.actor} (${by.reason})${by.rollout ? html`, <a href="/rollouts/${by.rollout}">rollout ${by.rollout}</a>` : ""}</td></tr>
+<tr><th scope="row">Asked by</th><td>${by.actor} (${by.reason})${by.rollout ? html`, <a href="${ownerPath(owner, `/rollouts/${by.rollout}`)}">rollout ${by.rollout}</a>` : ""}</td></tr>
 <tr><th scope="row">Provisioner</th><td>${deployment.provisioner}</td></tr>
 <tr><th scope="row">Asked, started, finished</th><td>${when(deployment.createdAt)} · ${when(deployment.startedAt)} · ${when(deployment.finishedAt)}</td></tr>
 </tbody></table>
