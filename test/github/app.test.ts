@@ -171,7 +171,7 @@ describe("Baryon reviews template pull requests", () => {
   it("logs a start line naming what it uses, and one line per finished job with its outcome and duration", async () => {
     const lines = () => h.logs.join("").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { msg: string; ms?: number; level: number });
     const start = lines().find((l) => l.msg.startsWith("Baryon listening on http://127.0.0.1:"));
-    expect(start?.msg).toMatch(/webhooks at \/api\/github\/webhooks, \/health, \/metrics, deployment logs at \/api\/deployments\/:id\/log\); registry: given, queue: in-process, artifacts: given, mirror: none$/);
+    expect(start?.msg).toMatch(/webhooks at \/api\/github\/webhooks, \/health, \/metrics, deployment logs at \/api\/deployments\/:id\/log, no web console \(GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET unset\)\); registry: given, queue: in-process, artifacts: given, mirror: none$/);
     expect(start?.level).toBe(30); // info: shown at the default level
     const { pull } = setup({ [`${SVC}/schema/schema.yaml`]: schemaWithRetention(base[`${SVC}/schema/schema.yaml`]!) });
     await open(pull);

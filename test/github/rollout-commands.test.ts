@@ -41,7 +41,8 @@ async function fleet(prod: { approvers?: string; verify?: string; testApprovers?
   await deliver(h.webhookUrl, pushDelivery(h.fake, repo, { ref: "refs/heads/main", before: "0".repeat(40), after: main }, { secret: SECRET, sender: "lead" }));
   await h.app.queue.idle();
   const deployed = () => (existsSync(ledger) ? readFileSync(ledger, "utf8").trim().split("\n") : []);
-  expect(deployed()).toHaveLength(5);
+  // On a miss, the app's warnings and errors say which deployment did not happen, and why.
+  expect(deployed(), h.logs.filter((l) => /"level":(40|50)/.test(l)).join("")).toHaveLength(5);
   h.fake.state.setPermission(repo, "octocat", "admin");
   h.fake.state.setPermission(repo, "lead", "write");
   h.fake.state.setPermission(repo, "wes", "write");

@@ -11,7 +11,8 @@ import { assumeBaseAtZero } from "../../ports/version-catalog.js";
 import { renderMarkdown } from "../../present/review-markdown.js";
 import { reviewErrors, type ReviewReport } from "../../present/review-report.js";
 import { renderText } from "../../present/review-text.js";
-import { hasErrors } from "../../bundle/diagnostics.js";
+import { hasErrors, type Diagnostic } from "../../bundle/diagnostics.js";
+import { DEFAULT_CONFIG, type RepoConfig } from "../../config/repo-config.js";
 import { readSpecs } from "../../adapters/local/read-specs.js";
 import { printDiagnostic, type Out } from "./output.js";
 import { checkoutOwner, existingRegistry } from "./state.js";
@@ -24,15 +25,25 @@ export interface CheckOptions {
   templates?: string;
 }
 
-export async function runCheck(dir: string, options: CheckOptions, out: Out, err: Out): Promise<number> {
+/** A checkout reviewed: the report (none when the config stops it), the config's and extra specs' problems, and whether it fails. */
+export interface CheckoutReview {
+  /** The repository's top folder; diagnostics' paths are relative to it. */
+  top: string;
+  report?: ReviewReport;
+  diagnostics: Diagnostic[];
+  publish: RepoConfig["publish"];
+  registry: boolean;
+  failed: boolean;
+}
+
+export async function reviewCheckout(dir: string, options: Omit<CheckOptions, "format">, err: Out): Promise<CheckoutReview> {
   const top = await gitTop(resolve(dir));
   const source = await localRepositorySource(top, { base: options.base ?? (await defaultBase(top)) });
   const config = await source.config();
-  config.diagnostics.forEach((d) => printDiagnostic(err, d));
-  if (!config.ok) return 1;
+  if (!config.ok) return { top, diagnostics: config.diagnostics, publish: DEFAULT_CONFIG.publish, registry: false, failed: true };
   const templates = options.templates ?? config.config.templates;
   const extra = options.specs ? await readSpecs(resolve(options.specs)) : undefined;
-  extra?.diagnostics.forEach((d) => printDiagnostic(err, d));
+  const diagnostics = [...config.diagnostics, ...(extra?.diagnostics ?? [])];
   // Without a registry, every major the base has is taken to be at N.0.
   const registry = await existingRegistry(top).catch((error: unknown) => {
     if (!(error instanceof MigrationError)) throw error;
@@ -44,14 +55,22 @@ export async function runCheck(dir: string, options: CheckOptions, out: Out, err
     const versions = registry ? registry.versions(await checkoutOwner(top)) : assumeBaseAtZero;
     const input = { ...(templates ? { templates } : {}), ...(extra ? { extraSpecs: extra.specs } : {}), repository: await repositoryName(top) };
     const report = await reviewChange(input, { changes: source, renderer, versions });
-    const publish = config.config.publish;
-    if (options.format === "json") out.write(JSON.stringify({ ...toJson(report), publish, registry: registry !== undefined }, null, 2) + "\n");
-    else if (options.format === "markdown") out.write(renderMarkdown(report));
-    else out.write(renderText(report, out.color) + (publish === "draft" && report.templates.length ? "Merged versions are recorded as drafts (publish: draft in .github/baryon.yml).\n" : ""));
-    return reviewErrors(report) || hasErrors(extra?.diagnostics ?? []) ? 1 : 0;
+    const failed = reviewErrors(report) > 0 || hasErrors(diagnostics);
+    return { top, report, diagnostics, publish: config.config.publish, registry: registry !== undefined, failed };
   } finally {
     await Promise.all([renderer.close(), registry?.close()]);
   }
+}
+
+export async function runCheck(dir: string, options: CheckOptions, out: Out, err: Out): Promise<number> {
+  const review = await reviewCheckout(dir, options, err);
+  review.diagnostics.forEach((d) => printDiagnostic(err, d));
+  const { report, publish } = review;
+  if (!report) return 1;
+  if (options.format === "json") out.write(JSON.stringify({ ...toJson(report), publish, registry: review.registry }, null, 2) + "\n");
+  else if (options.format === "markdown") out.write(renderMarkdown(report));
+  else out.write(renderText(report, out.color) + (publish === "draft" && report.templates.length ? "Merged versions are recorded as drafts (publish: draft in .github/baryon.yml).\n" : ""));
+  return review.failed ? 1 : 0;
 }
 
 export function toJson(report: ReviewReport) {
