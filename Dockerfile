@@ -14,7 +14,8 @@ FROM node:22-bookworm-slim
 # The embedded registry and the bundle store live on a volume the unprivileged user owns;
 # set DATABASE_URL and BARYON_ARTIFACT_BUCKET to keep them in Postgres and S3 instead.
 ENV NODE_ENV=production PORT=3000 BARYON_DATA_DIR=/data/registry BARYON_ARTIFACT_DIR=/data/artifacts
-RUN mkdir -p /data && chown node:node /data
+# The folders exist in the image so that volumes mounted on them start owned by `node`.
+RUN mkdir -p /data/registry /data/artifacts && chown -R node:node /data
 VOLUME /data
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

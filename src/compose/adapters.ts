@@ -52,7 +52,10 @@ export async function composeAdapters(settings: Settings, given: GivenAdapters =
     ...(settings.dataDir ? { dataDir: settings.dataDir } : {}),
   }));
   if (!given.registry) owned.push(() => registry.close());
-  const queue = given.queue ?? await createQueue({ ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(logger ? { logger } : {}) });
+  const queue = given.queue ?? await createQueue({
+    ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}), ...(settings.queuePrefix ? { prefix: settings.queuePrefix } : {}),
+    ...(settings.jobLockMs ? { lockMs: settings.jobLockMs } : {}), ...(logger ? { logger } : {}),
+  });
   if (!given.queue) owned.push(() => queue.close());
   const renderer = given.renderer ?? createRenderPool({ engine: settings.renderEngine });
   if (!given.renderer) owned.push(() => renderer.close());

@@ -7,6 +7,10 @@ import { RENDER_ENGINES, type RenderEngine } from "../jinja/engines.js";
 export interface Settings {
   /** REDIS_URL: jobs go through BullMQ on this Redis; unset, they run in this process. */
   redisUrl?: string;
+  /** BARYON_QUEUE_PREFIX: the Redis keys' prefix (default "baryon"), for installations sharing one Redis. */
+  queuePrefix?: string;
+  /** BARYON_JOB_LOCK_SECONDS: how long the jobs of a process that died wait before another process takes them (default 30). */
+  jobLockMs?: number;
   /** DATABASE_URL: the registry is this Postgres database; unset, embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   /** BARYON_DATA_DIR: PGlite's folder (default `.baryon/registry`). */
@@ -57,6 +61,11 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.REDIS_URL && !env.DATABASE_URL) {
     errors.push("REDIS_URL is set but DATABASE_URL is not: Baryon processes that share a queue must share a Postgres registry (the embedded one serves one process)");
   }
+  const queuePrefix = env.BARYON_QUEUE_PREFIX?.trim();
+  if (queuePrefix && !/^[\w.-]+$/.test(queuePrefix)) errors.push(`BARYON_QUEUE_PREFIX must be letters, digits, ".", "_" or "-" (got ${JSON.stringify(queuePrefix)})`);
+  const lock = env.BARYON_JOB_LOCK_SECONDS?.trim();
+  const jobLockMs = lock ? Number(lock) * 1000 : undefined;
+  if (jobLockMs !== undefined && !(Number.isInteger(jobLockMs) && jobLockMs >= 1000)) errors.push(`BARYON_JOB_LOCK_SECONDS must be a whole number of seconds, at least 1 (got ${JSON.stringify(lock)})`);
   const callbackSecret = env.BARYON_CALLBACK_SECRET?.trim();
   const publicUrl = env.BARYON_PUBLIC_URL?.trim();
   if (callbackSecret && callbackSecret.length < 32) errors.push("BARYON_CALLBACK_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
@@ -77,6 +86,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;
   if (proton.value) settings.proton = proton.value;
   if (publicUrl) settings.publicUrl = publicUrl;
+  if (queuePrefix) settings.queuePrefix = queuePrefix;
+  if (jobLockMs) settings.jobLockMs = jobLockMs;
   if (clientId && clientSecret && publicUrl) settings.console = { clientId, clientSecret, publicUrl, sessionSecret: sessionSecret || clientSecret };
   if (callbackSecret && publicUrl) settings.callback = { secret: callbackSecret, url: publicUrl };
   return { settings, errors };

@@ -44,6 +44,8 @@ export type DeployOutcome =
   | { state: "waiting"; on: string }
   /** Still running outside Baryon: ask again later. */
   | { state: "running" }
+  /** Running in another worker, which beats: look again once it could have stopped beating (`afterMs`). */
+  | { state: "elsewhere"; afterMs: number }
   /** Unknown, finished already, or another run has it. */
   | { state: "nothing to do"; why: string };
 
@@ -80,7 +82,7 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
     // Running inside a worker: alive while it beats; started again (same row) once it stopped beating.
     const { staleMs, maxRestarts } = { ...LIVENESS, ...ports.liveness };
     const state = await store.restartStale(deployment.id, staleMs, maxRestarts);
-    if (state === "alive") return { state: "nothing to do", why: "it runs in another worker" };
+    if (state === "alive") return { state: "elsewhere", afterMs: staleMs };
     if (state === "not running") return { state: "nothing to do", why: "it finished meanwhile" };
     if (state === "exhausted") return settle(ports, deployment, await provisioner.status(request([]), ""), resource);
     // Restarted: pending again, it goes the way of a new one below.

@@ -32,6 +32,10 @@ export const deployJob: JobKind<DeployJobData> = {
         await enqueueGitHubDeployment(adapters.queue, owner, { id: data.deployment, resource: data.resource, status: "in_progress" });
         await enqueue(adapters.queue, deployJob, { ...data, turn: `poll-${Date.now()}` }, { delayMs: POLL_MS });
         return `${data.resource}: still running, asking again in ${POLL_MS / 1000}s`;
+      case "elsewhere":
+        // If that worker dies, nothing else would look before the resync: this job does, once its beat could be stale.
+        await enqueue(adapters.queue, deployJob, { ...data, turn: `check-${Date.now()}` }, { delayMs: outcome.afterMs });
+        return `${data.resource}: runs in another worker; looking again in ${outcome.afterMs / 1000}s`;
       case "waiting":
         return `${data.resource}: waits for ${outcome.on}`;
       case "nothing to do":

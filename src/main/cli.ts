@@ -169,9 +169,19 @@ program
   .command("serve")
   .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")
-  .action(async (opts: { port?: string }) => {
+  .option("--no-workers", "leave the jobs to `baryon worker` processes on the same Redis")
+  .action(async (opts: { port?: string; workers: boolean }) => {
     const { runServe } = await import("./cli/serve-command.js");
     process.exitCode = await runServe(opts, stderr());
+  });
+
+program
+  .command("worker")
+  .description("run jobs only (reviews, publishes, deployments, rollouts) from the Redis queue the app fills; needs REDIS_URL and DATABASE_URL")
+  .option("--port <port>", "port of /health and /metrics (default: $PORT or 3001)")
+  .action(async (opts: { port?: string }) => {
+    const { runWorker } = await import("./cli/serve-command.js");
+    process.exitCode = await runWorker(opts, stderr());
   });
 
 program
@@ -211,9 +221,9 @@ program
 
 // A terminal command runs a few queries on the embedded registry: with V8's baseline
 // WebAssembly compiler alone PGlite starts sooner and in about 70 MB less. The
-// optimizing tier pays off only in a long-running `serve`.
+// optimizing tier pays off only in a long-running `serve` or `worker`.
 program.hook("preAction", (_program, command) => {
-  if (command.name() !== "serve") setFlagsFromString("--liftoff-only");
+  if (command.name() !== "serve" && command.name() !== "worker") setFlagsFromString("--liftoff-only");
 });
 
 try {

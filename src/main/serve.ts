@@ -1,46 +1,33 @@
 // `baryon serve`: the GitHub App's HTTP server. Webhooks are verified, then
 // acknowledged as soon as their job is queued; /health and /metrics for operators.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, createProbot, ProbotOctokit, type Probot } from "probot";
-import { pino, type Logger } from "pino";
-import { createMetrics, type Metrics } from "../adapters/metrics.js";
-import { RegistryUnavailableError } from "../adapters/registry/index.js";
-import { CALLBACK_PATH } from "../adapters/provisioners/pull-request-callback.js";
-import { composeAdapters, type Adapters, type GivenAdapters } from "../compose/adapters.js";
-import { provisionerRegistry } from "../compose/provisioners.js";
-import { settingsFromEnv } from "../compose/settings.js";
-import { startWorkers } from "../jobs/catalogue.js";
-import type { JobQueue } from "../ports/job-queue.js";
-import { answerDeploymentCallback } from "./deployment-callback.js";
-import { answerDeploymentLog, deploymentLogUrl, LOG_PATH } from "./deployment-log.js";
-import { baryonApp } from "./webhooks.js";
+import { createNodeMiddleware, type Probot } from "probot";
+import type { Metrics } from "../adapters/metrics.js";
 import { githubUserAccess } from "../adapters/github/user-sign-in.js";
+import { CALLBACK_PATH } from "../adapters/provisioners/pull-request-callback.js";
+import type { Adapters } from "../compose/adapters.js";
 import type { Settings } from "../compose/settings.js";
+import type { JobQueue } from "../ports/job-queue.js";
+import { startBackend, type BackendOptions } from "./backend.js";
+import { answerDeploymentCallback } from "./deployment-callback.js";
+import { answerDeploymentLog, LOG_PATH } from "./deployment-log.js";
+import { readBody } from "./read-body.js";
 import { consoleHandler, type ConsoleHandler } from "./web-console.js";
 import { SessionCookies } from "./web-session.js";
 import { githubSignIn } from "./web-sign-in.js";
-import { readBody } from "./read-body.js";
+import { baryonApp } from "./webhooks.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 /** GitHub's own cap on a delivery's size; a larger body is not from GitHub. */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
-export interface ServeOptions {
+export interface ServeOptions extends BackendOptions {
   port?: number;
   host?: string;
-  /** Environment to read the app's settings from (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST, REDIS_URL, ...). */
-  env?: NodeJS.ProcessEnv;
-  /** Settings that win over the environment (tests: a fake GitHub's baseUrl, a captured logger). */
-  probot?: { appId?: number | string; privateKey?: string; secret?: string; baseUrl?: string; log?: Logger };
-  /**
-   * Space writes as GitHub asks (Octokit's throttling, per installation). Default on;
-   * tests against a fake GitHub turn it off so they do not wait seconds between comments.
-   */
-  githubThrottling?: boolean;
-  /** Adapters the caller already has (tests); the rest are built from the environment by the composition root. */
-  adapters?: GivenAdapters;
+  /** Run the job workers in this process too (default); false when `baryon worker` processes run them. */
+  workers?: boolean;
 }
 
 export interface RunningServer {
@@ -53,40 +40,13 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
-  const env = options.env ?? process.env;
-  const { settings, errors } = settingsFromEnv(env);
-  if (!settings) throw new Error(`Baryon cannot start: ${errors.join("; ")}`);
-  // Probot's own default level is warn, which hides the start line and every job's outcome.
-  const log = options.probot?.log ?? pino({ level: settings.logLevel });
-  const overrides = stripUndefined({
-    ...options.probot,
-    log,
-    ...(options.githubThrottling === false ? { Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({ ...o, throttle: { ...(o.throttle as object), enabled: false } })) } : {}),
-  });
-  const probot = createProbot({ env, overrides });
-  const webhookSecret = options.probot?.secret ?? env.WEBHOOK_SECRET ?? "";
-  if (!webhookSecret) throw new Error("WEBHOOK_SECRET is not set: Baryon refuses to accept unsigned webhooks");
-  const metrics = createMetrics({ defaultMetrics: true });
-  // Provisioners reach GitHub as the app's installation of the deployment's owner (the pull-request provisioner).
-  const github = async (owner: string) => {
-    const { data: installation } = await (await probot.auth()).rest.apps.getUserInstallation({ username: owner });
-    return probot.auth(installation.id);
-  };
-  const provisioner = provisionerRegistry({ env: process.env, github, ...(settings.callback ? { callback: settings.callback } : {}) });
-  const adapters = await composeAdapters(settings, { provisioner, ...options.adapters }, log).catch((error: unknown) => {
-    // A registry nobody can use stops the start with what is wrong and how to recover, not a stack.
-    if (error instanceof RegistryUnavailableError) log.fatal(error.message);
-    throw error;
-  });
+  const backend = await startBackend(options);
+  const { env, settings, probot, metrics, adapters, webhookSecret } = backend;
   const { queue, registry } = adapters;
-  const appId = Number(options.probot?.appId ?? env.APP_ID);
-  const publicUrl = settings.publicUrl;
-  const logUrl = publicUrl ? (owner: string, id: string) => deploymentLogUrl(publicUrl, webhookSecret, owner, id) : undefined;
-  await startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}), ...(logUrl ? { logUrl } : {}) }, { resyncEveryMs: settings.resyncEveryMs });
+  if (options.workers ?? true) await backend.startWorkers();
 
   // The web console, when the app's OAuth is configured: every path but the app's own.
-  const baseUrl = options.probot?.baseUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined);
-  const webConsole = settings.console && githubConsole(settings.console, adapters, baseUrl);
+  const webConsole = settings.console && githubConsole(settings.console, adapters, backend.baseUrl);
   const middleware = await createNodeMiddleware(baryonApp({ queue, registry, metrics }), { probot, webhooksPath: WEBHOOK_PATH });
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -202,8 +162,4 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
   const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -17,6 +17,13 @@ describe("settingsFromEnv", () => {
     ]);
   });
 
+  it("refuses a queue prefix Redis keys should not carry, and a job lock of no whole seconds", () => {
+    expect(settingsFromEnv({ BARYON_QUEUE_PREFIX: "a b", BARYON_JOB_LOCK_SECONDS: "0.5" }).errors).toEqual([
+      'BARYON_QUEUE_PREFIX must be letters, digits, ".", "_" or "-" (got "a b")',
+      'BARYON_JOB_LOCK_SECONDS must be a whole number of seconds, at least 1 (got "0.5")',
+    ]);
+  });
+
   it("serves the web console with the app's OAuth and a public URL, its sessions sealed with their own secret or the client's", () => {
     const env = { GITHUB_CLIENT_ID: "Iv23liabc", GITHUB_CLIENT_SECRET: "c".repeat(40), BARYON_PUBLIC_URL: "https://baryon.example.com" };
     expect(settingsFromEnv(env).settings?.console).toEqual({ clientId: "Iv23liabc", clientSecret: "c".repeat(40), publicUrl: "https://baryon.example.com", sessionSecret: "c".repeat(40) });
@@ -33,8 +40,10 @@ describe("settingsFromEnv", () => {
     const { settings } = settingsFromEnv({
       REDIS_URL: "redis://redis:6379", DATABASE_URL: "postgres://db/baryon", BARYON_DATA_DIR: "/data/registry",
       BARYON_RESYNC_SECONDS: "30", LOG_LEVEL: "debug", BARYON_ARTIFACT_DIR: "/data/artifacts", BARYON_RENDER_ENGINE: "quickjs",
+      BARYON_QUEUE_PREFIX: "baryon-staging", BARYON_JOB_LOCK_SECONDS: "10",
     });
     expect(settings).toEqual({
+      queuePrefix: "baryon-staging", jobLockMs: 10_000,
       redisUrl: "redis://redis:6379", databaseUrl: "postgres://db/baryon", dataDir: "/data/registry",
       resyncEveryMs: 30_000, renderEngine: "quickjs", logLevel: "debug", artifacts: { dir: "/data/artifacts" },
     });

@@ -169,7 +169,7 @@ describe("reconcile and deploy", () => {
     const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
     await store.startDeployment(env!.id, "digest"); // a worker took it: its first beat
     // Another job for it (a lost lock, a resync) while that run lives: nothing starts beside it.
-    expect(await deployResource(deployPorts, env!.id)).toEqual({ state: "nothing to do", why: "it runs in another worker" });
+    expect(await deployResource(deployPorts, env!.id)).toEqual({ state: "elsewhere", afterMs: 15_000 });
     expect(await store.getDeployment(env!.id)).toMatchObject({ status: "in_progress", restarts: 0 });
 
     // Its worker died: silent past staleMs, it runs again, same row, and succeeds.

@@ -12,13 +12,15 @@ export interface QueueConfig {
   redisUrl?: string;
   /** Redis key prefix (default "baryon"); ignored in-process. */
   prefix?: string;
+  /** How long a dead process's jobs stay locked before another takes them (BullMQ only; default 30 s). */
+  lockMs?: number;
   logger?: QueueLogger;
 }
 
 /** BullMQ (and Redis' client) are loaded only when Redis is configured. */
 export async function createQueue(config: QueueConfig): Promise<JobQueue> {
-  const { redisUrl, prefix, logger } = config;
+  const { redisUrl, prefix, logger, lockMs } = config;
   if (!redisUrl) return createInProcessQueue({ logger });
   const { createBullmqQueue } = await import("./bullmq.js");
-  return createBullmqQueue({ connection: redisUrl, prefix, logger });
+  return createBullmqQueue({ connection: redisUrl, prefix, logger, ...(lockMs ? { lockMs } : {}) });
 }

@@ -100,6 +100,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const target = new URL(req.url ?? "/", url);
+    // GitHub Enterprise Server's REST API lives under /api/v3: Probot with GHE_HOST (a real
+    // `baryon serve` process pointed at this fake) asks there.
+    if (target.pathname.startsWith("/api/v3/")) target.pathname = target.pathname.slice("/api/v3".length);
     const path = target.pathname + target.search;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
