@@ -35,9 +35,9 @@ function runner(workspace: string, base: string, inputs: Record<string, string> 
 }
 
 /** `::error file=…,line=…,title=…::message` lines, their properties read back. */
-function annotations(stdout: string) {
+function annotations(stdout: string): Record<string, string>[] {
   return [...stdout.matchAll(/^::(error|warning|notice) (.*?)::(.*)$/gm)].map(([, level, props, message]) => ({
-    level, message, ...Object.fromEntries(props!.split(",").map((p) => p.split("=").map(decodeURIComponent) as [string, string])),
+    level: level!, message: message!, ...Object.fromEntries(props!.split(",").map((p) => p.split("=").map(decodeURIComponent) as [string, string])),
   }));
 }
 
