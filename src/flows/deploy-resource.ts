@@ -63,16 +63,7 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
   } catch (error) {
     return finish(ports, deployment, { status: failedStatus(deployment), reason: `provisioner "${deployment.provisioner}": ${(error as Error).message}` }, undefined, resource);
   }
-  const request = (files: DeploymentRequest["files"]): DeploymentRequest => ({
-    id: deployment.id, action: deployment.action, owner: store.owner.login,
-    resource: {
-      kind: resource.kind, name: resource.name,
-      ...(resource.service ? { service: resource.service } : {}), ...(resource.environment ? { environment: resource.environment } : {}),
-    },
-    template: { name: deployment.template, version: `${deployment.major}.${deployment.minor}` },
-    inputs: deployment.inputs, files,
-    ...(resource.stack ? { settings: { stack: resource.stack } } : {}),
-  });
+  const request = (files: DeploymentRequest["files"]) => requestOf(store.owner.login, deployment, resource, files);
 
   if (deployment.status === "in_progress" || deployment.status === "delete_in_progress") {
     if (deployment.handle !== undefined) {
@@ -105,6 +96,33 @@ export async function deployResource(ports: DeployPorts, deploymentId: string): 
     clearInterval(beat);
   }
   return settle(ports, started, result, resource);
+}
+
+/** What the provisioner is handed for a deployment of a resource. */
+function requestOf(owner: string, deployment: DeploymentRecord, resource: ResourceRecord, files: DeploymentRequest["files"]): DeploymentRequest {
+  return {
+    id: deployment.id, action: deployment.action, owner,
+    resource: {
+      kind: resource.kind, name: resource.name,
+      ...(resource.service ? { service: resource.service } : {}), ...(resource.environment ? { environment: resource.environment } : {}),
+    },
+    template: { name: deployment.template, version: `${deployment.major}.${deployment.minor}` },
+    inputs: deployment.inputs, files,
+    ...(resource.stack ? { settings: { stack: resource.stack } } : {}),
+  };
+}
+
+/**
+ * The request a succeeded deployment handed its provisioner, rendered again (a render is
+ * deterministic: the same version, inputs and outputs give the same files): what a drift
+ * check compares the infrastructure with.
+ */
+export async function requestAsDeployed(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord): Promise<DeploymentRequest | { reason: string }> {
+  const ready = await readiness(ports, deployment, resource);
+  if ("failed" in ready) return { reason: ready.failed };
+  if ("waitingFor" in ready) return { reason: `it waits for ${ready.waitingFor}` };
+  const rendered = await render(ports, deployment, resource, ready);
+  return "reason" in rendered ? rendered : requestOf(ports.store.owner.login, deployment, resource, rendered.files);
 }
 
 interface RenderOutputs {

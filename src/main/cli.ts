@@ -112,6 +112,17 @@ program
   });
 
 program
+  .command("drift")
+  .description("check whether what runs still is what Baryon deployed: each resource (or one) against its last successful deployment; exit 1 when one drifted")
+  .argument("[resource]", "only this resource (key or name)")
+  .option("--dir <repo-dir>", "repository whose registry and config to use", ".")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (resource: string | undefined, opts: { dir: string; format: "text" | "json" }) => {
+    const { runDrift } = await import("./cli/fleet-commands.js");
+    process.exitCode = await runDrift(resource, opts, stdout());
+  });
+
+program
   .command("logs")
   .description("print a deployment's log")
   .argument("<deployment>", "deployment number, as `baryon status` shows it")

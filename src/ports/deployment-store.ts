@@ -7,7 +7,7 @@
 import type { ProvisionerSettings } from "../config/repo-config.js";
 import type { DeploymentStatus } from "../inventory/deployment-status.js";
 import type { Declared, TemplateRef } from "../inventory/model.js";
-import type { DeploymentOutputs, ResourceKind } from "./provisioner.js";
+import type { DeploymentOutputs, ResourceKind, DriftReport } from "./provisioner.js";
 import type { Owner } from "./registry.js";
 
 /** Resources of one template, of one stage. */
@@ -29,6 +29,8 @@ export interface ResourceStatus {
   resource: ResourceRecord;
   running?: DeploymentRecord;
   latest?: DeploymentRecord;
+  /** Its latest drift check, when it had one. */
+  drift?: DriftRecord;
 }
 
 /** A resource as reconciled from the inventory: what it should be. */
@@ -160,4 +162,17 @@ export interface DeploymentStore {
   statusPage(page: ResourceFilter & { offset: number; limit: number }): Promise<{ statuses: ResourceStatus[]; total: number }>;
   /** Unfinished deployments (pending or in progress), oldest first: what the resync re-enqueues. */
   unfinished(limit?: number): Promise<DeploymentRecord[]>;
+  /** Keeps a resource's latest drift check (replacing the one before). */
+  recordDrift(resource: string, check: DriftCheck): Promise<void>;
+  /** The latest drift check of every resource checked. */
+  driftAll(): Promise<Map<string, DriftRecord>>;
+}
+
+/** A drift check of a resource against one of its deployments (its last successful one). */
+export interface DriftCheck extends DriftReport {
+  deployment: string;
+}
+
+export interface DriftRecord extends DriftCheck {
+  checkedAt: Date;
 }

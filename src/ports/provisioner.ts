@@ -53,8 +53,31 @@ export type ProvisionResult =
   /** The infrastructure side gave up on it (a pull request closed unmerged). */
   | { status: "cancelled"; reason: string; log: string };
 
+/** Whether what runs still is what Baryon deployed. */
+export type DriftState = "in_sync" | "drifted" | "unknown";
+
+export interface DriftFinding {
+  /** The resource of the infrastructure (a stack's logical id, a file), when known. */
+  subject?: string;
+  /** The property that differs, when known. */
+  property?: string;
+  /** In words: what differs, or why it could not be told. */
+  detail: string;
+}
+
+export interface DriftReport {
+  state: DriftState;
+  /** Empty when in sync. */
+  findings: DriftFinding[];
+}
+
 export interface Provisioner {
   deploy(request: DeploymentRequest, signal?: AbortSignal): Promise<ProvisionResult>;
+  /**
+   * Compares the infrastructure with `request`, the last successful deployment rendered again.
+   * Optional: a provisioner without it cannot tell, and its resources' drift is unknown.
+   */
+  detectDrift?(request: DeploymentRequest): Promise<DriftReport>;
   /** Where an `in_progress` deployment stands now. */
   status(request: DeploymentRequest, handle: string): Promise<ProvisionResult>;
   /** Removes what `deploy` created; `outputs` of a finished delete are empty. */

@@ -48,6 +48,7 @@ describe("baryon apply and status", () => {
     expect(status.resources[0]).toEqual({
       kind: "environment", name: "prod", template: "fargate-env", version: "1.0", stage: "prod", provisioner: "local",
       lastDeployment: { id: expect.stringMatching(/^\d+$/), status: "succeeded", version: "1.0", finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+      drift: null,
     });
 
     // The instance's log shows its render got the environment's recorded outputs.
@@ -66,7 +67,7 @@ describe("baryon apply and status", () => {
     expect(again.stdout).toMatch(/^Plan:\n  redeploy frontend\/frontend-prod at load-balanced-fargate-svc 1\.0 \(spec changed\)\n/);
     expect(again.code).toBe(0);
     const text = (await baryon(["status", "frontend-prod", "--dir", repo.dir])).stdout;
-    expect(text).toMatch(/^RESOURCE +KIND +STAGE +VERSION +PROVISIONER +LAST DEPLOYMENT\nfrontend\/frontend-prod +instance +prod +load-balanced-fargate-svc 1\.0 +local +#\d+ succeeded\n$/);
+    expect(text).toMatch(/^RESOURCE +KIND +STAGE +VERSION +PROVISIONER +DRIFT +LAST DEPLOYMENT\nfrontend\/frontend-prod +instance +prod +load-balanced-fargate-svc 1\.0 +local +- +#\d+ succeeded\n$/);
   }, 240_000);
 
   it("deletes only with --confirm-delete, deploys one resource on demand, and refuses a bad inventory", async () => {

@@ -120,6 +120,20 @@ export function describeDeployments(target: RegistryTarget): void {
       expect(latest.get("blog/c")!.status).toBe("pending");
     });
 
+    it("keeps each resource's latest drift check, replaced by the next, for its owner only", async () => {
+      const { acme, globex } = await setup();
+      const dev = resource("dev");
+      const { deployment } = await acme.requestDeployment(dev, deploy("dev"));
+      expect(await acme.driftAll()).toEqual(new Map());
+      await acme.recordDrift("dev", { deployment: deployment.id, state: "drifted", findings: [{ subject: "Queue", property: "VisibilityTimeout", detail: "30 → 60" }] });
+      const first = (await acme.driftAll()).get("dev")!;
+      expect(first).toMatchObject({ deployment: deployment.id, state: "drifted", findings: [{ subject: "Queue", property: "VisibilityTimeout", detail: "30 → 60" }] });
+      expect(first.checkedAt).toBeInstanceOf(Date);
+      await acme.recordDrift("dev", { deployment: deployment.id, state: "in_sync", findings: [] });
+      expect([...(await acme.driftAll()).values()].map((d) => d.state)).toEqual(["in_sync"]);
+      expect(await globex.driftAll()).toEqual(new Map());
+    });
+
     it("counts the versions resources run by template and stage, and pages through resources with their deployments", async () => {
       const { registry, acme, globex } = await setup();
       await registry.versions(ACME).recordVersion(newVersion({ bundle: "b" })); // fargate-svc 1.1

@@ -9,7 +9,7 @@ export interface CommandConfig {
   /** Run with `/bin/sh -c` in the work folder. */
   deploy: string;
   destroy?: string;
-  /** Kept for drift detection; the port does not run it yet. */
+  /** Drift detection (`baryon drift`): exit 0 in sync, 1 drifted (its output says how), else unknown. */
   drift?: string;
   timeoutMs: number;
   /** Variables passed from Baryon's environment, as listed. */

@@ -10,7 +10,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import type { DeploymentFile, DeploymentOutputs, DeploymentRequest, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
+import type { DeploymentFile, DeploymentOutputs, DeploymentRequest, DriftReport, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
 import { parseCommandConfig, type CommandConfig } from "./command-config.js";
 import { formatDuration } from "../../config/duration.js";
 import { commandEnvironment } from "./command-env.js";
@@ -36,7 +36,10 @@ export interface CommandProvisionerOptions {
   logLimitBytes?: number;
 }
 
-type Verb = "deploy" | "destroy";
+type Verb = "deploy" | "destroy" | "drift";
+
+/** A drift command's first lines of output are its findings; a page of them is plenty. */
+const MAX_FINDINGS = 50;
 
 /** Throws ProvisionerConfigError when the settings are refused. */
 export function commandProvisioner(settings: unknown, options: CommandProvisionerOptions = {}): Provisioner & { config: CommandConfig } {
@@ -47,34 +50,48 @@ export function commandProvisioner(settings: unknown, options: CommandProvisione
   const keepWork = Boolean(base.BARYON_KEEP_WORK);
   const failed = (reason: string, log = "", took = ""): ProvisionResult => ({ status: "failed", reason, log: withTrailer(log, reason + took) });
 
-  async function run(verb: Verb, command: string, request: DeploymentRequest, signal?: AbortSignal): Promise<ProvisionResult> {
-    if (signal?.aborted) return failed(`${verb} command was not started: aborted`);
-    const refused = refusedPath(request.files);
-    if (refused) return failed(refused);
+  /** Runs `command` in a work folder holding the request's files; `after` reads the outcome (and the folder) before it goes. */
+  async function inWorkFolder<T>(command: string, request: DeploymentRequest, signal: AbortSignal | undefined, refused: (why: string) => T,
+    after: (outcome: RunOutcome, folder: string, took: string) => Promise<T>): Promise<{ result: T; kept?: string }> {
+    const problem = refusedPath(request.files);
+    if (problem) return { result: refused(problem) };
     const environment = commandEnvironment(request, config.env, base);
-    if ("error" in environment) return failed(environment.error);
-
+    if ("error" in environment) return { result: refused(environment.error) };
     const started = now();
     const folder = await mkdtemp(join(workRoot, "baryon-work-"));
-    let result: ProvisionResult;
     try {
       await writeWorkFolder(folder, request);
       const outcome = await runCommand({
         command, cwd: folder, env: environment.env, timeoutMs: config.timeoutMs, killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
         logLimitBytes: options.logLimitBytes ?? DEFAULT_LOG_LIMIT, ...(signal ? { signal } : {}),
       });
-      const took = ` (ran ${((now() - started) / 1000).toFixed(1)}s)`;
-      if (outcome.ended !== "exited" || outcome.code !== 0) {
-        result = failed(failure(verb, outcome, config.timeoutMs), outcome.log, took);
-      } else {
-        const outputs = verb === "deploy" ? await readOutputs(folder) : { outputs: {} };
-        const log = withTrailer(outcome.log, `${verb} command exited with code 0${took}`);
-        result = "error" in outputs ? failed(outputs.error, log) : { status: "succeeded", outputs: outputs.outputs, log };
-      }
+      return { result: await after(outcome, folder, ` (ran ${((now() - started) / 1000).toFixed(1)}s)`), ...(keepWork ? { kept: folder } : {}) };
     } finally {
       if (!keepWork) await rm(folder, { recursive: true, force: true });
     }
-    return keepWork ? { ...result, log: withTrailer(result.log, `BARYON_KEEP_WORK is set: work folder kept at ${folder}`) } : result;
+  }
+
+  async function run(verb: Verb, command: string, request: DeploymentRequest, signal?: AbortSignal): Promise<ProvisionResult> {
+    if (signal?.aborted) return failed(`${verb} command was not started: aborted`);
+    const { result, kept } = await inWorkFolder(command, request, signal, (why) => failed(why), async (outcome, folder, took) => {
+      if (outcome.ended !== "exited" || outcome.code !== 0) return failed(failure(verb, outcome, config.timeoutMs), outcome.log, took);
+      const outputs = verb === "deploy" ? await readOutputs(folder) : { outputs: {} };
+      const log = withTrailer(outcome.log, `${verb} command exited with code 0${took}`);
+      return "error" in outputs ? failed(outputs.error, log) : { status: "succeeded" as const, outputs: outputs.outputs, log };
+    });
+    return kept ? { ...result, log: withTrailer(result.log, `BARYON_KEEP_WORK is set: work folder kept at ${kept}`) } : result;
+  }
+
+  /** `drift:` exits 0 when the infrastructure matches the files, 1 when it does not (its output says how), anything else when it cannot tell. */
+  async function drift(command: string, request: DeploymentRequest): Promise<DriftReport> {
+    const unknown = (detail: string): DriftReport => ({ state: "unknown", findings: [{ detail }] });
+    const { result } = await inWorkFolder(command, request, undefined, unknown, async (outcome) => {
+      if (outcome.ended === "exited" && outcome.code === 0) return { state: "in_sync" as const, findings: [] };
+      if (outcome.ended !== "exited" || outcome.code !== 1) return unknown(failure("drift", outcome, config.timeoutMs));
+      const lines = outcome.log.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, MAX_FINDINGS);
+      return { state: "drifted" as const, findings: lines.length ? lines.map((detail) => ({ detail })) : [{ detail: "the drift command exited 1 without saying what differs" }] };
+    });
+    return result;
   }
 
   return {
@@ -87,6 +104,7 @@ export function commandProvisioner(settings: unknown, options: CommandProvisione
     // deployment recorded as in progress means the worker running its command stopped
     // (and the command with it, or it is orphaned): that is what a resync finds.
     status: async () => ({ status: "failed", reason: "the worker running this deployment's command stopped before it finished", log: "" }),
+    ...(config.drift !== undefined ? { detectDrift: (request: DeploymentRequest) => drift(config.drift!, request) } : {}),
   };
 }
 

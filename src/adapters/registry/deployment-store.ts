@@ -4,7 +4,7 @@ import { guard, type Db, type Queryable, type Row } from "./db.js";
 import { ownerKey } from "./version-store.js";
 import {
   type DeploymentRecord, type DeploymentStatus, type DeploymentStore,
-  type NewDeployment, type RequestedBy, type ResourceRecord,
+  type DriftRecord, type NewDeployment, type RequestedBy, type ResourceRecord,
 } from "../../ports/deployment-store.js";
 import type { ProvisionerSettings } from "../../config/repo-config.js";
 import { RolloutNotRunningError, type Owner } from "../../ports/registry.js";
@@ -187,6 +187,17 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
     }),
 
     unfinished: (limit = 100) => guard("unfinished", () => deployments(db, `status IN ${UNFINISHED}`, [limit], "ORDER BY id LIMIT $2")),
+
+    recordDrift: (resource, check) => guard("recordDrift", async () => {
+      await db.query(
+        `INSERT INTO resource_drift (owner, resource, deployment, state, findings) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (owner, resource) DO UPDATE SET deployment = $3, state = $4, findings = $5::jsonb, checked_at = now()`,
+        [key, resource, check.deployment, check.state, JSON.stringify(check.findings)]);
+    }),
+
+    driftAll: () => guard("driftAll", async () => new Map((await db.query<{ resource: string; deployment: string; state: DriftRecord["state"]; findings: DriftRecord["findings"]; checked_at: Date }>(
+      "SELECT resource, deployment::text AS deployment, state, findings, checked_at FROM resource_drift WHERE owner = $1", [key],
+    )).map((r) => [r.resource, { deployment: r.deployment, state: r.state, findings: r.findings, checkedAt: new Date(r.checked_at) }]))),
   };
 }
 

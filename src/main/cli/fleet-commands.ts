@@ -11,6 +11,7 @@ import { gitTop, repositoryName } from "../../adapters/local/git.js";
 import { localRepositorySource } from "../../adapters/local/repository-source.js";
 import type { Adapters } from "../../compose/adapters.js";
 import type { RepoConfig } from "../../config/repo-config.js";
+import { detectDrift } from "../../flows/detect-drift.js";
 import { fleetStatus } from "../../flows/fleet-status.js";
 import { reconcileInventory } from "../../flows/reconcile-inventory.js";
 import { requestDeployment } from "../../flows/request-deployment.js";
@@ -18,11 +19,12 @@ import { bundleLoader } from "../../flows/stored-bundle.js";
 import { inventoryFiles } from "../../inventory/inventory-files.js";
 import { describeAction } from "../../inventory/plan.js";
 import { startWorkers } from "../../jobs/catalogue.js";
+import { deployPorts } from "../../jobs/deploy.js";
 import { enqueueDeployment } from "../../jobs/lanes.js";
 import type { JobContext, JobLogger } from "../../jobs/job-kind.js";
 import type { DeploymentRecord, RequestedBy } from "../../ports/deployment-store.js";
 import type { Owner } from "../../ports/registry.js";
-import { fleetStatusJson, fleetStatusText } from "../../present/fleet-status.js";
+import { driftReportText, fleetStatusJson, fleetStatusText } from "../../present/fleet-status.js";
 import { printDiagnostic, UsageError, type Out } from "./output.js";
 import { checkoutOwner, openState } from "./state.js";
 
@@ -93,6 +95,18 @@ export async function runStatus(resource: string | undefined, options: { dir: st
     if (resource !== undefined && statuses.length === 0) throw new UsageError(`no resource "${resource}" in the registry of ${owner.login}`);
     out.write(options.format === "json" ? `${JSON.stringify(fleetStatusJson(statuses), null, 2)}\n` : fleetStatusText(statuses));
     return 0;
+  }, { workers: false });
+}
+
+/** `baryon drift`: each resource (or one) checked against its last successful deployment; exit 1 when one drifted. */
+export async function runDrift(resource: string | undefined, options: { dir: string; format: "text" | "json" }, out: Out): Promise<number> {
+  return withFleet(await topOf(options.dir), async (adapters, owner) => {
+    const store = adapters.registry.deployments(owner);
+    const keys = resource === undefined ? [undefined] : (await fleetStatus(store, resource)).map((s) => s.resource.key);
+    if (keys.length === 0) throw new UsageError(`no resource "${resource}" in the registry of ${owner.login}`);
+    const outcomes = (await Promise.all(keys.map((key) => detectDrift(deployPorts(adapters, owner), key)))).flat();
+    out.write(options.format === "json" ? `${JSON.stringify({ resources: outcomes }, null, 2)}\n` : driftReportText(outcomes));
+    return outcomes.some((o) => o.check?.state === "drifted") ? 1 : 0;
   }, { workers: false });
 }
 
