@@ -45,6 +45,10 @@ function loadedOnFirstUse(load: () => Promise<Provisioner>): Provisioner {
     deploy: async (request, signal) => (await provisioner()).deploy(request, signal),
     status: async (request, handle) => (await provisioner()).status(request, handle),
     destroy: async (request, signal) => (await provisioner()).destroy(request, signal),
+    detectDrift: async (request) => {
+      const loaded = await provisioner();
+      return loaded.detectDrift ? loaded.detectDrift(request) : { state: "unknown", findings: [{ detail: "this provisioner cannot check drift" }] };
+    },
   };
 }
 

@@ -15,7 +15,8 @@ import {
   type CloudFormationClientConfig, type Stack,
 } from "@aws-sdk/client-cloudformation";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import type { DeploymentRequest, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
+import type { DeploymentRequest, DriftReport, ProvisionResult, Provisioner } from "../../ports/provisioner.js";
+import { stackDrift } from "./cloudformation-drift.js";
 import { changeSetNameOf, parseCloudFormationConfig, stackNameOf, type CloudFormationConfig } from "./cloudformation-config.js";
 import { decodeHandle, encodeHandle, templateOf, type Action, type Target } from "./cloudformation-request.js";
 import {
@@ -23,6 +24,9 @@ import {
   isClientFault, isNoChanges, messageOf, operationEvents, outputsOf, phaseOf, refusalOf, type ChangeSetView,
 } from "./cloudformation-stack.js";
 import { formatDuration } from "../../config/duration.js";
+
+/** CloudFormation's drift detection takes seconds; a stack of hundreds of resources, minutes. */
+const DRIFT_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** More attempts than the SDK's 3, and a client-side rate limit that slows down after throttling. */
 export const RETRY = { maxAttempts: 10, retryMode: "adaptive" } as const;
@@ -81,6 +85,14 @@ export function cloudFormationProvisioner(settings: unknown, options: CloudForma
   function targetOf(request: DeploymentRequest, action: Action): Target | { error: string } {
     const stack = stackNameOf(request.resource, request.settings, config.stackName);
     return "error" in stack ? stack : { stack: stack.name, changeSet: changeSetNameOf(request.id), action };
+  }
+
+  async function detectDrift(request: DeploymentRequest): Promise<DriftReport> {
+    const template = templateOf(request.files);
+    const target = targetOf(request, "deploy");
+    if ("error" in template) return { state: "unknown", findings: [{ detail: template.error }] };
+    if ("error" in target) return { state: "unknown", findings: [{ detail: target.error }] };
+    return stackDrift(client, target.stack, template.body, { timeoutMs: Math.min(config.timeoutMs, DRIFT_TIMEOUT_MS), pollMs: options.pollDelayMs?.min ?? 5000 });
   }
 
   async function deploy(request: DeploymentRequest, signal?: AbortSignal): Promise<ProvisionResult> {
@@ -221,7 +233,7 @@ export function cloudFormationProvisioner(settings: unknown, options: CloudForma
   const inProgress = (target: Target, log: string[], why: string): ProvisionResult =>
     ({ status: "in_progress", handle: encodeHandle(target), log: text([...log, `${why}: not finished yet`]) });
 
-  return { config, client, deploy, destroy, status };
+  return { config, client, deploy, destroy, status, detectDrift };
 }
 
 /** A change set executed on a stack in these states creates it: the create waiter knows them. */
