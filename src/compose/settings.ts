@@ -20,6 +20,8 @@ export interface Settings {
   proton?: NonNullable<ProtonConfigResult["value"]>;
   /** BARYON_RESYNC_SECONDS: how often unfinished work recorded in the registry is re-enqueued (default 300). */
   resyncEveryMs: number;
+  /** BARYON_DRIFT_HOURS: how often every resource is checked for drift (default 24; 0 turns the schedule off). */
+  driftEveryMs: number;
   /**
    * BARYON_CALLBACK_SECRET and BARYON_PUBLIC_URL: the pull-request provisioner's callback
    * (`POST <url>/api/deployments/:id/status`), whose per-deployment tokens derive from the secret.
@@ -44,6 +46,7 @@ export interface Settings {
 }
 
 export const DEFAULT_RESYNC_MS = 5 * 60 * 1000;
+export const DEFAULT_DRIFT_MS = 24 * 60 * 60 * 1000;
 
 /** Every mistake is collected, so an operator fixes them in one go; `settings` is only given when there are none. */
 export function settingsFromEnv(env: Record<string, string | undefined>): { settings?: Settings; errors: string[] } {
@@ -61,6 +64,9 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (env.REDIS_URL && !env.DATABASE_URL) {
     errors.push("REDIS_URL is set but DATABASE_URL is not: Baryon processes that share a queue must share a Postgres registry (the embedded one serves one process)");
   }
+  const driftHours = env.BARYON_DRIFT_HOURS?.trim();
+  const driftEveryMs = driftHours ? Math.round(Number(driftHours) * 60 * 60 * 1000) : DEFAULT_DRIFT_MS;
+  if (!(Number.isFinite(driftEveryMs) && driftEveryMs >= 0)) errors.push(`BARYON_DRIFT_HOURS must be a number of hours, or 0 for no scheduled drift checks (got ${JSON.stringify(driftHours)})`);
   const queuePrefix = env.BARYON_QUEUE_PREFIX?.trim();
   if (queuePrefix && !/^[\w.-]+$/.test(queuePrefix)) errors.push(`BARYON_QUEUE_PREFIX must be letters, digits, ".", "_" or "-" (got ${JSON.stringify(queuePrefix)})`);
   const lock = env.BARYON_JOB_LOCK_SECONDS?.trim();
@@ -80,7 +86,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   const renderEngine = (env.BARYON_RENDER_ENGINE?.trim() || "v8") as RenderEngine;
   if (!RENDER_ENGINES.includes(renderEngine)) errors.push(`BARYON_RENDER_ENGINE must be one of ${RENDER_ENGINES.join(", ")} (got ${JSON.stringify(renderEngine)})`);
   if (errors.length) return { errors };
-  const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, renderEngine, logLevel: env.LOG_LEVEL?.trim() || "info" };
+  const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, driftEveryMs, renderEngine, logLevel: env.LOG_LEVEL?.trim() || "info" };
   if (env.REDIS_URL) settings.redisUrl = env.REDIS_URL;
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (env.BARYON_DATA_DIR) settings.dataDir = env.BARYON_DATA_DIR;

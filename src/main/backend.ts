@@ -71,7 +71,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const baseUrl = options.probot?.baseUrl ?? (env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined);
   return {
     env, settings, probot, metrics, adapters, webhookSecret, ...(baseUrl ? { baseUrl } : {}),
-    startWorkers: () => startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}), ...(logUrl ? { logUrl } : {}) }, { resyncEveryMs: settings.resyncEveryMs }),
+    startWorkers: () => startWorkers({ adapters, probot, metrics, log, ...(Number.isInteger(appId) ? { appId } : {}), ...(logUrl ? { logUrl } : {}) }, { resyncEveryMs: settings.resyncEveryMs, driftEveryMs: settings.driftEveryMs }),
   };
 }
 

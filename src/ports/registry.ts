@@ -74,6 +74,8 @@ export interface Registry {
   unfinishedRollouts(limit?: number): Promise<Array<{ owner: Owner; rollout: string }>>;
   /** Unfinished deployments across owners, oldest first (for the periodic resync); at most `limit` (default 100). */
   unfinishedDeployments(limit?: number): Promise<Array<{ owner: Owner; deployment: DeploymentRecord }>>;
+  /** The owners that have resources (the drift schedule checks each). */
+  ownersWithResources(): Promise<Owner[]>;
   /** True the first time a webhook delivery id is seen, false after (delivery ids are global on GitHub). */
   markDeliveryProcessed(deliveryId: string, event: string): Promise<boolean>;
   /** Forgets a delivery whose handling failed, so that GitHub's redelivery of it is acted on. */

@@ -4,7 +4,7 @@ import { redacted, settingsFromEnv } from "../../src/compose/settings.js";
 
 describe("settingsFromEnv", () => {
   it("has working defaults with no environment at all", () => {
-    expect(settingsFromEnv({})).toEqual({ settings: { artifacts: {}, resyncEveryMs: 300_000, renderEngine: "v8", logLevel: "info" }, errors: [] });
+    expect(settingsFromEnv({})).toEqual({ settings: { artifacts: {}, resyncEveryMs: 300_000, driftEveryMs: 86_400_000, renderEngine: "v8", logLevel: "info" }, errors: [] });
   });
 
   it("reports every mistake at once, and gives no settings then", () => {
@@ -18,7 +18,8 @@ describe("settingsFromEnv", () => {
   });
 
   it("refuses a queue prefix Redis keys should not carry, and a job lock of no whole seconds", () => {
-    expect(settingsFromEnv({ BARYON_QUEUE_PREFIX: "a b", BARYON_JOB_LOCK_SECONDS: "0.5" }).errors).toEqual([
+    expect(settingsFromEnv({ BARYON_QUEUE_PREFIX: "a b", BARYON_JOB_LOCK_SECONDS: "0.5", BARYON_DRIFT_HOURS: "daily" }).errors).toEqual([
+      'BARYON_DRIFT_HOURS must be a number of hours, or 0 for no scheduled drift checks (got "daily")',
       'BARYON_QUEUE_PREFIX must be letters, digits, ".", "_" or "-" (got "a b")',
       'BARYON_JOB_LOCK_SECONDS must be a whole number of seconds, at least 1 (got "0.5")',
     ]);
@@ -40,10 +41,10 @@ describe("settingsFromEnv", () => {
     const { settings } = settingsFromEnv({
       REDIS_URL: "redis://redis:6379", DATABASE_URL: "postgres://db/baryon", BARYON_DATA_DIR: "/data/registry",
       BARYON_RESYNC_SECONDS: "30", LOG_LEVEL: "debug", BARYON_ARTIFACT_DIR: "/data/artifacts", BARYON_RENDER_ENGINE: "quickjs",
-      BARYON_QUEUE_PREFIX: "baryon-staging", BARYON_JOB_LOCK_SECONDS: "10",
+      BARYON_QUEUE_PREFIX: "baryon-staging", BARYON_JOB_LOCK_SECONDS: "10", BARYON_DRIFT_HOURS: "6",
     });
     expect(settings).toEqual({
-      queuePrefix: "baryon-staging", jobLockMs: 10_000,
+      queuePrefix: "baryon-staging", jobLockMs: 10_000, driftEveryMs: 21_600_000,
       redisUrl: "redis://redis:6379", databaseUrl: "postgres://db/baryon", dataDir: "/data/registry",
       resyncEveryMs: 30_000, renderEngine: "quickjs", logLevel: "debug", artifacts: { dir: "/data/artifacts" },
     });

@@ -131,6 +131,8 @@ export function describeDeployments(target: RegistryTarget): void {
       expect(first.checkedAt).toBeInstanceOf(Date);
       await acme.recordDrift("dev", { deployment: deployment.id, state: "in_sync", findings: [] });
       expect([...(await acme.driftAll()).values()].map((d) => d.state)).toEqual(["in_sync"]);
+      // The console's page of resources carries it too.
+      expect((await acme.statusPage({ offset: 0, limit: 10 })).statuses.map((s) => s.drift?.state)).toEqual(["in_sync"]);
       expect(await globex.driftAll()).toEqual(new Map());
     });
 

@@ -16,6 +16,23 @@ describe("the dashboard page", () => {
     expect(dashboardPage("acme", fleet({ page: { offset: 0, limit: 100, total: 40 } }))).not.toContain("previous");
   });
 
+  it("shows each resource's drift: in sync, or drifted with what differs, marked and explained", () => {
+    const resource = (key: string) => ({ key, kind: "environment", name: key, stage: "prod", template: { name: "net", major: 1 } }) as unknown as FleetDashboard["resources"][number]["resource"];
+    const checkedAt = new Date("2026-12-03T10:00:00Z");
+    const html = dashboardPage("acme", fleet({
+      page: { offset: 0, limit: 100, total: 3 },
+      resources: [
+        { resource: resource("dev"), drift: { deployment: "1", state: "in_sync", findings: [], checkedAt } },
+        { resource: resource("live"), drift: { deployment: "2", state: "drifted", findings: [{ subject: "Color (AWS::SSM::Parameter)", property: "/Value", detail: "blue → green" }], checkedAt } },
+        { resource: resource("new") },
+      ],
+    }));
+    expect(html).toContain("<th scope=\"col\">Drift</th>");
+    expect(html).toMatch(/<th scope="row">dev<\/th>.*?<td title="checked 2026-12-03 10:00: ">in sync<\/td>/s);
+    expect(html).toMatch(/<td class="failed" title="checked 2026-12-03 10:00: blue → green">drifted: Color \(AWS::SSM::Parameter\)\.\/Value<\/td>/);
+    expect(html).toMatch(/<th scope="row">new<\/th>(?:(?!<\/tr>).)*<td>-<\/td>/s);
+  });
+
   it("escapes every name it shows, so no template, stage or owner becomes markup", () => {
     const evil = '<img src=x onerror="alert(1)">';
     const html = dashboardPage(evil, fleet({

@@ -59,7 +59,7 @@ function assumed(config: CloudFormationConfig, options: CloudFormationProvisione
   };
 }
 
-export function cloudFormationProvisioner(settings: unknown, options: CloudFormationProvisionerOptions = {}): Provisioner & { config: CloudFormationConfig; client: CloudFormationClient } {
+export function cloudFormationProvisioner(settings: unknown, options: CloudFormationProvisionerOptions = {}): Provisioner & Required<Pick<Provisioner, "detectDrift">> & { config: CloudFormationConfig; client: CloudFormationClient } {
   const config = parseCloudFormationConfig(settings, options.name);
   const client = options.client ?? new CloudFormationClient({ region: config.region, ...RETRY, ...options.clientConfig, ...assumed(config, options) });
   const poll = options.pollDelayMs ?? { min: 5000, max: 30_000 };

@@ -13,7 +13,7 @@ interface ResourceRow extends Row {
   key: string; kind: ResourceRecord["kind"]; name: string; service: string | null; environment: string | null;
   stage: string | null; template: string; template_major: number; pinned_minor: number | null;
   inputs: Record<string, unknown>; provisioner: string; stack: string | null; source: string; declared_file: string; declared_line: number;
-  held: string | null;
+  held: string | null; inventory_inputs: Record<string, unknown> | null;
 }
 
 export interface DeploymentRow extends Row {
@@ -24,7 +24,7 @@ export interface DeploymentRow extends Row {
   rollout_id: string | number | bigint | null; rollout_attempt: number | null; rollback: boolean; restarts: number;
 }
 
-const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, source, declared_file, declared_line";
+const RESOURCE_COLUMNS = "key, kind, name, service, environment, stage, template, template_major, pinned_minor, inputs, provisioner, stack, source, declared_file, declared_line, inventory_inputs";
 const RESOURCE_READ = `${RESOURCE_COLUMNS}, held`;
 export const DEPLOYMENT_COLUMNS = "id, resource, action, template, major, minor, inputs, provisioner, provisioner_settings, requested_by, status, rendered_digest, handle, outputs, reason, log, created_at, started_at, finished_at, rollout_id, rollout_attempt, rollback, restarts";
 export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_in_progress')";
@@ -32,6 +32,9 @@ export const UNFINISHED = "('pending', 'in_progress', 'delete_pending', 'delete_
 export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore {
   const key = ownerKey(owner);
   /** Each resource's newest deployment of those `where` leaves (parameters from $2), by resource key, in one query. */
+  const driftOf = async (where = "true", params: unknown[] = []): Promise<Map<string, DriftRecord>> => new Map((await db.query<{ resource: string; deployment: string; state: DriftRecord["state"]; findings: DriftRecord["findings"]; checked_at: Date }>(
+    `SELECT resource, deployment::text AS deployment, state, findings, checked_at FROM resource_drift WHERE owner = $1 AND ${where}`, [key, ...params],
+  )).map((r) => [r.resource, { deployment: r.deployment, state: r.state, findings: r.findings, checkedAt: new Date(r.checked_at) }]));
   const latestPerResource = async (where = "true", params: unknown[] = []) => new Map((await db.query<DeploymentRow>(
     `SELECT DISTINCT ON (resource) ${DEPLOYMENT_COLUMNS} FROM deployments WHERE owner = $1 AND ${where} ORDER BY resource, id DESC`, [key, ...params],
   )).map((row) => [row.resource, toDeployment(row)]));
@@ -176,12 +179,15 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
         db.query<{ total: number }>(`SELECT count(*)::int AS total FROM resources WHERE ${where}`, params),
       ]);
       const keys = resources.map((r) => r.key);
-      const [latest, running] = await Promise.all([latestPerResource("resource = ANY($2::text[])", [keys]), latestPerResource("resource = ANY($2::text[]) AND status = 'succeeded'", [keys])]);
+      const [latest, running, drift] = await Promise.all([
+        latestPerResource("resource = ANY($2::text[])", [keys]), latestPerResource("resource = ANY($2::text[]) AND status = 'succeeded'", [keys]),
+        driftOf("resource = ANY($2::text[])", [keys]),
+      ]);
       return {
         total: counted?.total ?? 0,
         statuses: resources.map(toResource).map((resource) => {
-          const [l, r] = [latest.get(resource.key), running.get(resource.key)];
-          return { resource, ...(r ? { running: r } : {}), ...(l ? { latest: l } : {}) };
+          const [l, r, d] = [latest.get(resource.key), running.get(resource.key), drift.get(resource.key)];
+          return { resource, ...(r ? { running: r } : {}), ...(l ? { latest: l } : {}), ...(d ? { drift: d } : {}) };
         }),
       };
     }),
@@ -195,21 +201,20 @@ export function createSqlDeploymentStore(db: Db, owner: Owner): DeploymentStore 
         [key, resource, check.deployment, check.state, JSON.stringify(check.findings)]);
     }),
 
-    driftAll: () => guard("driftAll", async () => new Map((await db.query<{ resource: string; deployment: string; state: DriftRecord["state"]; findings: DriftRecord["findings"]; checked_at: Date }>(
-      "SELECT resource, deployment::text AS deployment, state, findings, checked_at FROM resource_drift WHERE owner = $1", [key],
-    )).map((r) => [r.resource, { deployment: r.deployment, state: r.state, findings: r.findings, checkedAt: new Date(r.checked_at) }]))),
+    driftAll: () => guard("driftAll", () => driftOf()),
   };
 }
 
 async function upsertResource(tx: Queryable, owner: string, r: ResourceRecord): Promise<void> {
   await tx.query(
-    `INSERT INTO resources (owner, ${RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16)
+    `INSERT INTO resources (owner, ${RESOURCE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $15, $16, $17::jsonb)
      ON CONFLICT (owner, key) DO UPDATE SET kind = excluded.kind, name = excluded.name, service = excluded.service,
        environment = excluded.environment, stage = excluded.stage, template = excluded.template, template_major = excluded.template_major,
        pinned_minor = excluded.pinned_minor, inputs = excluded.inputs, provisioner = excluded.provisioner, stack = excluded.stack, source = excluded.source,
-       declared_file = excluded.declared_file, declared_line = excluded.declared_line, updated_at = now()`,
+       declared_file = excluded.declared_file, declared_line = excluded.declared_line, inventory_inputs = excluded.inventory_inputs, updated_at = now()`,
     [owner, r.key, r.kind, r.name, r.service ?? null, r.environment ?? null, r.stage ?? null, r.template.name, r.template.major,
-      r.template.minor ?? null, JSON.stringify(r.inputs), r.provisioner, r.stack ?? null, r.source, r.declared.file, r.declared.line],
+      r.template.minor ?? null, JSON.stringify(r.inputs), r.provisioner, r.stack ?? null, r.source, r.declared.file, r.declared.line,
+      r.inventoryInputs ? JSON.stringify(r.inventoryInputs) : null],
   );
   await tx.query("SELECT key FROM resources WHERE owner = $1 AND key = $2 FOR UPDATE", [owner, r.key]);
 }
@@ -231,6 +236,7 @@ function toResource(row: ResourceRow): ResourceRecord {
   if (row.stage !== null) r.stage = row.stage;
   if (row.stack !== null) r.stack = row.stack;
   if (row.held !== null) r.held = row.held;
+  if (row.inventory_inputs !== null) r.inventoryInputs = row.inventory_inputs;
   return r;
 }
 

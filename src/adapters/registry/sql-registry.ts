@@ -61,6 +61,11 @@ export function createSqlRegistry(db: Db): Registry {
         return rows.map((row) => ({ owner: ownerOf(row), deployment: toDeployment(row) }));
       }),
 
+    ownersWithResources: () =>
+      guard("ownersWithResources", async () => (await db.query<{ owner: string; installation_id: string | number | bigint | null }>(
+        "SELECT o.login AS owner, o.installation_id FROM owners o WHERE EXISTS (SELECT 1 FROM resources r WHERE r.owner = o.login) ORDER BY o.login",
+      )).map(ownerOf)),
+
     markDeliveryProcessed: (deliveryId, event) =>
       guard("markDeliveryProcessed", async () => {
         const rows = await db.query(
