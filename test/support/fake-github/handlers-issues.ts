@@ -29,9 +29,13 @@ function checkBody(body: string): void {
   if (length > COMMENT_LIMIT) throw validationFailed(`body is too long (maximum is ${COMMENT_LIMIT} characters, got ${length})`, "body", "custom");
 }
 
-/** Issues are not modelled: a number is an issue when a pull request or a comment has it. */
+/** A number is an issue when an issue, a pull request or a comment has it. */
 function issueExists(repo: RepoRecord, ctx: HandlerCtx, number: number): boolean {
-  return findPull(repo, ctx, number) !== undefined || ctx.state.commentList.some((c) => c.repo === repo && c.issueNumber === number);
+  return (
+    ctx.state.issueList.some((i) => i.repo === repo && i.number === number) ||
+    findPull(repo, ctx, number) !== undefined ||
+    ctx.state.commentList.some((c) => c.repo === repo && c.issueNumber === number)
+  );
 }
 
 const ROLE_TO_PERMISSION: Record<Permission, string> = { admin: "admin", maintain: "write", write: "write", triage: "read", read: "read", none: "none" };

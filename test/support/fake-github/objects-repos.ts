@@ -49,6 +49,11 @@ export function ownerJson(ctx: Ctx, repo: Pick<RepoRecord, "owner" | "ownerType"
   return userJson(ctx, repo.owner, repo.ownerType);
 }
 
+/** Open issues and pull requests, as GitHub counts them. */
+function openIssues(ctx: Ctx, repo: RepoRecord): number {
+  return [...ctx.state.pulls, ...ctx.state.issueList].filter((x) => x.repo === repo && x.state === "open").length;
+}
+
 /** The `repository` schema (as in a pull request's head and base). */
 export function repositoryJson(ctx: Ctx, repo: RepoRecord): Record<string, unknown> {
   const url = `${ctx.api}/repos/${repo.fullName}`;
@@ -94,8 +99,8 @@ export function repositoryJson(ctx: Ctx, repo: RepoRecord): Record<string, unkno
     watchers: 0,
     size: 0,
     default_branch: repo.defaultBranch,
-    open_issues_count: ctx.state.pulls.filter((p) => p.repo === repo && p.state === "open").length,
-    open_issues: ctx.state.pulls.filter((p) => p.repo === repo && p.state === "open").length,
+    open_issues_count: openIssues(ctx, repo),
+    open_issues: openIssues(ctx, repo),
     is_template: false,
     topics: [],
     has_issues: true,

@@ -38,6 +38,34 @@ export interface PullRecord {
   closedAt: string | null;
 }
 
+/** An issue (not a pull request: those are PullRecords, sharing the repository's numbers). */
+export interface IssueRecord {
+  id: number;
+  repo: RepoRecord;
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  stateReason: "completed" | "not_planned" | "duplicate" | "reopened" | null;
+  /** Label names, spelled as the repository's labels are. */
+  labels: string[];
+  author: string;
+  /** Who closed it last, while it is closed. */
+  closedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/** A repository's label; creating or updating an issue with a label name it lacks creates one. */
+export interface LabelRecord {
+  id: number;
+  repo: RepoRecord;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
 export interface ReactionRecord {
   id: number;
   content: string;

@@ -10,6 +10,7 @@ import { errorJson, Rejection, type FakeRequest, type FakeResponse, type Handler
 import { checkHandlers } from "./handlers-checks.js";
 import { deploymentHandlers } from "./handlers-deployments.js";
 import { gitHandlers } from "./handlers-git.js";
+import { issueRecordHandlers } from "./handlers-issue-records.js";
 import { issueHandlers } from "./handlers-issues.js";
 import { repoHandlers } from "./handlers-repos.js";
 import { userHandlers } from "./handlers-users.js";
@@ -68,7 +69,7 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...checkHandlers, ...gitHandlers, ...deploymentHandlers, ...userHandlers };
+const HANDLERS: Record<string, HandlerSpec> = { ...repoHandlers, ...issueHandlers, ...issueRecordHandlers, ...checkHandlers, ...gitHandlers, ...deploymentHandlers, ...userHandlers };
 
 /** The operations the fake implements (everything else answers 501 and is recorded). */
 export const IMPLEMENTED_OPERATIONS: readonly string[] = Object.keys(HANDLERS);

@@ -4,8 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { GitStore, type FileContent } from "./git-store.js";
 import type {
-  AppRecord, CheckRunRecord, CommentRecord, DeploymentRecord, Permission, PullRecord, RepoRecord, RepoRef, StatusRecord, TeamMembership, UserRecord, UserTokenRecord,
+  AppRecord, CheckRunRecord, CommentRecord, DeploymentRecord, IssueRecord, LabelRecord, Permission, PullRecord, RepoRecord, RepoRef, StatusRecord, TeamMembership, UserRecord, UserTokenRecord,
 } from "./records.js";
+import { addIssue, filterIssues, nextNumber, numberTaken, type IssueFilter, type NewIssue } from "./state-issues.js";
 
 export type * from "./records.js";
 
@@ -17,6 +18,8 @@ export class FakeState {
   readonly repos = new Map<string, RepoRecord>();
   readonly pulls: PullRecord[] = [];
   readonly commentList: CommentRecord[] = [];
+  readonly issueList: IssueRecord[] = [];
+  readonly labelList: LabelRecord[] = [];
   readonly checkRunList: CheckRunRecord[] = [];
   readonly statusList: StatusRecord[] = [];
   readonly deploymentList: DeploymentRecord[] = [];
@@ -114,8 +117,9 @@ export class FakeState {
     options: { number?: number; base: string; head: string; author: string; fork?: boolean; title?: string; body?: string; headRef?: string; baseRef?: string },
   ): PullRecord {
     const repo = this.repo(ref);
-    const number = options.number ?? Math.max(0, ...this.pulls.filter((p) => p.repo === repo).map((p) => p.number)) + 1;
-    if (this.pulls.some((p) => p.repo === repo && p.number === number)) throw new Error(`fake GitHub: ${repo.fullName}#${number} exists`);
+    // Pull requests and issues share the repository's numbers.
+    const number = options.number ?? nextNumber(this, repo);
+    if (numberTaken(this, repo, number)) throw new Error(`fake GitHub: ${repo.fullName}#${number} exists`);
     let headRepo = repo;
     if (options.fork) {
       headRepo = this.findRepo(options.author, repo.name) ?? this.addRepo({ owner: options.author, name: repo.name, ownerType: "User" });
@@ -152,6 +156,29 @@ export class FakeState {
     const pull = this.pulls.find((p) => p.repo === repo && p.number === number);
     if (!pull) throw new Error(`fake GitHub: no pull request ${repo.fullName}#${number}`);
     return pull;
+  }
+
+  /** An issue someone opened (the next free number unless given); its labels are created if the repository lacks them. */
+  addIssue(ref: RepoRef, issue: NewIssue): IssueRecord {
+    return addIssue(this, this.repo(ref), issue);
+  }
+
+  /** A repository's issues (not pull requests), oldest first: all of them, or those of a state, with every label given, by an author. */
+  issues(ref: RepoRef, filter: IssueFilter = {}): IssueRecord[] {
+    return filterIssues(this, this.repo(ref), filter);
+  }
+
+  issue(ref: RepoRef, number: number): IssueRecord {
+    const repo = this.repo(ref);
+    const issue = this.issueList.find((i) => i.repo === repo && i.number === number);
+    if (!issue) throw new Error(`fake GitHub: no issue ${repo.fullName}#${number}`);
+    return issue;
+  }
+
+  /** A repository's labels, oldest first. */
+  labels(ref: RepoRef): LabelRecord[] {
+    const repo = this.repo(ref);
+    return this.labelList.filter((l) => l.repo === repo);
   }
 
   /** A push to the pull request's branch (the `synchronize` event). */
