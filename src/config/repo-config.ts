@@ -34,6 +34,8 @@ export interface RepoConfig {
   rollout?: RolloutPolicy;
   /** Where the inventory lives: `inventory/` beside the templates folder by default. */
   inventory: InventoryLocation[];
+  /** `drift: { issue: true }`: one issue in this repository lists its resources that drifted. */
+  driftIssue?: boolean;
   provisioners: Record<string, ProvisionerSettings>;
 }
 
@@ -80,7 +82,7 @@ export function checkConfig(value: unknown, source?: string): ConfigResult {
   const at = locator(source);
   if (!validate(data)) return { ok: false, diagnostics: shownErrors(validate.errors ?? []).map((e) => toDiagnostic(e, at)) };
   const raw = data as RawRolloutConfig & {
-    templates?: string; publish?: RepoConfig["publish"]; inventory?: string | string[]; provisioners?: Record<string, ProvisionerSettings>;
+    templates?: string; publish?: RepoConfig["publish"]; inventory?: string | string[]; provisioners?: Record<string, ProvisionerSettings>; drift?: { issue?: boolean };
   };
   const templates = raw.templates?.replace(/\/+$/, "") || undefined;
   const inventory = raw.inventory === undefined ? undefined : [raw.inventory].flat();
@@ -93,6 +95,7 @@ export function checkConfig(value: unknown, source?: string): ConfigResult {
     provisioners: raw.provisioners ?? {},
   };
   if (templates) config.templates = templates;
+  if (raw.drift?.issue) config.driftIssue = true;
   if (rollout) config.rollout = rollout;
   return { ok: true, config, diagnostics };
 }

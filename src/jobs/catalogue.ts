@@ -2,7 +2,7 @@
 // Entry points submit these; workers run them; the resync schedule keeps them honest.
 import { work, type JobContext, type JobKind } from "./job-kind.js";
 import { deployJob } from "./deploy.js";
-import { driftJob, driftSweepJob } from "./drift.js";
+import { driftIssueJob, driftJob, driftSweepJob } from "./drift.js";
 import { githubDeploymentJob } from "./github-deployment.js";
 import { mirrorJob } from "./mirror.js";
 import { publishJob } from "./publish.js";
@@ -16,7 +16,7 @@ import { upgradeMajorJob } from "./upgrade.js";
 
 const REQUESTED = [reviewJob, publishJob, reconcileJob, mirrorJob, rolloutCommandJob, upgradeMajorJob] as ReadonlyArray<JobKind<never>>;
 export const resyncJob = resyncJobFor(REQUESTED);
-export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, ...[deployJob, rolloutTickJob, verifyJob, rolloutReportJob, githubDeploymentJob, resyncJob, driftSweepJob, driftJob] as ReadonlyArray<JobKind<never>>];
+export const CATALOGUE: ReadonlyArray<JobKind<never>> = [...REQUESTED, ...[deployJob, rolloutTickJob, verifyJob, rolloutReportJob, githubDeploymentJob, resyncJob, driftSweepJob, driftJob, driftIssueJob] as ReadonlyArray<JobKind<never>>];
 
 /**
  * Starts a worker for every kind and schedules the resync and the drift sweep (one schedule each,

@@ -52,7 +52,8 @@ export function githubRepositorySource(octokit: ProbotOctokit, ref: GitHubReposi
 }
 
 /** The default branch's config; the file's own text is read only when it is invalid, to point at lines. */
-async function readConfig(octokit: ProbotOctokit, owner: string, repo: string): Promise<ConfigResult> {
+/** A repository's .github/baryon.yml on its default branch, checked (Probot's loader: `_extends` merged). */
+export async function readConfig(octokit: ProbotOctokit, owner: string, repo: string): Promise<ConfigResult> {
   let loaded: Awaited<ReturnType<ProbotOctokit["config"]["get"]>>;
   try {
     loaded = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
