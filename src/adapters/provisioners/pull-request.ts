@@ -7,7 +7,8 @@
 //                   3. open the pull request unless it is open; answer in progress with its handle
 //   status          the callback's report if one came; else the pull request: merged and the check done, closed, or open
 import type { ProbotOctokit } from "probot";
-import type { DeploymentRequest, Provisioner, ProvisionResult } from "../../ports/provisioner.js";
+import type { DeploymentRequest, DriftReport, Provisioner, ProvisionResult } from "../../ports/provisioner.js";
+import { folderDrift } from "./pull-request-drift.js";
 import { callbackToken, callbackUrl, type CallbackSettings } from "./pull-request-callback.js";
 import {
   branchOf, decodeHandle, DEPLOYMENT_FILE, encodeHandle, folderOf, parsePullRequestConfig, type PullRequestConfig, type PullRequestHandle,
@@ -24,7 +25,7 @@ export interface PullRequestProvisionerOptions {
 type PullRequest = Awaited<ReturnType<ProbotOctokit["rest"]["pulls"]["get"]>>["data"];
 type Repo = { owner: string; repo: string };
 
-export function pullRequestProvisioner(settings: unknown, options: PullRequestProvisionerOptions = {}): Provisioner & { config: PullRequestConfig } {
+export function pullRequestProvisioner(settings: unknown, options: PullRequestProvisionerOptions = {}): Provisioner & Required<Pick<Provisioner, "detectDrift">> & { config: PullRequestConfig } {
   const config = parsePullRequestConfig(settings, options.name);
 
   async function open(request: DeploymentRequest): Promise<{ octokit: ProbotOctokit; repo: Repo } | { failed: string }> {
@@ -87,6 +88,16 @@ export function pullRequestProvisioner(settings: unknown, options: PullRequestPr
     });
   }
 
+  async function detectDrift(request: DeploymentRequest): Promise<DriftReport> {
+    const folder = folderOf(request.resource, config.path);
+    if ("error" in folder) return { state: "unknown", findings: [{ detail: folder.error }] };
+    const opened = await open(request);
+    if ("failed" in opened) return { state: "unknown", findings: [{ detail: opened.failed }] };
+    const { octokit, repo } = opened;
+    const branch = config.branch ?? (await octokit.rest.repos.get(repo)).data.default_branch;
+    return folderDrift(octokit, repo, branch, folder.path, request.files);
+  }
+
   function callbackOf(request: DeploymentRequest): { callback?: { url: string; token: string } } {
     const settings = options.callback;
     if (!settings?.url) return {};
@@ -144,7 +155,7 @@ export function pullRequestProvisioner(settings: unknown, options: PullRequestPr
     return { status: "failed", reason, log: lines([...log, `failed: ${reason}`]) };
   }
 
-  return { config, deploy: (request) => propose(request, "deploy"), destroy: (request) => propose(request, "delete"), status };
+  return { config, deploy: (request) => propose(request, "deploy"), destroy: (request) => propose(request, "delete"), status, detectDrift };
 }
 
 type PullSummary = Awaited<ReturnType<ProbotOctokit["rest"]["pulls"]["list"]>>["data"][number];
