@@ -140,6 +140,8 @@ export interface Spec {
   provisioner?: string;
   /** Environments: the CloudFormation stack to adopt. */
   stack?: string;
+  /** Services: the CloudFormation stack of the pipeline to adopt. */
+  pipelineStack?: string;
 }
 
 /** A template folder `<template>/` with its major version folders and example specs. */

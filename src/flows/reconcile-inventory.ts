@@ -103,10 +103,8 @@ export function resourceRecord(resource: Resource, source: string): ResourceReco
   };
   if (resource.kind !== "environment") record.service = resource.service;
   if (resource.kind === "service_instance") record.environment = resource.environment;
-  if (resource.kind !== "service_pipeline") {
-    record.stage = resource.stage;
-    if (resource.stack) record.stack = resource.stack;
-  }
+  if (resource.kind !== "service_pipeline") record.stage = resource.stage;
+  if (resource.stack) record.stack = resource.stack;
   return record;
 }
 

@@ -2,11 +2,11 @@
 // Pure: the flow reads the files and loads the catalog from the registry.
 import { validateSpec } from "../bundle/check/validate.js";
 import { didYouMean } from "../bundle/check/suggest-name.js";
-import { errorAt, hasErrors, type Diagnostic } from "../bundle/diagnostics.js";
+import { errorAt, hasErrors, warningAt, type Diagnostic } from "../bundle/diagnostics.js";
 import type { Spec } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
 import { stageLabelProblem } from "../rollout/policy.js";
-import { leftTodos } from "./upgrade.js";
+import { leftTodos, TODO_MARKER } from "./upgrade.js";
 import {
   instanceKey, pipelineKey, RESOURCE_NAME, templateRefText, versionText,
   type CatalogVersion, type EnvironmentResource, type InstanceResource, type Inventory,
@@ -103,9 +103,11 @@ export function checkInventory(files: readonly InventoryFile[], catalog: Templat
     if (version.bundle.parts.some((p) => p.name === "pipeline_infrastructure")) {
       const pipeline: PipelineResource = {
         ...base, kind: "service_pipeline", key: pipelineKey(name), name, inputs: spec.pipeline ?? {},
-        declared: { file: spec.file, line: spec.lines["pipeline"] ?? 1 },
+        declared: { file: spec.file, line: spec.lines["pipeline"] ?? 1 }, ...(spec.pipelineStack ? { stack: spec.pipelineStack } : {}),
       };
       serviceResources.push(pipeline);
+    } else if (spec.pipelineStack) {
+      diagnostics.push(warningAt(spec.file, "inventory-pipeline-stack", `${templateRefText(spec.template!)} has no pipeline, so \`pipelineStack:\` is ignored`, { line: lineOf("pipelineStack") }));
     }
   }
   const failedFiles = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
@@ -163,6 +165,9 @@ function resolveStage(spec: Spec, settings: InventorySettings, fail: Fail): stri
   const { stages } = settings;
   if (spec.stage === undefined) {
     return void fail("proton", `an environment needs \`stage:\`, the rollout stage it belongs to (${stages ? stages.join(", ") : "test, staging, prod, …"})`, "inventory-stage");
+  }
+  if (spec.stage === TODO_MARKER) {
+    return void fail("stage", `\`stage\` is a TODO left by \`baryon import\`: set the rollout stage this environment belongs to (${stages ? stages.join(", ") : "test, staging, prod, …"})`, "inventory-todo");
   }
   if (stages?.includes(spec.stage)) return spec.stage;
   if (stages) return void fail("stage", `stage "${spec.stage}" is not a rollout stage${didYouMean(spec.stage, stages)}; stages: ${stages.join(", ")}`, "inventory-stage");

@@ -67,6 +67,8 @@ export interface InstanceResource extends ResourceBase {
 export interface PipelineResource extends ResourceBase {
   kind: "service_pipeline";
   service: string;
+  /** The spec file's `pipelineStack:`: adopt this CloudFormation stack. */
+  stack?: string;
 }
 
 export type Resource = EnvironmentResource | InstanceResource | PipelineResource;

@@ -11,6 +11,7 @@ import { exactNumberAt } from "../bundle/exact-numbers.js";
 import type { InputSchema, Spec, TemplateKind } from "../bundle/model.js";
 import { parseSpec } from "../bundle/parse/spec.js";
 import type { InventoryFile } from "./check-inventory.js";
+import { IMPORT_TODO } from "./import-inputs.js";
 
 /** What Baryon writes for a required input it has no value for; the inventory check refuses it. */
 export const TODO_MARKER = "TODO";
@@ -66,8 +67,9 @@ export function upgradeSpecFiles(files: readonly InventoryFile[], target: Upgrad
 export function leftTodos(spec: Spec): Diagnostic[] {
   const found: Diagnostic[] = [];
   const walk = (value: unknown, path: (string | number)[], depth: number, what: (input: string) => string) => {
-    if (value === TODO_MARKER) {
-      const message = `${what(path.slice(depth).join("."))} is a TODO left by Baryon's upgrade pull request: set it`;
+    if (value === TODO_MARKER || value === IMPORT_TODO) {
+      const by = value === TODO_MARKER ? "Baryon's upgrade pull request" : "`baryon import` (neither an exported spec nor the stack's parameters gave it)";
+      const message = `${what(path.slice(depth).join("."))} is a TODO left by ${by}: set it`;
       found.push(errorAt(spec.file, "inventory-todo", message, { line: spec.lines[path.join(".")] ?? 1 }));
     } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], depth, what));
     else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...path, k], depth, what);

@@ -177,6 +177,22 @@ rollout
   });
 
 program
+  .command("import")
+  .description("write inventory files that adopt the CloudFormation stacks AWS Proton created (docs/migrating-from-proton.md)")
+  .argument("[repo-dir]", "repository holding .github/baryon.yml, the templates and the inventory", ".")
+  .option("--region <region>", "the stacks' region (default: the cloudformation provisioner's)")
+  .option("--profile <name>", "AWS profile to read the stacks with (default: the SDK's credential chain)")
+  .option("--endpoint-url <url>", "CloudFormation endpoint to read from instead of AWS's")
+  .option("--specs <dir>", "spec files exported from Proton (`aws proton get-service --name <s> --query service.spec --output text`)")
+  .option("--provisioner <name>", "the cloudformation provisioner that adopts the stacks (default: the config's only one)")
+  .option("--out <dir>", "inventory folder to write to, in the repository (default: the first of `inventory:`)")
+  .option("--stage <environment=stage>", "the stage of an environment whose name does not say it (repeatable)", (value: string, all: string[] | undefined) => [...(all ?? []), value])
+  .action(async (dir: string, { stage, ...opts }: { region?: string; profile?: string; endpointUrl?: string; specs?: string; provisioner?: string; out?: string; stage?: string[] }) => {
+    const { runImport } = await import("./cli/import-command.js");
+    process.exitCode = await runImport(dir, { ...opts, stage: stage ?? [] }, stdout(), stderr());
+  });
+
+program
   .command("serve")
   .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")

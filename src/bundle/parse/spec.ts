@@ -9,10 +9,10 @@ import { isRecord, lineIndex, parseYaml, type YamlPath } from "./yaml.js";
 const NAME = /^[0-9A-Za-z][0-9A-Za-z_-]*$/;
 /** Resource names the renderer uses for an environment spec and a pipeline. */
 const RESERVED = new Set(["environment", "pipeline"]);
-/** The keys each part of a spec reads; `name`, `template`, `stage`, `provisioner` and `stack` are Baryon's inventory keys. */
+/** The keys each part of a spec reads; `name`, `template`, `stage`, `provisioner`, `stack` and `pipelineStack` are Baryon's inventory keys. */
 const KEYS = {
   EnvironmentSpec: ["proton", "spec", "name", "template", "stage", "provisioner", "stack"],
-  ServiceSpec: ["proton", "pipeline", "instances", "name", "template", "provisioner"],
+  ServiceSpec: ["proton", "pipeline", "instances", "name", "template", "provisioner", "pipelineStack"],
   instance: ["name", "environment", "spec", "stack"],
 };
 /** `fargate-env@1` follows major 1; `fargate-env@1.3` pins minor 1.3. */
@@ -48,13 +48,15 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   const article = kind === "EnvironmentSpec" ? "an" : "a";
   unknownKeys(root, KEYS[kind], [], (key) => `"${key}" is not a key of ${article} ${kind}, so it is ignored`,
     kind === "ServiceSpec" ? "inputs go under `pipeline:` or under an instance's `spec:`" : undefined);
-  const inventory: Pick<Spec, "name" | "template" | "stage" | "provisioner" | "stack"> = {};
+  const inventory: Pick<Spec, "name" | "template" | "stage" | "provisioner" | "stack" | "pipelineStack"> = {};
   if (root.template !== undefined) {
     const match = typeof root.template === "string" ? TEMPLATE_REF.exec(root.template) : null;
     if (match) inventory.template = { name: match[1]!, major: Number(match[2]), ...(match[3] ? { minor: Number(match[3]) } : {}) };
+    // `baryon import` writes TODO for a template or major no stack tag told it.
+    else if (typeof root.template === "string" && /(^|@)TODO$/.test(root.template)) fail("`template` is a TODO left by `baryon import`: set it to <template>@<major>, the template and major its stacks were deployed from", ["template"]);
     else fail('`template` names the template this spec deploys and the major it follows: "<template>@<major>", or "<template>@<major>.<minor>" to pin a minor', ["template"]);
   }
-  const word = (key: "name" | "stage" | "provisioner" | "stack", what: string) => {
+  const word = (key: "name" | "stage" | "provisioner" | "stack" | "pipelineStack", what: string) => {
     if (root[key] === undefined) return;
     if (typeof root[key] === "string" && NAME.test(root[key]) && root[key].length <= 128) inventory[key] = root[key];
     else fail(`\`${key}\` must be ${what} (letters, digits, "-" or "_")`, [key]);
@@ -63,6 +65,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   word("stage", "a stage name such as test or prod");
   word("provisioner", "the name of a provisioner in .github/baryon.yml");
   word("stack", "the name of the CloudFormation stack to deploy to");
+  if (kind === "ServiceSpec") word("pipelineStack", "the name of the CloudFormation stack of the service's pipeline");
   if (kind === "EnvironmentSpec") {
     if (root.spec !== undefined && !isRecord(root.spec)) fail("`spec` must be a mapping of input names to values", ["spec"]);
     const spec = isRecord(root.spec) ? root.spec : {};
