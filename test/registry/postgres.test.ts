@@ -55,6 +55,7 @@ describe("Postgres registry", () => {
         "owners",
         "processed_deliveries",
         "requested_work",
+        "resource_drift",
         "resources",
         "rollout_targets",
         "rollouts",
