@@ -43,6 +43,8 @@ export interface Settings {
   renderEngine: RenderEngine;
   /** LOG_LEVEL (default info). */
   logLevel: string;
+  /** BARYON_API_SECRET: what Proton API tokens derive from (`baryon token create`); unset, WEBHOOK_SECRET (under its own label). */
+  apiSecret?: string;
 }
 
 export const DEFAULT_RESYNC_MS = 5 * 60 * 1000;
@@ -85,6 +87,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (sessionSecret && sessionSecret.length < 32) errors.push("BARYON_SESSION_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)");
   const renderEngine = (env.BARYON_RENDER_ENGINE?.trim() || "v8") as RenderEngine;
   if (!RENDER_ENGINES.includes(renderEngine)) errors.push(`BARYON_RENDER_ENGINE must be one of ${RENDER_ENGINES.join(", ")} (got ${JSON.stringify(renderEngine)})`);
+  const apiSecret = apiSecretFromEnv(env);
+  if (apiSecret.error) errors.push(apiSecret.error);
   if (errors.length) return { errors };
   const settings: Settings = { artifacts: artifactStoreConfigFromEnv(env), resyncEveryMs, driftEveryMs, renderEngine, logLevel: env.LOG_LEVEL?.trim() || "info" };
   if (env.REDIS_URL) settings.redisUrl = env.REDIS_URL;
@@ -96,7 +100,15 @@ export function settingsFromEnv(env: Record<string, string | undefined>): { sett
   if (jobLockMs) settings.jobLockMs = jobLockMs;
   if (clientId && clientSecret && publicUrl) settings.console = { clientId, clientSecret, publicUrl, sessionSecret: sessionSecret || clientSecret };
   if (callbackSecret && publicUrl) settings.callback = { secret: callbackSecret, url: publicUrl };
+  if (apiSecret.value) settings.apiSecret = apiSecret.value;
   return { settings, errors };
+}
+
+/** BARYON_API_SECRET, checked; read by `serve` and by `baryon token create`, which must agree. */
+export function apiSecretFromEnv(env: Record<string, string | undefined>): { value?: string; error?: string } {
+  const value = env.BARYON_API_SECRET?.trim();
+  if (!value) return {};
+  return value.length < 32 ? { error: "BARYON_API_SECRET must be at least 32 characters (for example `openssl rand -hex 32`)" } : { value };
 }
 
 /** A URL without its password or query (where `?password=` and tokens hide), for logs. */

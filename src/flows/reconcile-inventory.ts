@@ -9,6 +9,7 @@ import { catalogOf, type CatalogEntry } from "../inventory/catalog.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { checkInventory, type InventoryFile } from "../inventory/check-inventory.js";
 import type { Resource, TemplateCatalog, TemplateRef } from "../inventory/model.js";
+import { fileInputs, keepOutsideInputs } from "../inventory/outside-inputs.js";
 import { planReconcile, type PlannedAction, type ReconcilePlan, type RecordedResource } from "../inventory/plan.js";
 import type { DeploymentRecord, DeploymentStore, RequestedBy, ResourceRecord } from "../ports/deployment-store.js";
 import type { VersionRecord, VersionStore } from "../ports/registry.js";
@@ -81,17 +82,18 @@ async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, Reso
       inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: settings, requestedBy,
     });
   }
-  const record = resourceRecord(action.resource, input.source);
+  // Inputs the Proton API gave stay while the file's spec is what it was then (outside-inputs.ts).
+  const record = keepOutsideInputs(resourceRecord(action.resource, input.source), byKey.get(action.resource.key));
   return store.requestDeployment(record, {
     resource: record.key, action: "deploy", template: record.template.name, major: action.version.major, minor: action.version.minor,
     inputs: record.inputs, provisioner: record.provisioner, provisionerSettings: config.provisioners[record.provisioner]!, requestedBy,
   });
 }
 
-/** What the registry says of a resource, in the terms the plan compares. */
+/** What the registry says of a resource, in the terms the plan compares (the file's inputs, not the Proton API's). */
 function recordedState(record: ResourceRecord, deployed: DeploymentRecord | undefined): RecordedResource {
   return {
-    key: record.key, kind: record.kind, template: record.template, inputs: record.inputs, provisioner: record.provisioner,
+    key: record.key, kind: record.kind, template: record.template, inputs: fileInputs(record), provisioner: record.provisioner,
     ...(deployed ? { deployed: { major: deployed.major, minor: deployed.minor } } : {}),
   };
 }

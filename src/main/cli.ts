@@ -193,6 +193,19 @@ program
   });
 
 program
+  .command("token")
+  .description("tokens for the Proton API that `baryon serve` answers at /api/proton (pipelines written for Proton sign with them)")
+  .command("create")
+  .description("print a token for one owner's services as AWS credentials (derived from BARYON_API_SECRET, else WEBHOOK_SECRET: run it with the server's environment)")
+  .requiredOption("--owner <login>", "the GitHub organization or user whose service instances the token may read and deploy")
+  .option("--name <name>", "what deployments asked with it are attributed to (token:<name>)", "pipeline")
+  .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+  .action(async (opts: { owner: string; name: string; format: "text" | "json" }) => {
+    const { runTokenCreate } = await import("./cli/token-command.js");
+    process.exitCode = runTokenCreate(opts, stdout());
+  });
+
+program
   .command("serve")
   .description("run the GitHub App (reads APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, REDIS_URL, PORT)")
   .option("--port <port>", "port to listen on (default: $PORT or 3000)")

@@ -7,12 +7,14 @@ import { createNodeMiddleware, type Probot } from "probot";
 import type { Metrics } from "../adapters/metrics.js";
 import { githubUserAccess } from "../adapters/github/user-sign-in.js";
 import { CALLBACK_PATH } from "../adapters/provisioners/pull-request-callback.js";
+import { tokenKey } from "../adapters/proton-api/api-token.js";
 import type { Adapters } from "../compose/adapters.js";
 import type { Settings } from "../compose/settings.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import { startBackend, type BackendOptions } from "./backend.js";
 import { answerDeploymentCallback } from "./deployment-callback.js";
 import { answerDeploymentLog, LOG_PATH } from "./deployment-log.js";
+import { answerProtonApi, PROTON_API_PATH } from "./proton-api.js";
 import { readBody } from "./read-body.js";
 import { consoleHandler, type ConsoleHandler } from "./web-console.js";
 import { SessionCookies } from "./web-session.js";
@@ -44,6 +46,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const { env, settings, probot, metrics, adapters, webhookSecret } = backend;
   const { queue, registry } = adapters;
   if (options.workers ?? true) await backend.startWorkers();
+  const apiKey = tokenKey(settings.apiSecret ?? webhookSecret);
 
   // The web console, when the app's OAuth is configured: every path but the app's own.
   const webConsole = settings.console && githubConsole(settings.console, adapters, backend.baseUrl);
@@ -68,6 +71,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const callback = CALLBACK_PATH.exec(path);
     if (req.method === "POST" && callback) {
       await answerDeploymentCallback(req, res, callback[1]!, { registry, queue, log: probot.log, ...(settings!.callback ? { callback: settings!.callback } : {}) });
+      return;
+    }
+    if (req.method === "POST" && PROTON_API_PATH.test(path)) {
+      // Pipelines written for Proton, signed with a Baryon token (`baryon token create`).
+      await answerProtonApi(req, res, { key: apiKey, registry, queue, artifacts: adapters.artifacts, log: probot.log });
       return;
     }
     const logOf = LOG_PATH.exec(path);

@@ -54,6 +54,12 @@ export interface ResourceRecord {
   declared: Declared;
   /** Why rollouts skip it (a rollback held it), until a person resumes. */
   held?: string;
+  /**
+   * Set while `inputs` came from outside the inventory file (the Proton API): what the file
+   * said then. A reconcile compares the file with these, so the outside inputs stand until
+   * the file's spec of the resource changes; a reconcile that redeploys it clears them.
+   */
+  inventoryInputs?: Record<string, unknown>;
 }
 
 export type DeploymentAction = "deploy" | "delete";
