@@ -38,9 +38,10 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-export async function startMoto(): Promise<Moto> {
+/** `server`: the Python that runs moto (this file's patched one by default; a test may patch more). */
+export async function startMoto(server = PATCHED_SERVER): Promise<Moto> {
   const port = await freePort();
-  const child = spawn("python3", ["-c", PATCHED_SERVER, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("python3", ["-c", server, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${port}`;

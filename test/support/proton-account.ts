@@ -9,12 +9,10 @@
 //   reads as raw YAML nodes, and a reference inside Fn::GetAZs, which moto never resolves;
 // - generated ECR repository names in lower case, without repeated separators, as ECR
 //   requires and CloudFormation does.
-import { spawn } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, waitUntilStackCreateComplete,
 } from "@aws-sdk/client-cloudformation";
+import { startMoto } from "../provisioners/cloudformation-moto.js";
 
 const SERVER = `
 import re
@@ -85,16 +83,7 @@ export const protonTags = {
 };
 
 export async function startProtonAccount(): Promise<ProtonAccount> {
-  const port = await freePort();
-  const child = spawn("python3", ["-c", SERVER, "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (!(await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`moto_server did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { endpoint, stop } = await startMoto(SERVER);
   const client = new CloudFormationClient({ region: REGION, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
   return {
     endpoint,
@@ -117,19 +106,6 @@ export async function startProtonAccount(): Promise<ProtonAccount> {
       }
       return all;
     },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
