@@ -127,7 +127,7 @@ describe("the web console (baryon ui)", () => {
     const resources = page.getByRole("table", { name: "Resources", exact: true }).locator("tbody tr");
     expect(await resources.count()).toBe(5);
     const testRow = resources.filter({ has: page.getByRole("rowheader", { name: "test", exact: true }) });
-    expect((await testRow.innerText()).replace(/\s+/g, " ")).toMatch(/^test environment test fargate-env 1\.1 - #\d+ succeeded \(1\.1\)$/);
+    expect((await testRow.innerText()).replace(/\s+/g, " ")).toMatch(/^test environment test fargate-env 1\.1 \d+ outputs - #\d+ succeeded \(1\.1\)$/);
     await shoot(page, "dashboard");
     expect(await accessibilityProblems(page)).toEqual([]);
 

@@ -33,6 +33,13 @@ describe("the dashboard page", () => {
     expect(html).toMatch(/<th scope="row">new<\/th>(?:(?!<\/tr>).)*<td>-<\/td>/s);
   });
 
+  it("shows what each resource's running version reported, folded away", () => {
+    const resource = { key: "dev", kind: "environment", name: "dev", stage: "test", template: { name: "net", major: 1 } } as unknown as FleetDashboard["resources"][number]["resource"];
+    const running = { major: 1, minor: 0, outputs: { VpcId: "vpc-0abc", ClusterName: "<dev>" } } as unknown as NonNullable<FleetDashboard["resources"][number]["running"]>;
+    const html = dashboardPage("acme", fleet({ page: { offset: 0, limit: 100, total: 1 }, resources: [{ resource, running }] }));
+    expect(html).toContain("<details><summary>2 outputs</summary><dl><dt>VpcId</dt><dd><code>vpc-0abc</code></dd><dt>ClusterName</dt><dd><code>&lt;dev&gt;</code></dd></dl></details>");
+  });
+
   it("escapes every name it shows, so no template, stage or owner becomes markup", () => {
     const evil = '<img src=x onerror="alert(1)">';
     const html = dashboardPage(evil, fleet({

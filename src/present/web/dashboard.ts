@@ -79,9 +79,16 @@ function resourcesTable(owner: string, resources: readonly ResourceStatus[]): Ma
   if (resources.length === 0) return html`<p>No resources yet: <code>baryon apply</code> deploys the inventory.</p>`;
   return html`<table><caption>Resources</caption>
 <thead><tr><th scope="col">Resource</th><th scope="col">Kind</th><th scope="col">Stage</th><th scope="col">Template</th>
-<th scope="col">Running</th><th scope="col">Drift</th><th scope="col">Last deployment</th></tr></thead>
+<th scope="col">Running</th><th scope="col">Outputs</th><th scope="col">Drift</th><th scope="col">Last deployment</th></tr></thead>
 <tbody>${resources.map(({ resource, running, latest, drift }) => html`<tr><th scope="row">${resource.key}</th><td>${resource.kind.replace("service_", "")}</td>
-<td>${resource.stage ?? ""}</td><td>${resource.template.name}</td><td>${running ? versionText(running) : "none"}</td>
+<td>${resource.stage ?? ""}</td><td>${resource.template.name}</td><td>${running ? versionText(running) : "none"}</td><td>${outputsCell(running?.outputs ?? {})}</td>
 <td${drift?.state === "drifted" ? html` class="failed"` : ""}${drift ? html` title="checked ${drift.checkedAt.toISOString().slice(0, 16).replace("T", " ")}: ${drift.findings.map((f) => f.detail).join("; ")}"` : ""}>${driftText(drift)}</td>
 <td${latest && /failed|cancelled/.test(latest.status) ? html` class="failed"` : ""}>${latest ? html`<a href="${ownerPath(owner, `/deployments/${latest.id}`)}">#${latest.id}</a> ${latest.status} (${versionText(latest)})` : "never deployed"}</td></tr>`)}</tbody></table>`;
+}
+
+/** What the running version reported (a stack's outputs), folded away: a fleet page stays a page of rows. */
+function outputsCell(outputs: Readonly<Record<string, string>>): Markup {
+  const entries = Object.entries(outputs);
+  if (entries.length === 0) return html``;
+  return html`<details><summary>${entries.length} output${entries.length === 1 ? "" : "s"}</summary><dl>${entries.map(([k, v]) => html`<dt>${k}</dt><dd><code>${v}</code></dd>`)}</dl></details>`;
 }
