@@ -2,18 +2,14 @@
 // provisioner, then changed or deleted behind Baryon's back), and CloudFormation's
 // resource drift detection, which moto does not emulate, from aws-sdk-client-mock:
 // the provisioner's client sends the drift commands to the mock and the rest to moto.
-import {
-  CloudFormationClient, DeleteStackCommand, DescribeStackDriftDetectionStatusCommand, DescribeStackResourceDriftsCommand,
-  DetectStackDriftCommand, UpdateStackCommand, waitUntilStackDeleteComplete, waitUntilStackUpdateComplete,
-} from "@aws-sdk/client-cloudformation";
-import { mockClient } from "aws-sdk-client-mock";
+import { DeleteStackCommand, DetectStackDriftCommand, UpdateStackCommand, waitUntilStackDeleteComplete, waitUntilStackUpdateComplete } from "@aws-sdk/client-cloudformation";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cloudFormationProvisioner } from "../../src/adapters/provisioners/cloudformation.js";
 import type { DeploymentRequest } from "../../src/ports/provisioner.js";
 import { motoMissing, startMoto, type Moto } from "./cloudformation-moto.js";
+import { detection, mockedDriftApi, motoWithDriftApi } from "./drift-api.js";
 
 const missing = motoMissing();
-const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
 const WAIT = { maxWaitTime: 10, minDelay: 0.01, maxDelay: 0.05 };
 let moto: Moto;
 let stacks = 0;
@@ -25,15 +21,11 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const DRIFT_COMMANDS = new Set([DetectStackDriftCommand.name, DescribeStackDriftDetectionStatusCommand.name, DescribeStackResourceDriftsCommand.name]);
-const driftApi = mockClient(new CloudFormationClient({ region: "us-east-1", credentials }));
+const driftApi = mockedDriftApi();
 
 /** The provisioner on moto, but for the drift API, answered by the mock. */
 function provisioner() {
-  const real = new CloudFormationClient({ region: "us-east-1", endpoint: moto.endpoint, credentials });
-  const client = Object.assign(Object.create(real) as CloudFormationClient, {
-    send: (command: { constructor: { name: string } }) => (DRIFT_COMMANDS.has(command.constructor.name) ? driftApi.send(command as never) : real.send(command as never)),
-  });
+  const { client, real } = motoWithDriftApi(moto.endpoint, driftApi);
   return { cfn: cloudFormationProvisioner({ kind: "cloudformation", region: "us-east-1" }, { client, pollDelayMs: { min: 10, max: 50 } }), real };
 }
 
@@ -47,15 +39,6 @@ function request(color: string): DeploymentRequest {
   };
 }
 
-/** CloudFormation's detection finishing with these resource drifts. */
-function detection(drifts: object[]) {
-  driftApi.reset();
-  driftApi.on(DetectStackDriftCommand).resolves({ StackDriftDetectionId: "d-1" });
-  driftApi.on(DescribeStackDriftDetectionStatusCommand).resolvesOnce({ DetectionStatus: "DETECTION_IN_PROGRESS" } as never)
-    .resolves({ DetectionStatus: "DETECTION_COMPLETE", StackDriftStatus: drifts.length ? "DRIFTED" : "IN_SYNC" } as never);
-  driftApi.on(DescribeStackResourceDriftsCommand).resolves({ StackResourceDrifts: drifts as never });
-}
-
 describe.skipIf(missing)("cloudformation provisioner: drift", () => {
   beforeEach(() => driftApi.reset());
 
@@ -63,11 +46,11 @@ describe.skipIf(missing)("cloudformation provisioner: drift", () => {
     const { cfn } = provisioner();
     const deployed = request("blue");
     expect((await cfn.deploy(deployed)).status).toBe("succeeded");
-    detection([]);
+    detection(driftApi, []);
     expect(await cfn.detectDrift(deployed)).toEqual({ state: "in_sync", findings: [] });
     expect(driftApi.commandCalls(DetectStackDriftCommand)[0]!.args[0].input).toEqual({ StackName: deployed.resource.name });
 
-    detection([{
+    detection(driftApi, [{
       LogicalResourceId: "Color", ResourceType: "AWS::SSM::Parameter", StackResourceDriftStatus: "MODIFIED",
       PropertyDifferences: [{ PropertyPath: "/Value", ExpectedValue: "blue", ActualValue: "green", DifferenceType: "NOT_EQUAL" }],
     }]);
@@ -81,7 +64,7 @@ describe.skipIf(missing)("cloudformation provisioner: drift", () => {
     const stack = deployed.resource.name; // an environment's stack is named after it
     await real.send(new UpdateStackCommand({ StackName: stack, TemplateBody: template("red-by-hand") }));
     await waitUntilStackUpdateComplete({ client: real, ...WAIT }, { StackName: stack });
-    detection([]);
+    detection(driftApi, []);
     const report = await cfn.detectDrift(deployed);
     expect(report.state).toBe("drifted");
     expect(report.findings).toEqual([{ subject: "template", detail: `stack ${stack} runs a template other than the one Baryon deployed (it was updated outside Baryon)` }]);

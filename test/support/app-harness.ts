@@ -13,6 +13,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createLocalArtifactStore } from "../../src/adapters/artifacts/local.js";
 import type { VersionMirror } from "../../src/ports/version-mirror.js";
+import type { Adapters } from "../../src/compose/adapters.js";
 import { testRegistry, type TestRegistry } from "./registry.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github/index.js";
 import { ROOT } from "./cli.js";
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   env?: Record<string, string> | ((fake: FakeGitHub) => Record<string, string>);
   /** The app's port (default: any free one), for settings that name the app's own URL. */
   port?: number;
+  /** Builds the provisioner a deployment names (default: the composition root's). */
+  provisioner?: Adapters["provisioner"];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -65,6 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(options.renderer ? { renderer: options.renderer } : {}),
       ...(options.forkRenderer ? { forkRenderer: options.forkRenderer } : {}),
       ...(options.mirror ? { mirror: options.mirror } : {}),
+      ...(options.provisioner ? { provisioner: options.provisioner } : {}),
       registry: db.registry,
       artifacts: createLocalArtifactStore({ dir: artifactDir }),
     },

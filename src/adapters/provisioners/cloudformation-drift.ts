@@ -64,7 +64,7 @@ async function resourceDrifts(client: CloudFormationClient, stack: string, optio
     if (differences.length === 0) return [{ subject, detail: "modified outside Baryon" }];
     return differences.map((p) => ({
       subject, property: p.PropertyPath ?? "?",
-      detail: p.DifferenceType === "REMOVE" ? `removed (was ${p.ExpectedValue})` : p.DifferenceType === "ADD" ? `added: ${p.ActualValue}` : `${p.ExpectedValue} → ${p.ActualValue}`,
+      detail: p.DifferenceType === "REMOVE" ? `removed (was ${p.ExpectedValue})` : p.DifferenceType === "ADD" ? `added: ${p.ActualValue}` : `${p.ExpectedValue || "(none)"} → ${p.ActualValue || "(none)"}`,
     }));
   });
 }
