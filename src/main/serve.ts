@@ -14,6 +14,7 @@ import type { JobQueue } from "../ports/job-queue.js";
 import { startBackend, type BackendOptions } from "./backend.js";
 import { answerDeploymentCallback } from "./deployment-callback.js";
 import { answerDeploymentLog, LOG_PATH } from "./deployment-log.js";
+import { answerOperator } from "./operator-routes.js";
 import { answerProtonApi, PROTON_API_PATH } from "./proton-api.js";
 import { readBody } from "./read-body.js";
 import { consoleHandler, type ConsoleHandler } from "./web-console.js";
@@ -60,14 +61,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "GET" && (path === "/health" || path === "/healthz")) {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
-      return;
-    }
-    if (req.method === "GET" && path === "/metrics") {
-      res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
-      return;
-    }
+    if (await answerOperator(req, res, path, metrics)) return;
     const callback = CALLBACK_PATH.exec(path);
     if (req.method === "POST" && callback) {
       await answerDeploymentCallback(req, res, callback[1]!, { registry, queue, log: probot.log, ...(settings!.callback ? { callback: settings!.callback } : {}) });

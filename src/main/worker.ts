@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Adapters } from "../compose/adapters.js";
 import { redacted } from "../compose/settings.js";
 import { startBackend, type BackendOptions } from "./backend.js";
+import { answerOperator } from "./operator-routes.js";
 
 export interface WorkerOptions extends BackendOptions {
   /** /health and /metrics (default $PORT or 3001). */
@@ -32,12 +33,10 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   await backend.startWorkers();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "GET" && (path === "/health" || path === "/healthz")) return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
-    if (req.method === "GET" && path === "/metrics") {
-      void metrics.registry.metrics().then((text) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(text), () => res.writeHead(500).end());
-      return;
-    }
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "a worker serves /health and /metrics only" }));
+    void answerOperator(req, res, path, metrics).then(
+      (answered) => answered || void res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "a worker serves /health and /metrics only" })),
+      () => void res.writeHead(500).end(),
+    );
   });
   const host = options.host ?? env.HOST ?? "0.0.0.0";
   await new Promise<void>((resolve) => server.listen(options.port ?? Number(env.PORT ?? 3001), host, resolve));

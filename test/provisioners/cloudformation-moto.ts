@@ -9,6 +9,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { freePort } from "../support/free-port.js";
 
 const PATCHED_SERVER = `
 import sys
@@ -47,14 +48,6 @@ export async function startMoto(server = PATCHED_SERVER): Promise<Moto> {
   const endpoint = `http://127.0.0.1:${port}`;
   await untilReady(endpoint, child, () => stderr);
   return { endpoint, stop: () => stop(child) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function untilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -9,7 +9,6 @@
 // Random moments come from a seed, printed with the run: BARYON_CRASH_SEED=<seed> replays it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +27,7 @@ import type { JobQueue } from "../../src/ports/job-queue.js";
 import { batchSize } from "../../src/rollout/policy.js";
 import { waitFor, waitForAsync } from "../queue/helpers.js";
 import { DATABASE_URL, testRegistry, type TestRegistry } from "../support/registry.js";
+import { freePort } from "../support/free-port.js";
 import {
   peakInFlight, publishWorkerMinor, registrySql, seedFleet, STAGES, threeStagePolicy, type FleetShape, type Stage,
 } from "../support/crash-fleet.js";
@@ -253,14 +253,6 @@ async function expectRolledOutOnce(run: Run, rollout: string): Promise<void> {
     const started = Math.min(...of(stage).map((r) => r.createdAt.getTime()));
     expect(started - settled, `from the last ${before} deployment's end to the first ${stage} deployment`).toBeGreaterThanOrEqual(SOAK_MS);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** How long a run's rollout may take, from its start to its end; the test's timeout adds seeding. */

@@ -4,7 +4,6 @@
 // a pull request on the inventory repository as the signed-in person. The
 // registry is filled by real pushes delivered as webhooks (publish, deploy).
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET, startHarness, type Harness } from "../support/app-harness.js";
@@ -12,19 +11,12 @@ import { accessibilityProblems, CHROMIUM, shoot, VIEW } from "../support/browser
 import { deliver, pushDelivery } from "../support/fake-github/webhooks.js";
 import { FLEET_CONFIG_YAML } from "../support/fleet.js";
 import { CATALOG_FILES } from "../support/inventory.js";
+import { freePort } from "../support/free-port.js";
 
 type Repo = ReturnType<Harness["fake"]["state"]["addRepo"]>;
 
 const DEV = "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  count: 2\n";
 const BRANCH = "baryon/catalog/environment-staging";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("the web console (baryon serve, GitHub sign-in)", () => {
   let h: Harness;
