@@ -139,9 +139,11 @@ async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resou
   const { store } = ports;
   const deleting = deployment.action === "delete";
   const outputsOf = async (key: string, what: string): Promise<{ outputs: Outputs } | { waitingFor: string } | { failed: string }> => {
+    // The latest first: were it read second, a deployment finishing between the reads would
+    // look finished without a success, and fail this one (seen in CI with two workers).
+    const [latest] = await store.deploymentsOf(key, 1);
     const succeeded = await store.lastSucceeded(key);
     if (succeeded || deleting) return { outputs: succeeded?.outputs ?? {} };
-    const [latest] = await store.deploymentsOf(key, 1);
     if (latest && !isFinished(latest.status)) return { waitingFor: key };
     const why = latest ? `its last deployment ${latest.id} ${latest.status}${latest.reason ? `: ${latest.reason}` : ""}` : "it has no deployment";
     return { failed: `${what} ${key} has never deployed successfully (${why}); ${deployment.resource} deploys after it does` };

@@ -165,6 +165,31 @@ describe("reconcile and deploy", () => {
     expect(result).toMatchObject({ state: "finished", deployment: { status: "failed", reason: expect.stringMatching(/environment dev has never deployed successfully \(its last deployment \d+ failed: deploy command exited with code 1\)/) } });
   });
 
+  it("deploys an instance whose environment finishes while the instance reads its state, instead of failing it", async () => {
+    const outcome = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
+    const [env, instance] = outcome.deployments;
+    await store.startDeployment(env!.id, "x");
+    // The environment's worker finishes right after the instance's first read of the environment.
+    let raced = false;
+    const racing = new Proxy(store, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== "function") return value;
+        return async (...args: unknown[]) => {
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (!raced && args[0] === "dev" && (prop === "lastSucceeded" || prop === "deploymentsOf")) {
+            raced = true;
+            await store.finishDeployment(env!.id, { status: "succeeded", outputs: { TopicName: "net-dev-2" } });
+          }
+          return result;
+        };
+      },
+    });
+    const result = await deployResource({ ...deployPorts, store: racing }, instance!.id);
+    expect(raced).toBe(true);
+    expect(result).toMatchObject({ state: "finished", deployment: { status: "succeeded", outputs: { TopicName: "net-dev-2-api-test-nginx" } } });
+  });
+
   it("leaves a run that still beats alone, runs one that stopped beating again under the same row, and fails one that died too often", async () => {
     const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
     await store.startDeployment(env!.id, "digest"); // a worker took it: its first beat

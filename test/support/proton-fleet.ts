@@ -35,7 +35,10 @@ export async function protonFleet(h: Harness): Promise<Repo> {
   }, { branch: "main" });
   await push(h, repo, "0".repeat(40), main);
   const store = h.db.registry.deployments({ login: "acme" });
-  const statuses = await Promise.all((await store.resources()).map(async (r) => `${r.key} ${(await store.deploymentsOf(r.key, 1))[0]?.status}`));
+  const statuses = await Promise.all((await store.resources()).map(async (r) => {
+    const [last] = await store.deploymentsOf(r.key, 1);
+    return `${r.key} ${last?.status}${last?.reason ? `: ${last.reason}` : ""}`;
+  }));
   expect(statuses).toEqual(["dev succeeded", "shop/pipeline succeeded", "shop/shop-dev succeeded", "shop/shop-qa succeeded"]);
   return repo;
 }
