@@ -13,6 +13,7 @@ import { createRenderPool } from "../src/jinja/pool.js";
 import type { Renderer } from "../src/ports/renderer.js";
 import { readSnapshot } from "../src/adapters/local/read-snapshot.js";
 import { fleetSpec } from "./fleet.js";
+import { startIpcFloor } from "./ipc-floor.js";
 import { median, ROOT, type BenchResult } from "./stats.js";
 
 const ROUNDS = 5;
@@ -30,26 +31,32 @@ interface Case {
 export async function renderBench(): Promise<BenchResult[]> {
   const cases = await benchCases();
   const python = await startJinja2(cases);
+  const floor = await startIpcFloor(python.outputs);
   const engines: RenderEngine[] = ["v8", "quickjs"];
   const pools = new Map(engines.map((engine) => [engine, createRenderPool({ engine, size: 1 })]));
-  const seconds = new Map<string, number[][]>([["jinja2", []], ...engines.map((e): [string, number[][]] => [e, []])]);
+  const seconds = new Map<string, number[][]>([["jinja2", []], ["floor", []], ...engines.map((e): [string, number[][]] => [e, []])]);
   const identical = new Map<RenderEngine, boolean>();
   try {
     for (const engine of engines) identical.set(engine, await sameOutputs(pools.get(engine)!, cases, python.outputs));
     for (let round = 0; round < ROUNDS; round++) {
       seconds.get("jinja2")!.push(await python.round(REPEAT));
+      seconds.get("floor")!.push(await floor.round(cases, REPEAT));
       for (const engine of engines) seconds.get(engine)!.push(await baryonRound(pools.get(engine)!, cases));
     }
   } finally {
     python.close();
+    floor.close();
     await Promise.all([...pools.values()].map((pool) => pool.close()));
   }
   const renders = CONTEXTS * REPEAT;
   const perRender = (who: string, i: number) => seconds.get(who)!.map((round) => (round[i]! / renders) * 1e6);
   return cases.flatMap((c, i): BenchResult[] => {
     const jinja = perRender("jinja2", i);
+    const floorRuns = perRender("floor", i);
     return [
       { name: `${c.title}: Python Jinja2, 1 process`, value: median(jinja), unit: "µs/render", runs: jinja },
+      { name: `${c.title}: IPC floor, a child answering with Jinja2's outputs, no render`, value: median(floorRuns), unit: "µs/render", runs: floorRuns },
+      { name: `${c.title}: throughput IPC floor / Jinja2 (the most any engine in a child process can reach)`, value: median(jinja) / median(floorRuns), unit: "x", runs: [] },
       ...engines.flatMap((engine): BenchResult[] => {
         const ours = perRender(engine, i);
         return [
