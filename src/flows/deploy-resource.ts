@@ -151,13 +151,17 @@ async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resou
   if (resource.kind === "environment") {
     if (!deleting) return {};
     const tenants = await store.resources({ environment: resource.key });
+    const leaving: string[] = [];
     for (const tenant of tenants) {
       const [latest] = await store.deploymentsOf(tenant.key, 1);
+      // Deleted since the list was read: gone, not in the way.
+      if (latest?.status === "delete_succeeded") continue;
       if (latest?.action !== "delete" || isFinished(latest.status)) {
         return { failed: `environment ${resource.key} still has instances (${tenants.map((t) => t.key).join(", ")}): remove them from the inventory and confirm their deletion first` };
       }
+      leaving.push(tenant.key);
     }
-    return tenants.length ? { waitingFor: tenants[0]!.key } : {};
+    return leaving.length ? { waitingFor: leaving[0]! } : {};
   }
   if (resource.kind === "service_instance") {
     const environment = await outputsOf(resource.environment!, "environment");

@@ -86,6 +86,26 @@ async function deployAll(ids: string[]): Promise<Map<string, DeployOutcome>> {
 }
 const deployed = () => readFileSync(ledger, "utf8").trim().split("\n");
 
+/** `store`, where another worker's `step` happens right after the first call `when` picks has read the registry. */
+function raceAfter(store: DeploymentStore, when: (prop: PropertyKey, args: unknown[]) => boolean, step: () => Promise<unknown>) {
+  let raced = false;
+  const racing = new Proxy(store, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        if (!raced && when(prop, args)) {
+          raced = true;
+          await step();
+        }
+        return result;
+      };
+    },
+  });
+  return { store: racing, raced: () => raced };
+}
+
 describe("reconcile and deploy", () => {
   it("creates every resource, the instance after its environment, with outputs flowing on to the pipeline", async () => {
     const outcome = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
@@ -170,24 +190,27 @@ describe("reconcile and deploy", () => {
     const [env, instance] = outcome.deployments;
     await store.startDeployment(env!.id, "x");
     // The environment's worker finishes right after the instance's first read of the environment.
-    let raced = false;
-    const racing = new Proxy(store, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target) as unknown;
-        if (typeof value !== "function") return value;
-        return async (...args: unknown[]) => {
-          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          if (!raced && args[0] === "dev" && (prop === "lastSucceeded" || prop === "deploymentsOf")) {
-            raced = true;
-            await store.finishDeployment(env!.id, { status: "succeeded", outputs: { TopicName: "net-dev-2" } });
-          }
-          return result;
-        };
-      },
-    });
-    const result = await deployResource({ ...deployPorts, store: racing }, instance!.id);
-    expect(raced).toBe(true);
+    const racing = raceAfter(store, (prop, args) => args[0] === "dev" && (prop === "lastSucceeded" || prop === "deploymentsOf"),
+      () => store.finishDeployment(env!.id, { status: "succeeded", outputs: { TopicName: "net-dev-2" } }));
+    const result = await deployResource({ ...deployPorts, store: racing.store }, instance!.id);
+    expect(racing.raced()).toBe(true);
     expect(result).toMatchObject({ state: "finished", deployment: { status: "succeeded", outputs: { TopicName: "net-dev-2-api-test-nginx" } } });
+  });
+
+  it("deletes an environment whose last instance is deleted while the environment's delete reads its tenants", async () => {
+    const created = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC });
+    await deployAll(created.deployments.map((d) => d.id));
+    const all = await reconcile({}, { confirmedDeletes: new Set(["dev", "shop/api-test", "shop/pipeline"]) });
+    const [env, instance, pipeline] = all.deployments;
+    await deployAll([pipeline!.id]);
+    await store.startDeployment(instance!.id, "x");
+    // The instance's worker finishes its delete right after the environment's delete lists the environment's tenants.
+    const racing = raceAfter(store, (prop, args) => prop === "resources" && (args[0] as { environment?: string } | undefined)?.environment === "dev",
+      () => store.finishDeployment(instance!.id, { status: "delete_succeeded", outputs: {} }));
+    const result = await deployResource({ ...deployPorts, store: racing.store }, env!.id);
+    expect(racing.raced()).toBe(true);
+    expect(result).toMatchObject({ state: "finished", deployment: { status: "delete_succeeded" } });
+    expect(await store.resources()).toEqual([]);
   });
 
   it("leaves a run that still beats alone, runs one that stopped beating again under the same row, and fails one that died too often", async () => {
