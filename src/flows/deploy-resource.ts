@@ -170,6 +170,9 @@ async function readiness(ports: DeployPorts, deployment: DeploymentRecord, resou
   const instances = (await store.resources({ service: resource.service! })).filter((r) => r.kind === "service_instance");
   const withOutputs = [];
   for (const record of instances) {
+    // An instance on its way out is no longer the pipeline's to deliver to (its delete failed: it stays).
+    const [latest] = await store.deploymentsOf(record.key, 1);
+    if (latest?.action === "delete" && latest.status !== "delete_failed") continue;
     const own = await outputsOf(record.key, "instance");
     if (!("outputs" in own)) return own;
     const environment = await store.lastSucceeded(record.environment!);

@@ -60,7 +60,9 @@ export async function reconcileInventory(ports: ReconcilePorts, input: Reconcile
   if (input.dryRun) return { diagnostics, plan, deployments: [] };
   const deployments: DeploymentRecord[] = [];
   const byKey = new Map(records.map((r) => [r.key, r]));
-  for (const action of plan.actions) {
+  // Deletes first: a pipeline redeployed for an instance's removal must find that instance on its way out.
+  const deletesFirst = [...plan.actions.filter((a) => a.action === "delete"), ...plan.actions.filter((a) => a.action !== "delete")];
+  for (const action of deletesFirst) {
     const requested = await requestFor(action, byKey, ports.store, input);
     if (requested?.created) deployments.push(requested.deployment);
   }
@@ -94,6 +96,7 @@ async function requestFor(action: PlannedAction, byKey: ReadonlyMap<string, Reso
 function recordedState(record: ResourceRecord, deployed: DeploymentRecord | undefined): RecordedResource {
   return {
     key: record.key, kind: record.kind, template: record.template, inputs: fileInputs(record), provisioner: record.provisioner,
+    ...(record.service ? { service: record.service } : {}),
     ...(deployed ? { deployed: { major: deployed.major, minor: deployed.minor } } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface RecordedResource {
   template: TemplateRef;
   inputs: Record<string, unknown>;
   provisioner: string;
+  /** The service of an instance or a pipeline. */
+  service?: string;
   /** The version of its last successful deployment; undefined before one succeeded. */
   deployed?: { major: number; minor: number };
 }
@@ -30,8 +32,9 @@ export interface ReconcilePlan {
 /**
  * The plan for an inventory. A redeploy keeps the version that runs unless the
  * file changed its template reference (a new major, a pin): moving a resource
- * to a newer minor is a rollout's job, not a spec edit's. `confirmedDeletes`
- * holds the keys a person confirmed for deletion.
+ * to a newer minor is a rollout's job, not a spec edit's. A pipeline renders its
+ * service's instances (`service_instances`), so one added, or one whose delete is
+ * confirmed, redeploys it. `confirmedDeletes` holds the keys a person confirmed for deletion.
  */
 export function planReconcile(
   resources: readonly Resource[],
@@ -39,6 +42,7 @@ export function planReconcile(
   confirmedDeletes: ReadonlySet<string> = new Set(),
 ): ReconcilePlan {
   const byKey = new Map(recorded.map((r) => [r.key, r]));
+  const instancesChange = serviceInstancesChange(resources, recorded, confirmedDeletes);
   const actions: PlannedAction[] = [];
   const unchanged: string[] = [];
   for (const resource of resources) {
@@ -54,6 +58,10 @@ export function planReconcile(
     if (!isDeepStrictEqual(before.inputs, resource.inputs)) reasons.push("spec changed");
     if (before.provisioner !== resource.provisioner) reasons.push(`provisioner ${before.provisioner} → ${resource.provisioner}`);
     if (!before.deployed) reasons.push("never deployed successfully");
+    if (resource.kind === "service_pipeline") {
+      const change = instancesChange(resource.service);
+      if (change) reasons.push(`instances changed: ${change}`);
+    }
     if (reasons.length === 0) {
       unchanged.push(resource.key);
       continue;
@@ -66,6 +74,21 @@ export function planReconcile(
     if (!wanted.has(r.key)) actions.push({ action: "delete", recorded: r, confirmed: confirmedDeletes.has(r.key) });
   }
   return { actions, unchanged };
+}
+
+/**
+ * For a service, how its instances change under the plan ("+shop/qa, -shop/old"), or
+ * undefined: added ones, and recorded ones gone from the inventory once their delete is
+ * confirmed (until then they stay).
+ */
+function serviceInstancesChange(resources: readonly Resource[], recorded: readonly RecordedResource[], confirmedDeletes: ReadonlySet<string>) {
+  const wanted = new Set(resources.map((r) => r.key));
+  return (service: string): string | undefined => {
+    const before = new Set(recorded.filter((r) => r.kind === "service_instance" && r.service === service).map((r) => r.key));
+    const added = resources.filter((r) => r.kind === "service_instance" && r.service === service && !before.has(r.key)).map((r) => `+${r.key}`);
+    const removed = [...before].filter((key) => !wanted.has(key) && confirmedDeletes.has(key)).map((key) => `-${key}`);
+    return added.length + removed.length > 0 ? [...added, ...removed].join(", ") : undefined;
+  };
 }
 
 /** One line per action, as the review comment and `baryon apply` print them. */

@@ -213,6 +213,27 @@ describe("reconcile and deploy", () => {
     expect(await store.resources()).toEqual([]);
   });
 
+  it("redeploys the pipeline with its service's instances as they come and go", async () => {
+    const two = `${SVC}  - name: api-qa\n    environment: dev\n    spec:\n      image: nginx\n`;
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC })).deployments.map((d) => d.id));
+    const added = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": two });
+    expect(added.plan!.actions.map(describeAction)).toEqual(["create shop/api-qa at api 1.0", "redeploy shop/pipeline at api 1.0 (instances changed: +shop/api-qa)"]);
+    await deployAll(added.deployments.map((d) => d.id));
+    expect(deployed().slice(-2)).toEqual([
+      "service_instance api-qa 1.0 net-dev-2-api-qa-nginx",
+      "service_pipeline shop 1.0 pipe-release-net-dev-2-api-qa-nginx-net-dev-2-api-test-nginx",
+    ]);
+
+    const removed = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC }, { confirmedDeletes: new Set(["shop/api-qa"]) });
+    expect(removed.deployments.map((d) => [d.resource, d.action])).toEqual([["shop/api-qa", "delete"], ["shop/pipeline", "deploy"]]);
+    // The pipeline no longer delivers to the instance on its way out, whether it deploys before its delete or after.
+    await deployAll([removed.deployments[1]!.id]);
+    expect(deployed().at(-1)).toBe("service_pipeline shop 1.0 pipe-release-net-dev-2-api-test-nginx");
+    await deployAll([removed.deployments[0]!.id]);
+    expect(deployed().at(-1)).toBe("destroy api-qa");
+    expect((await store.resources()).map((r) => r.key)).toEqual(["dev", "shop/api-test", "shop/pipeline"]);
+  });
+
   it("leaves a run that still beats alone, runs one that stopped beating again under the same row, and fails one that died too often", async () => {
     const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
     await store.startDeployment(env!.id, "digest"); // a worker took it: its first beat

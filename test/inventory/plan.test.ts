@@ -48,6 +48,35 @@ describe("planReconcile", () => {
     ]);
   });
 
+  it("redeploys a service's pipeline when an instance is added, or when an instance's delete is confirmed", () => {
+    const shop = (...names: string[]) => ({
+      file: "inventory/shop.yaml",
+      text: ["proton: ServiceSpec", "template: api@1", "pipeline:", "  branch: release", "instances:",
+        ...names.flatMap((n) => [`  - name: ${n}`, "    environment: dev", "    spec:", "      image: nginx"]), ""].join("\n"),
+    });
+    // What the registry holds after the inventory with instances a and b deployed.
+    const deployed = resourcesOf(ENV("dev"), shop("a", "b")).map((r): RecordedResource => ({
+      key: r.key, kind: r.kind, template: r.template, inputs: r.inputs, provisioner: r.provisioner,
+      ...(r.kind !== "environment" ? { service: r.service } : {}), deployed: { major: 1, minor: 0 },
+    }));
+    const withoutB = deployed.filter((r) => r.key !== "shop/b");
+
+    expect(planReconcile(resourcesOf(ENV("dev"), shop("a", "b", "c")), deployed).actions.map(describeAction)).toEqual([
+      "create shop/c at api 1.0", "redeploy shop/pipeline at api 1.0 (instances changed: +shop/c)",
+    ]);
+    expect(planReconcile(resourcesOf(ENV("dev"), shop("a", "b")), withoutB).actions.map(describeAction)).toEqual([
+      "create shop/b at api 1.0", "redeploy shop/pipeline at api 1.0 (instances changed: +shop/b)",
+    ]);
+    // Removed from the file, b stays until its delete is confirmed, and the pipeline with it.
+    const unconfirmed = planReconcile(resourcesOf(ENV("dev"), shop("a")), deployed);
+    expect(unconfirmed.actions.map(describeAction)).toEqual([expect.stringMatching(/^delete shop\/b: waits for confirmation/)]);
+    expect(unconfirmed.unchanged).toContain("shop/pipeline");
+    expect(planReconcile(resourcesOf(ENV("dev"), shop("a")), deployed, new Set(["shop/b"])).actions.map(describeAction)).toEqual([
+      "redeploy shop/pipeline at api 1.0 (instances changed: -shop/b)", "delete shop/b",
+    ]);
+    expect(planReconcile(resourcesOf(ENV("dev"), shop("a", "b")), deployed).unchanged).toEqual(["dev", "shop/a", "shop/b", "shop/pipeline"]);
+  });
+
   it("compares inputs by value, not by key order", () => {
     const env = { file: "inventory/dev.yaml", text: "proton: EnvironmentSpec\ntemplate: net@1\nstage: test\nspec:\n  size: large\n  count: 2\n" };
     expect(planReconcile(resourcesOf(env), [recorded("dev", { inputs: { count: 2, size: "large" } })]).unchanged).toEqual(["dev"]);
