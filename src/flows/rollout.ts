@@ -119,7 +119,9 @@ export async function tickRollout(ports: RolloutPorts, id: string): Promise<Tick
 export async function requestRollback(ports: RolloutPorts, rollout: RolloutRecord, key: string, attempt: number, requestedBy: DeploymentRecord["requestedBy"]): Promise<DeploymentRecord | undefined> {
   const resource = await ports.store.resource(key);
   const history = await ports.store.deploymentsOf(key, 50);
-  const previous = history.find((d) => d.action === "deploy" && d.status === "succeeded" && d.rollout?.id !== rollout.id);
+  // Not a success at this rollout's own version from elsewhere (a pipeline redeployed for its instances' outputs).
+  const previous = history.find((d) => d.action === "deploy" && d.status === "succeeded" && d.rollout?.id !== rollout.id
+    && !(d.template === rollout.template && d.major === rollout.major && d.minor === rollout.minor));
   if (!resource || !previous) return undefined;
   const { deployment } = await ports.store.requestDeployment(undefined, {
     resource: key, action: "deploy", template: previous.template, major: previous.major, minor: previous.minor,

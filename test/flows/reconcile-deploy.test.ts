@@ -234,6 +234,82 @@ describe("reconcile and deploy", () => {
     expect((await store.resources()).map((r) => r.key)).toEqual(["dev", "shop/api-test", "shop/pipeline"]);
   });
 
+  it("redeploys the pipeline when an instance's outputs change, and not when they stay the same", async () => {
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC })).deployments.map((d) => d.id));
+    // A new image changes the instance's TopicName output, which the pipeline renders.
+    const changed = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd") });
+    expect(changed.plan!.actions.map(describeAction)).toEqual(["redeploy shop/api-test at api 1.0 (spec changed)"]);
+    const outcomes = await deployAll(changed.deployments.map((d) => d.id));
+    expect(deployed().slice(-2)).toEqual([
+      "service_instance api-test 1.0 net-dev-2-api-test-httpd",
+      "service_pipeline shop 1.0 pipe-release-net-dev-2-api-test-httpd",
+    ]);
+    const pipeline = [...outcomes.values()].find((o) => o.state === "finished" && o.deployment.resource === "shop/pipeline");
+    expect(pipeline).toMatchObject({ deployment: { status: "succeeded", requestedBy: { actor: "baryon", reason: "instance outputs changed: shop/api-test" } } });
+
+    // The same outputs again (the instance's port changed, not its TopicName): the pipeline is left alone.
+    const same = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd\n      port: 8080") });
+    await deployAll(same.deployments.map((d) => d.id));
+    expect(deployed().slice(-1)).toEqual(["service_instance api-test 1.0 net-dev-2-api-test-httpd"]);
+    expect(await store.deploymentsOf("shop/pipeline")).toHaveLength(2);
+  });
+
+  it("redeploys a pipeline whose instance's outputs changed while the pipeline was deploying", async () => {
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC })).deployments.map((d) => d.id));
+    // The pipeline's branch and the instance's image change together; the pipeline is the first to run.
+    const both = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("branch: release", "branch: main").replace("image: nginx", "image: httpd") });
+    const instance = both.deployments.find((d) => d.resource === "shop/api-test")!;
+    const pipeline = both.deployments.find((d) => d.resource === "shop/pipeline")!;
+    // While the pipeline's provisioner runs (it rendered the old TopicName), the instance's deployment finishes.
+    let during: DeployOutcome | undefined;
+    const racing: DeployPorts = {
+      ...deployPorts,
+      provisioner: (name, settings) => {
+        const inner = deployPorts.provisioner(name, settings);
+        return {
+          status: (request, handle) => inner.status(request, handle),
+          destroy: (request, signal) => inner.destroy(request, signal),
+          deploy: async (request, signal) => {
+            if (request.resource.kind === "service_pipeline" && !during) during = await deployResource(deployPorts, instance.id);
+            return inner.deploy(request, signal);
+          },
+        };
+      },
+    };
+    const first = await deployResource(racing, pipeline.id);
+    expect(during).toMatchObject({ state: "finished", deployment: { status: "succeeded" }, next: [] });
+    expect(first).toMatchObject({ state: "finished", deployment: { status: "succeeded" }, next: [{ resource: "shop/pipeline", status: "pending" }] });
+    expect(deployed().slice(-2)).toEqual(["service_instance api-test 1.0 net-dev-2-api-test-httpd", "service_pipeline shop 1.0 pipe-main-net-dev-2-api-test-nginx"]);
+    const again = first.state === "finished" ? first.next[0]! : undefined;
+    expect(again?.requestedBy.reason).toBe("instance outputs changed: while it deployed");
+    await deployAll([again!.id]);
+    expect(deployed().at(-1)).toBe("service_pipeline shop 1.0 pipe-main-net-dev-2-api-test-httpd");
+  });
+
+  it("cancels a pipeline's redeploy for its instances' outputs once something moved the pipeline to another version", async () => {
+    await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC })).deployments.map((d) => d.id));
+    const [instance] = (await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd") })).deployments;
+    const outcome = await deployResource(deployPorts, instance!.id);
+    const follow = outcome.state === "finished" ? outcome.next.find((d) => d.resource === "shop/pipeline") : undefined;
+    expect(follow).toMatchObject({ status: "pending", major: 1, minor: 0 });
+    // Before it starts, a rollout takes the pipeline to a new minor, 1.1 (recorded here as done).
+    const pipelineFile = "api/v1/pipeline_infrastructure/cloudformation.yaml";
+    const next = { ...CATALOG_FILES, [pipelineFile]: `${CATALOG_FILES[pipelineFile]}# 1.1\n` };
+    const published = await publishChange({ repository: "acme/templates", commit: "c2", status: "published" }, { head: async () => snapshot(next), versions, artifacts, renderer });
+    expect(published.filter((o) => o.result === "published").map((o) => o.template)).toEqual(["api"]);
+    const { deployment: moved } = await store.requestDeployment(undefined, {
+      resource: "shop/pipeline", action: "deploy", template: "api", major: 1, minor: 1, inputs: { branch: "release" },
+      provisioner: "local", provisionerSettings: LOCAL, requestedBy: { actor: "baryon", reason: "rollout" },
+    });
+    await store.startDeployment(moved.id, "digest");
+    await store.finishDeployment(moved.id, { status: "succeeded", outputs: {} });
+    const ledger = deployed();
+    expect(await deployResource(deployPorts, follow!.id)).toMatchObject({
+      state: "finished", deployment: { status: "cancelled", reason: "shop/pipeline moved to 1.1 meanwhile, rendered with its instances' outputs as they are" },
+    });
+    expect(deployed()).toEqual(ledger);
+  });
+
   it("leaves a run that still beats alone, runs one that stopped beating again under the same row, and fails one that died too often", async () => {
     const [env] = (await reconcile({ "inventory/dev.yaml": ENV })).deployments;
     await store.startDeployment(env!.id, "digest"); // a worker took it: its first beat

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runRolloutCommand } from "../../src/flows/rollout-command.js";
-import { startRollout, tickRollout } from "../../src/flows/rollout.js";
+import { requestRollback, startRollout, tickRollout } from "../../src/flows/rollout.js";
 import { enqueueDeployment, enqueueTick } from "../../src/jobs/lanes.js";
 import type { DeploymentRecord } from "../../src/ports/deployment-store.js";
 import { stageProgress } from "../../src/rollout/advance.js";
@@ -194,6 +194,25 @@ describe("a newer minor", () => {
     expect(rollout.status).toBe("succeeded");
     expect(f.deployed().filter((line) => line.startsWith("web-prod-1 "))).toEqual(["web-prod-1 1.0", "web-prod-1 1.2"]);
     expect(await f.versions()).toEqual({ "web-prod-1": "1.2", "web-test-1": "1.2" });
+  });
+});
+
+describe("a rollback", () => {
+  it("goes back to the version before the rollout, past a success at the rollout's own version from elsewhere", async () => {
+    const f = await open(envs("test", "web-test-1"));
+    const rollout = await f.roll(await f.publishNet(1), policy([stage("test")]));
+    expect(await f.versions()).toEqual({ "web-test-1": "1.1" });
+    // After the rollout, the resource deployed again at 1.1 outside it (as a pipeline does for its instances' outputs).
+    const [done] = await f.deploymentsOf("web-test-1", rollout.id);
+    const { deployment: again } = await f.store.requestDeployment(undefined, {
+      resource: "web-test-1", action: "deploy", template: "net", major: 1, minor: 1, inputs: { count: 2 },
+      provisioner: done!.provisioner, provisionerSettings: done!.provisionerSettings, requestedBy: { actor: "baryon", reason: "instance outputs changed: x" },
+    });
+    await f.store.startDeployment(again.id, "digest");
+    await f.store.finishDeployment(again.id, { status: "succeeded", outputs: {} });
+
+    const rollback = await requestRollback(f.ports, rollout, "web-test-1", 0, { actor: "lead", reason: "rollback" });
+    expect(rollback).toMatchObject({ major: 1, minor: 0, rollout: { id: rollout.id, rollback: true } });
   });
 });
 
