@@ -12,7 +12,8 @@ import type { ProvisionerSettings } from "../config/repo-config.js";
 import type { Outputs } from "../bundle/render/context.js";
 import { renderResource, type RenderedResource } from "../inventory/render-resource.js";
 import { isFinished } from "../inventory/deployment-status.js";
-import { FOLLOWS_OUTPUTS, leaving, outputsChanged } from "../inventory/pipeline-follows.js";
+import { leaving } from "../inventory/pipeline-follows.js";
+import { followUp, movedOn } from "./follow-instances.js";
 import type { DeploymentRecord, DeploymentResult, DeploymentStore, ResourceRecord } from "../ports/deployment-store.js";
 import type { DeploymentRequest, ProvisionResult, Provisioner } from "../ports/provisioner.js";
 import type { VersionRecord, VersionStore } from "../ports/registry.js";
@@ -235,67 +236,25 @@ async function settle(ports: DeployPorts, deployment: DeploymentRecord, result: 
 async function finish(ports: DeployPorts, deployment: DeploymentRecord, result: DeploymentResult, log: string | undefined, resource?: ResourceRecord): Promise<DeployOutcome> {
   const { store } = ports;
   const logged = log ? { ...result, log: await ports.saveLog(deployment.id, log) } : result;
-  // The outputs the instance's pipeline was rendered with: read before this success replaces them.
+  // What the instance's pipeline was rendered with: read before this success replaces it.
   const before = resource?.kind === "service_instance" && result.status === "succeeded" ? await store.lastSucceeded(resource.key) : undefined;
   if (!(await store.finishDeployment(deployment.id, logged))) return { state: "nothing to do", why: "another run finished it" };
   const finished = (await store.getDeployment(deployment.id))!;
   const released = finished.status === "succeeded" || finished.status === "delete_succeeded";
   const next = released && resource ? await waitingOn(store, resource, finished.action) : [];
-  const again = outputsChanged(before?.outputs, finished.outputs) ? await pipelineAfterOutputs(store, resource!)
-    : resource?.kind === "service_pipeline" && finished.status === "succeeded" ? await pipelineIfStale(ports, finished, resource) : undefined;
+  // Best effort: the finish is recorded, and a throw here would leave its dependents and GitHub status unsent.
+  const again = resource && finished.status === "succeeded"
+    ? await followUp(ports.store, finished, resource, before, () => digestNow(ports, finished, resource)).catch(() => undefined) : undefined;
   if (again && !next.some((d) => d.id === again.id)) next.push(again);
   return { state: "finished", deployment: finished, next };
 }
 
-/**
- * An instance's outputs changed: its service's pipeline renders them (`service_instances`),
- * so it deploys again, at the version it runs. Not when it never succeeded (the inventory's
- * reconcile owns its first deployment) nor when a deployment of it is yet to start (that
- * one renders the new outputs); one under way is checked when it ends (pipelineIfStale).
- */
-async function pipelineAfterOutputs(store: DeploymentStore, instance: ResourceRecord): Promise<DeploymentRecord | undefined> {
-  const pipeline = (await store.resources({ service: instance.service! })).find((r) => r.kind === "service_pipeline");
-  if (!pipeline) return undefined;
-  const [latest] = await store.deploymentsOf(pipeline.key, 1);
-  if (latest?.status === "pending" || latest?.status === "in_progress") return undefined;
-  return redeployPipeline(store, pipeline, instance.key);
-}
-
-/**
- * A pipeline that just deployed, rendered again with its instances' outputs as they are
- * now: when that differs from what it deployed (an instance's outputs changed while it
- * ran), it deploys again.
- */
-async function pipelineIfStale(ports: DeployPorts, finished: DeploymentRecord, pipeline: ResourceRecord): Promise<DeploymentRecord | undefined> {
-  const ready = await readiness(ports, finished, pipeline);
-  if (!("instances" in ready)) return undefined;
-  const rendered = await render(ports, finished, pipeline, ready);
-  if ("reason" in rendered || rendered.digest === finished.renderedDigest) return undefined;
-  return redeployPipeline(ports.store, pipeline, "while it deployed");
-}
-
-/**
- * A pipeline's redeploy for its instances' outputs asks for the version that ran then; if a
- * rollout (or a rollback) moved the pipeline on before it started, that deployment rendered
- * the outputs as they are, and this one must not take the pipeline back.
- */
-async function movedOn(store: DeploymentStore, deployment: DeploymentRecord): Promise<string | undefined> {
-  if (!deployment.requestedBy.reason.startsWith(FOLLOWS_OUTPUTS)) return undefined;
-  const running = await store.lastSucceeded(deployment.resource);
-  if (!running || (running.major === deployment.major && running.minor === deployment.minor)) return undefined;
-  return `${deployment.resource} moved to ${running.major}.${running.minor} meanwhile, rendered with its instances' outputs as they are`;
-}
-
-/** A deployment of `pipeline` at the version it runs, with its inputs; none when it never succeeded. */
-async function redeployPipeline(store: DeploymentStore, pipeline: ResourceRecord, reason: string): Promise<DeploymentRecord | undefined> {
-  const running = await store.lastSucceeded(pipeline.key);
-  if (!running) return undefined;
-  const { deployment, created } = await store.requestDeployment(undefined, {
-    resource: pipeline.key, action: "deploy", template: running.template, major: running.major, minor: running.minor,
-    inputs: pipeline.inputs, provisioner: pipeline.provisioner, provisionerSettings: running.provisionerSettings,
-    requestedBy: { actor: "baryon", reason: `${FOLLOWS_OUTPUTS}: ${reason}` },
-  });
-  return created ? deployment : undefined;
+/** What `deployment` would render now, with what it depends on as recorded now; undefined when it cannot render. */
+async function digestNow(ports: DeployPorts, deployment: DeploymentRecord, resource: ResourceRecord): Promise<string | undefined> {
+  const ready = await readiness(ports, deployment, resource);
+  if ("failed" in ready || "waitingFor" in ready) return undefined;
+  const rendered = await render(ports, deployment, resource, ready);
+  return "reason" in rendered ? undefined : rendered.digest;
 }
 
 const failedStatus = (d: DeploymentRecord) => (d.action === "delete" ? "delete_failed" as const : "failed" as const);

@@ -234,7 +234,7 @@ describe("reconcile and deploy", () => {
     expect((await store.resources()).map((r) => r.key)).toEqual(["dev", "shop/api-test", "shop/pipeline"]);
   });
 
-  it("redeploys the pipeline when an instance's outputs change, and not when they stay the same", async () => {
+  it("redeploys the pipeline when an instance's outputs or inputs change, and not when they stay the same", async () => {
     await deployAll((await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC })).deployments.map((d) => d.id));
     // A new image changes the instance's TopicName output, which the pipeline renders.
     const changed = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd") });
@@ -245,13 +245,20 @@ describe("reconcile and deploy", () => {
       "service_pipeline shop 1.0 pipe-release-net-dev-2-api-test-httpd",
     ]);
     const pipeline = [...outcomes.values()].find((o) => o.state === "finished" && o.deployment.resource === "shop/pipeline");
-    expect(pipeline).toMatchObject({ deployment: { status: "succeeded", requestedBy: { actor: "baryon", reason: "instance outputs changed: shop/api-test" } } });
+    expect(pipeline).toMatchObject({ deployment: { status: "succeeded", requestedBy: { actor: "baryon", reason: "its instances changed: shop/api-test" } } });
 
-    // The same outputs again (the instance's port changed, not its TopicName): the pipeline is left alone.
-    const same = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd\n      port: 8080") });
-    await deployAll(same.deployments.map((d) => d.id));
+    // The same outputs, other inputs (the port, which the pipeline may read in service_instances): the pipeline follows.
+    const port = await reconcile({ "inventory/dev.yaml": ENV, "inventory/shop.yaml": SVC.replace("image: nginx", "image: httpd\n      port: 8080") });
+    await deployAll(port.deployments.map((d) => d.id));
+    expect(deployed().slice(-2)).toEqual(["service_instance api-test 1.0 net-dev-2-api-test-httpd", "service_pipeline shop 1.0 pipe-release-net-dev-2-api-test-httpd"]);
+    expect(await store.deploymentsOf("shop/pipeline")).toHaveLength(3);
+
+    // The instance deployed again as it was (a retry, a redeploy to the same spec): the pipeline is left alone.
+    const [latest] = await store.deploymentsOf("shop/api-test", 1);
+    const { deployment: same } = await store.requestDeployment(undefined, { ...latest!, requestedBy: { actor: "octocat", reason: "manual" } });
+    await deployAll([same.id]);
     expect(deployed().slice(-1)).toEqual(["service_instance api-test 1.0 net-dev-2-api-test-httpd"]);
-    expect(await store.deploymentsOf("shop/pipeline")).toHaveLength(2);
+    expect(await store.deploymentsOf("shop/pipeline")).toHaveLength(3);
   });
 
   it("redeploys a pipeline whose instance's outputs changed while the pipeline was deploying", async () => {
@@ -281,7 +288,7 @@ describe("reconcile and deploy", () => {
     expect(first).toMatchObject({ state: "finished", deployment: { status: "succeeded" }, next: [{ resource: "shop/pipeline", status: "pending" }] });
     expect(deployed().slice(-2)).toEqual(["service_instance api-test 1.0 net-dev-2-api-test-httpd", "service_pipeline shop 1.0 pipe-main-net-dev-2-api-test-nginx"]);
     const again = first.state === "finished" ? first.next[0]! : undefined;
-    expect(again?.requestedBy.reason).toBe("instance outputs changed: while it deployed");
+    expect(again?.requestedBy.reason).toBe("its instances changed: while it deployed");
     await deployAll([again!.id]);
     expect(deployed().at(-1)).toBe("service_pipeline shop 1.0 pipe-main-net-dev-2-api-test-httpd");
   });
@@ -305,7 +312,7 @@ describe("reconcile and deploy", () => {
     await store.finishDeployment(moved.id, { status: "succeeded", outputs: {} });
     const ledger = deployed();
     expect(await deployResource(deployPorts, follow!.id)).toMatchObject({
-      state: "finished", deployment: { status: "cancelled", reason: "shop/pipeline moved to 1.1 meanwhile, rendered with its instances' outputs as they are" },
+      state: "finished", deployment: { status: "cancelled", reason: `shop/pipeline deployed again meanwhile (${moved.id}, 1.1), with its instances as they are` },
     });
     expect(deployed()).toEqual(ledger);
   });

@@ -99,6 +99,25 @@ export function describeRollouts(target: RegistryTarget): void {
       expect((await rollouts.targets(rollout.id)).get("shop/b")).toMatchObject({ nothingToDo: true });
     });
 
+    it("does not count a resource its own rollback left behind as done, whatever deployed it at the version since", async () => {
+      const registry = await setup();
+      const rollouts = registry.rollouts(ACME);
+      const store = registry.deployments(ACME);
+      const { rollout } = await rollouts.startRollout(rolloutOf(1, ["shop/a"]));
+      const succeed = async (d: NewDeployment) => {
+        const { deployment: made } = await store.requestDeployment(undefined, d);
+        await store.finishDeployment(made.id, { status: "succeeded", outputs: {} });
+      };
+      await succeed(deployment("shop/a", 1, { rollout: { id: rollout.id, attempt: 0, rollback: false } }));
+      // At 1.1 again from elsewhere (its pipeline following it, say): already there.
+      await succeed(deployment("shop/a", 1, { inputs: { image: "again" } }));
+      expect((await rollouts.targets(rollout.id)).get("shop/a")!.nothingToDo).toBe(true);
+      // Then its verification fails and the rollout rolls it back to 1.0: it is no longer at the version.
+      await succeed(deployment("shop/a", 0, { rollout: { id: rollout.id, attempt: 0, rollback: true } }));
+      expect(await rollouts.resume(rollout.id, "lead")).toEqual(["shop/a"]);
+      expect((await rollouts.targets(rollout.id)).get("shop/a")!.nothingToDo).toBeUndefined();
+    });
+
     it("opens a gate once, records verdicts of the current attempt only, and a resume retries what failed and releases the holds", async () => {
       const registry = await setup();
       const rollouts = registry.rollouts(ACME);

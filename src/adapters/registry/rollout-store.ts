@@ -135,8 +135,9 @@ interface TargetRow extends Row {
 
 /**
  * Each target with its attempt's deployment and rollback, and whether there is nothing to do: its
- * newest success from elsewhere (a reconcile, a newer rollout; not this rollout's own earlier
- * attempt, which a resume retries) is at the version or beyond, or it no longer follows the
+ * newest success is from elsewhere (a reconcile, a newer rollout, a pipeline following its
+ * instances) and at the version or beyond (not when it is this rollout's own: an earlier attempt,
+ * which a resume retries, or its rollback, which left the resource behind), or it no longer follows the
  * rollout (left the inventory, moved to another template or major, pinned, or held by another). Every join is a LATERAL
  * with LIMIT 1, one index probe per target: on tables never analyzed (PGlite has no autovacuum)
  * plain joins were planned as nested loops rescanning the rollout's deployments for each target,
@@ -146,7 +147,7 @@ const TARGETS_SQL = `
   SELECT t.resource, t.attempt, t.verdict, t.verified_at, t.verification,
     d.id::text AS d_id, d.status AS d_status, d.finished_at AS d_finished, d.reason AS d_reason,
     b.id::text AS b_id, b.status AS b_status, b.finished_at AS b_finished, b.reason AS b_reason,
-    (coalesce(s.major = r.major AND s.minor >= r.minor, false)
+    (coalesce(s.rollout_id IS DISTINCT FROM t.rollout_id AND s.major = r.major AND s.minor >= r.minor, false)
       OR NOT EXISTS (
         SELECT 1 FROM resources x WHERE x.owner = t.owner AND x.key = t.resource AND x.template = r.template AND x.template_major = r.major
           AND x.pinned_minor IS NULL AND (x.held IS NULL OR x.held_by = r.id))) AS nothing_to_do
@@ -155,8 +156,8 @@ const TARGETS_SQL = `
   LEFT JOIN LATERAL (${attemptDeployment("NOT x.rollback")}) d ON true
   LEFT JOIN LATERAL (${attemptDeployment("x.rollback")}) b ON true
   LEFT JOIN LATERAL (
-    SELECT major, minor FROM deployments x
-    WHERE x.owner = t.owner AND x.resource = t.resource AND x.status = 'succeeded' AND x.rollout_id IS DISTINCT FROM t.rollout_id
+    SELECT major, minor, rollout_id FROM deployments x
+    WHERE x.owner = t.owner AND x.resource = t.resource AND x.status = 'succeeded'
     ORDER BY x.id DESC LIMIT 1
   ) s ON true
   WHERE r.owner = $1 AND r.id = $2`;
