@@ -103,7 +103,7 @@ export interface RolloutAttempt {
 }
 
 export interface DeploymentRecord extends NewDeployment {
-  /** `d-` and a ULID-like sortable id, stable for the attempt's life. */
+  /** The registry's number for it, as text: stable for the attempt's life, larger for a later request. */
   id: string;
   status: DeploymentStatus;
   /** SHA-256 of what was rendered, set when the deployment starts. */
