@@ -244,7 +244,7 @@ async function finish(ports: DeployPorts, deployment: DeploymentRecord, result: 
   const next = released && resource ? await waitingOn(store, resource, finished.action) : [];
   // Best effort: the finish is recorded, and a throw here would leave its dependents and GitHub status unsent.
   const again = resource && finished.status === "succeeded"
-    ? await followUp(ports.store, finished, resource, before, () => digestNow(ports, finished, resource)).catch(() => undefined) : undefined;
+    ? await followUp(ports.store, finished, resource, before, (d, r) => digestNow(ports, d, r)).catch(() => undefined) : undefined;
   if (again && !next.some((d) => d.id === again.id)) next.push(again);
   return { state: "finished", deployment: finished, next };
 }

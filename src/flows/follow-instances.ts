@@ -1,6 +1,6 @@
 // A service's pipeline renders every instance's inputs and outputs (`service_instances`),
-// so a deployment that changes an instance asks the pipeline to deploy again, as it runs
-// (the rules: src/inventory/pipeline-follows.ts). Called by the deploy flow when a
+// so a deployment that changes an instance asks the pipeline to deploy again, as it runs,
+// when that changes what the pipeline renders (the rules: src/inventory/pipeline-follows.ts). Called by the deploy flow when a
 // deployment succeeds, and before one such redeploy starts (movedOn).
 import { FOLLOWS_INSTANCES, instanceChanged } from "../inventory/pipeline-follows.js";
 import type { DeploymentRecord, DeploymentStore, ResourceRecord } from "../ports/deployment-store.js";
@@ -10,23 +10,34 @@ import type { DeploymentRecord, DeploymentStore, ResourceRecord } from "../ports
  * instance's inputs and outputs (`service_instances`, see pipeline-follows.ts).
  */
 export async function followUp(
-  store: DeploymentStore, finished: DeploymentRecord, resource: ResourceRecord, before: DeploymentRecord | undefined, digestNow: () => Promise<string | undefined>,
+  store: DeploymentStore, finished: DeploymentRecord, resource: ResourceRecord, before: DeploymentRecord | undefined, digestNow: DigestNow,
 ): Promise<DeploymentRecord | undefined> {
-  if (resource.kind === "service_instance") return instanceChanged(before, finished) ? pipelineAfterInstance(store, resource) : undefined;
+  if (resource.kind === "service_instance") return instanceChanged(before, finished) ? pipelineAfterInstance(store, resource, digestNow) : undefined;
   if (resource.kind === "service_pipeline") return pipelineIfStale(store, finished, resource, digestNow);
   return undefined;
 }
 
+/** What a deployment of a resource would render now, with what it depends on as recorded now (undefined: it cannot render). */
+export type DigestNow = (deployment: DeploymentRecord, resource: ResourceRecord) => Promise<string | undefined>;
+
 /**
- * An instance changed: its pipeline deploys again, as it runs. Not when a deployment of it
- * is yet to start (that one renders the instance as it is now), under way (checked when it
- * ends, pipelineIfStale) or deleting it, nor when it never succeeded (the reconcile owns that).
+ * An instance changed: its pipeline deploys again, as it runs, if it renders differently
+ * now (a pipeline that reads no input the instance changed has nothing new to deliver: no
+ * empty pull request, no update without changes). Not when a deployment of it is yet to
+ * start (that one renders the instance as it is now), under way (checked when it ends,
+ * pipelineIfStale) or deleting it, nor when it never succeeded (the reconcile owns that).
+ * A burst of instance changes renders the pipeline once: the first asks for a deployment,
+ * and the others find it yet to start.
  */
-async function pipelineAfterInstance(store: DeploymentStore, instance: ResourceRecord): Promise<DeploymentRecord | undefined> {
+async function pipelineAfterInstance(store: DeploymentStore, instance: ResourceRecord, digestNow: DigestNow): Promise<DeploymentRecord | undefined> {
   const pipeline = (await store.resources({ service: instance.service! })).find((r) => r.kind === "service_pipeline");
   if (!pipeline) return undefined;
   const [latest] = await store.deploymentsOf(pipeline.key, 1);
   if (!latest || latest.action === "delete" || latest.status === "pending" || latest.status === "in_progress") return undefined;
+  const running = await store.lastSucceeded(pipeline.key);
+  if (!running) return undefined;
+  const digest = await digestNow(running, pipeline);
+  if (digest === undefined || digest === running.renderedDigest) return undefined;
   return redeployPipeline(store, pipeline.key, instance.key);
 }
 
@@ -36,13 +47,13 @@ async function pipelineAfterInstance(store: DeploymentStore, instance: ResourceR
  * a large service is not free, and one that is not deterministic (the `random` filter) must
  * not make every success ask for another.
  */
-async function pipelineIfStale(store: DeploymentStore, finished: DeploymentRecord, pipeline: ResourceRecord, digestNow: () => Promise<string | undefined>): Promise<DeploymentRecord | undefined> {
+async function pipelineIfStale(store: DeploymentStore, finished: DeploymentRecord, pipeline: ResourceRecord, digestNow: DigestNow): Promise<DeploymentRecord | undefined> {
   const { startedAt } = finished;
   if (!startedAt) return undefined;
   const succeeded = await store.lastSucceededAll();
   const instances = (await store.resources({ service: pipeline.service! })).filter((r) => r.kind === "service_instance");
   if (!instances.some((i) => (succeeded.get(i.key)?.finishedAt ?? 0) > startedAt)) return undefined;
-  const digest = await digestNow();
+  const digest = await digestNow(finished, pipeline);
   if (digest === undefined || digest === finished.renderedDigest) return undefined;
   return redeployPipeline(store, pipeline.key, "while it deployed");
 }
