@@ -38,7 +38,7 @@ async function pipelineAfterInstance(store: DeploymentStore, instance: ResourceR
   if (!running) return undefined;
   const digest = await digestNow(running, pipeline);
   if (digest === undefined || digest === running.renderedDigest) return undefined;
-  return redeployPipeline(store, pipeline.key, instance.key);
+  return redeployPipeline(store, running, instance.key);
 }
 
 /**
@@ -55,7 +55,7 @@ async function pipelineIfStale(store: DeploymentStore, finished: DeploymentRecor
   if (!instances.some((i) => (succeeded.get(i.key)?.finishedAt ?? 0) > startedAt)) return undefined;
   const digest = await digestNow(finished, pipeline);
   if (digest === undefined || digest === finished.renderedDigest) return undefined;
-  return redeployPipeline(store, pipeline.key, "while it deployed");
+  return redeployPipeline(store, finished, "while it deployed");
 }
 
 /**
@@ -70,12 +70,10 @@ export async function movedOn(store: DeploymentStore, deployment: DeploymentReco
   return `${deployment.resource} deployed again meanwhile (${running.id}, ${running.major}.${running.minor}), with its instances as they are`;
 }
 
-/** The pipeline deployed again exactly as it runs (version, inputs, provisioner), to render its instances anew; none when it never succeeded. */
-async function redeployPipeline(store: DeploymentStore, key: string, why: string): Promise<DeploymentRecord | undefined> {
-  const running = await store.lastSucceeded(key);
-  if (!running) return undefined;
+/** The pipeline deployed again exactly as `running` (its last success: version, inputs, provisioner), to render its instances anew. */
+async function redeployPipeline(store: DeploymentStore, running: DeploymentRecord, why: string): Promise<DeploymentRecord | undefined> {
   const { deployment, created } = await store.requestDeployment(undefined, {
-    resource: key, action: "deploy", template: running.template, major: running.major, minor: running.minor,
+    resource: running.resource, action: "deploy", template: running.template, major: running.major, minor: running.minor,
     inputs: running.inputs, provisioner: running.provisioner, provisionerSettings: running.provisionerSettings,
     requestedBy: { actor: "baryon", reason: `${FOLLOWS_INSTANCES}: ${why}` },
   });

@@ -1,8 +1,8 @@
 // A pipeline renders its service's instances (`service_instances`, each with its
-// outputs), so it follows them: what about an instance makes its pipeline deploy
+// inputs and outputs), so it follows them: what about an instance makes its pipeline deploy
 // again, or leaves the instance out of the pipeline's render. The plan redeploys a
-// pipeline for instances added or removed (plan.ts); the deploy flow for what an
-// instance deployment changed (deploy-resource.ts).
+// pipeline for instances added or removed (plan.ts); src/flows/follow-instances.ts
+// for what an instance deployment changed.
 import { isDeepStrictEqual } from "node:util";
 import type { DeploymentRecord } from "../ports/deployment-store.js";
 
